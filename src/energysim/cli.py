@@ -1,0 +1,296 @@
+"""The ``energysim`` command.
+
+Subcommands are listed in one table, :data:`COMMANDS`, of ``(name, help, module, function)``.
+A command's module is imported only when that command runs (or its ``--help`` is asked for),
+so ``energysim validate`` stays fast however heavy ``run`` or ``plot`` are. To add a command,
+add one line to the table and, in its module, a function ``fn(args) -> int`` decorated with
+:func:`arguments` to declare its options::
+
+    from energysim.cli import arguments
+
+    @arguments(lambda p: p.add_argument("scenario", nargs="?", default="baseline"))
+    def run_command(args) -> int:
+        ...
+        return 0
+
+Exit status: 0 success, 2 invalid input (one line ``file:line: key.path: …`` on stderr, never a
+traceback), 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from energysim.errors import ScenarioError
+
+#: (name, one-line help, module, function) of every subcommand, in ``--help`` order.
+COMMANDS: list[tuple[str, str, str, str]] = [
+    ("validate", "check scenario files; one line per file", "energysim.cli", "validate_command"),
+    (
+        "show",
+        "print a resolved scenario (after extends) in canonical units",
+        "energysim.cli",
+        "show_command",
+    ),
+    ("params", "print the parameter catalogue", "energysim.cli", "params_command"),
+    ("list", "list the bundled scenarios", "energysim.cli", "list_command"),
+    # other commands (run, targets, report, sensitivity, calibrate, plot, compare) add a line
+]
+
+
+def arguments(configure: Callable[[argparse.ArgumentParser], None]):
+    """Decorator declaring a command's arguments: ``configure(parser)`` adds them."""
+
+    def decorate(fn):
+        fn.configure = configure
+        return fn
+
+    return decorate
+
+
+def _version() -> str:
+    from energysim import __version__
+
+    return __version__
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the ``selected`` command's module is imported."""
+    parser = argparse.ArgumentParser(
+        prog="energysim",
+        description="Energy-transition scenario simulator for coal regions "
+        "(first region: Zhunge'er Banner, Ordos). 准格尔旗能源转型情景模拟。",
+        epilog="`energysim COMMAND --help` describes a command. Exit status 2 means invalid "
+        "input, reported on one line: file:line: key.path: what is wrong (expected …, got …).",
+    )
+    parser.add_argument("--version", action="version", version=f"energysim {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text, module, function in COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:
+            fn = getattr(importlib.import_module(module), function)
+            configure = getattr(fn, "configure", None)
+            if configure is not None:
+                configure(p)
+            p.set_defaults(_fn=fn)
+    return parser
+
+
+def _selected(argv: Sequence[str]) -> str | None:
+    names = {c[0] for c in COMMANDS}
+    for token in argv:
+        if token in names:
+            return token
+        if not token.startswith("-"):
+            return None
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``energysim`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser(_selected(argv))
+        args = parser.parse_args(argv)
+        fn = getattr(args, "_fn", None)
+        if fn is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return int(fn(args) or 0)
+    except ScenarioError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `energysim params | head`
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
+# -- validate ------------------------------------------------------------------------------
+@arguments(
+    lambda p: p.add_argument(
+        "files", nargs="+", metavar="FILE", help="scenario YAML files or bundled names"
+    )
+)
+def validate_command(args) -> int:
+    """``energysim validate FILE…``: ``FILE: ok (N parameters set, M uncertain)`` or the error."""
+    from energysim.scenario.loader import load_scenario
+
+    status = 0
+    for file in args.files:
+        try:
+            s = load_scenario(file)
+        except ScenarioError as exc:
+            print(exc.one_line(), file=sys.stderr)
+            status = 2
+            continue
+        print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain)")
+    return status
+
+
+# -- show ----------------------------------------------------------------------------------
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="scenario YAML file or bundled name")
+    p.add_argument(
+        "--all", action="store_true", help="also list parameters left at their catalogue default"
+    )
+
+
+@arguments(_show_args)
+def show_command(args) -> int:
+    """``energysim show FILE [--all]``: the resolved scenario with sources."""
+    from energysim.scenario.loader import load_scenario
+
+    s = load_scenario(args.file)
+    print(render_scenario(s, include_defaults=args.all))
+    return 0
+
+
+def render_scenario(s, *, include_defaults: bool = False) -> str:
+    """Text of a resolved scenario: metadata, parameters (canonical units) with file:line."""
+    from energysim.scenario.loader import default_leaf
+
+    lines = [f"scenario: {s.name}"]
+    for lang in ("zh", "en"):
+        if lang in s.title:
+            lines.append(f"title ({lang}): {s.title[lang]}")
+    if s.description:
+        lines.append("description: " + " ".join(s.description.split()))
+    lines.append(f"file: {s.file}")
+    if len(s.chain) > 1:
+        lines.append("extends (lowest precedence first): " + " -> ".join(s.chain))
+    lines.append(f"years: {s.base_year}–{s.end_year}")
+    shown = [(p, leaf, str(leaf.source)) for p, leaf in s.parameters.items()]
+    title = f"parameters ({len(s.parameters)} set, {len(s.uncertain)} uncertain"
+    if include_defaults:
+        shown = [
+            (p, s.parameters[p], str(s.parameters[p].source))
+            if p in s.parameters
+            else (p, default_leaf(param), "(default)")
+            for p, param in s.catalogue.items()
+        ]
+        title += f", {len(s.catalogue) - len(s.parameters)} defaults"
+    lines.append(f"{title}; canonical units):")
+    if shown:
+        width = max(len(p) for p, _, _ in shown)
+        for p, leaf, where in shown:
+            lines.append(f"  {p:<{width}}  {leaf.describe()}  [{where}]")
+    else:
+        lines.append("  (none: every parameter at its catalogue default)")
+    if s.correlations:
+        lines.append("correlations:")
+        for c in s.correlations:
+            lines.append(f"  {c.params[0]} ~ {c.params[1]}: rho {c.rho:g}  [{c.source}]")
+    if s.targets:
+        lines.append("targets:")
+        units = _output_units()
+        for t in s.targets:
+            value = _target_value(t, units)
+            tol = ""
+            if t.comparator == "≈" and t.indicator in units:
+                tol = f" ± {t.tolerance_in(units[t.indicator]):.6g}"
+            src = f"  « {t.source} »" if t.source else ""
+            lines.append(
+                f"  {t.indicator} {t.year} {t.comparator} {value}{tol} ({t.strength})"
+                f"  [{t.where}]{src}"
+            )
+    return "\n".join(lines)
+
+
+def _output_units() -> dict[str, str]:
+    """Result indicator → canonical unit, from the model (empty if the core is missing)."""
+    try:
+        from energysim.engine import output_specs
+    except ImportError:  # pragma: no cover - before the simulation core exists
+        return {}
+    return {name: o.unit for name, o in output_specs().items()}
+
+
+def _target_value(t, units: dict[str, str]) -> str:
+    from energysim.units import format_quantity
+
+    if t.indicator not in units:
+        return f"{t.value} (unknown indicator)"
+    return format_quantity(t.value_in(units[t.indicator]), units[t.indicator])
+
+
+# -- params --------------------------------------------------------------------------------
+def _params_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--markdown", action="store_true", help="print the markdown of docs/parameters.md"
+    )
+    p.add_argument("--sector", help="only this sector (economy, power, …)")
+    p.add_argument("--zh", action="store_true", help="Chinese descriptions")
+
+
+@arguments(_params_args)
+def params_command(args) -> int:
+    """``energysim params [--markdown] [--sector S] [--zh]``."""
+    from energysim.scenario.loader import resolve_catalogue
+    from energysim.scenario.paramdoc import catalogue_markdown, catalogue_table
+
+    cat = resolve_catalogue(None)
+    if args.sector:
+        sectors = sorted({p.sector for p in cat.values()})
+        if args.sector not in sectors:
+            from difflib import get_close_matches
+
+            close = get_close_matches(args.sector, sectors, n=1)
+            raise ScenarioError(
+                f"unknown sector (expected one of {', '.join(sectors)}, got {args.sector!r})",
+                key="--sector",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+        cat = {k: p for k, p in cat.items() if p.sector == args.sector}
+    if args.markdown:
+        sys.stdout.write(catalogue_markdown(cat))
+    else:
+        print(catalogue_table(cat, lang="zh" if args.zh else "en"))
+    return 0
+
+
+# -- list ----------------------------------------------------------------------------------
+@arguments(lambda p: None)
+def list_command(args) -> int:
+    """``energysim list``: bundled scenarios with their titles."""
+    from energysim.scenario.loader import BUNDLED_DIR, bundled_names
+    from energysim.scenario.yamlio import read_yaml
+
+    names = bundled_names()
+    if not names:
+        print("(no bundled scenarios)")
+        return 0
+    width = max(len(n) for n in names)
+    for name in names:
+        try:
+            root = read_yaml(BUNDLED_DIR / f"{name}.yaml", display=f"{name}.yaml")
+            title = root.value.get("title") if root.is_map else None
+            text = _title_text(title.plain() if title is not None else None)
+        except ScenarioError as exc:
+            text = f"(invalid: {exc.one_line()})"
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
+def _title_text(title) -> str:
+    if isinstance(title, dict):
+        return " / ".join(str(title[k]) for k in ("zh", "en") if k in title)
+    return "" if title is None else str(title)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

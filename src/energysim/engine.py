@@ -1,0 +1,646 @@
+"""The engine: compiled parameters → year loop over the sectors → result arrays.
+
+Data flow (docs/model.md, "Sector order inside one year")::
+
+    Params (n | 1, n_years) ──year-major──▶ P[path] (n_years, n | 1)
+      1. parameter-only paths, all years at once: GDP and GDP-driven demand, capacity stocks by
+         vintage (coal, wind, solar, storage, electrolysers), coal generation and coal burned,
+         storage flows, S-curves;
+      2. the curtailment recursion (previous-year renewable share → curtailment);
+      3. the coupled year loop: transport → chemicals → water → hydrogen → chemicals (net) →
+         coal; state carried from year to year: coal output (mining trucks, mining water),
+         truck fleets;
+      4. all years at once again: electricity balance, emissions, intensities, peak year.
+
+Layout: inside the engine every array is year-major, ``(n_years, n | 1)`` or
+``(n_years, n | 1, k)``, so that one year is one contiguous block and per-year work stays in
+cache. :func:`simulate` returns the conventional ``(n | 1, n_years[, k])`` views
+(transposes, no copy). A deterministic quantity stays at sample size 1 all the way through.
+
+Chunking: :func:`run` runs blocks of ``chunk_size`` samples (in two threads where there are
+several blocks) and writes each block into preallocated full-size arrays. Nothing in the model
+mixes samples, so a sample's result never depends on its block.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from energysim.model import (
+    chemicals,
+    coal,
+    economy,
+    electricity,
+    emissions,
+    hydrogen,
+    power,
+    stocks,
+    storage,
+    transport,
+    water,
+)
+from energysim.params import Params
+
+__all__ = ["simulate", "run", "default_params", "output_specs", "DEFAULT_CHUNK"]
+
+#: Samples per block (arrays of 16k float64 = 128 KiB stay in the L2 cache).
+DEFAULT_CHUNK = 16384
+#: Default simulated years.
+BASE_YEAR, END_YEAR = 2022, 2060
+
+
+# ---------------------------------------------------------------------------------------------
+# parameters
+# ---------------------------------------------------------------------------------------------
+
+
+def default_params(years: Iterable[int] | None = None, n_samples: int = 1) -> Params:
+    """Parameters from the catalogue defaults (every parameter deterministic).
+
+    Meant for tests and quick experiments; scenarios go through
+    :func:`energysim.scenario.compile_scenario`.
+
+    Parameters
+    ----------
+    years : iterable of int, optional
+        Consecutive calendar years; default 2022 … 2060.
+    n_samples : int
+        Number of samples the Params claim (all arrays stay shaped ``(1, n_years)``).
+
+    Returns
+    -------
+    Params
+    """
+    from energysim.catalogue import catalogue
+    from energysim.scenario.series import interpolate
+
+    yrs = np.arange(BASE_YEAR, END_YEAR + 1) if years is None else np.asarray(list(years))
+    yrs = yrs.astype(np.int64)
+    values = {}
+    for path, p in catalogue().items():
+        if isinstance(p.default, Mapping):
+            ks = sorted(p.default)
+            row = interpolate(ks, [float(p.default[k]) for k in ks], yrs)
+        else:
+            row = np.full(len(yrs), float(p.default))
+        values[path] = np.ascontiguousarray(row[None, :])
+    return Params(years=yrs, n_samples=int(n_samples), values=values)
+
+
+def _year_major(params: Params) -> dict[str, np.ndarray]:
+    """Every parameter as a C-contiguous ``(n_years, n | 1)`` array (own memory)."""
+    return {k: np.array(v.T, order="C") for k, v in params.values.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# recording outputs
+# ---------------------------------------------------------------------------------------------
+
+
+class _Recorder:
+    """Collects year-major outputs ``(n_years, m[, k])``.
+
+    Whole-horizon outputs are stored as given (or copied into ``out`` buffers); per-year values
+    are written into their row of a buffer as soon as they are computed, so the loop's
+    temporaries are freed every year (holding them to the end would double the memory
+    traffic). ``out`` maps names to writable views, e.g. one block's columns of a full-size
+    array; other outputs get buffers of their own, shaped like the values (sample size 1 for
+    deterministic quantities, widened if a quantity becomes uncertain in a later year).
+    """
+
+    def __init__(self, n_years: int, keep: set[str] | None, out: Mapping[str, np.ndarray]):
+        self.n_years = n_years
+        self.keep = keep
+        self.out = out
+        self.arrays: dict[str, np.ndarray] = {}
+        self.skipped: set[str] = set()
+
+    def wants(self, name: str) -> bool:
+        return self.keep is None or name in self.keep
+
+    def whole(self, name: str, value: np.ndarray) -> None:
+        """Record an output computed for all years, ``(n_years, m[, k])``."""
+        if not self.wants(name):
+            return
+        buf = self.out.get(name)
+        if buf is not None:
+            buf[...] = value
+            self.arrays[name] = buf
+        else:
+            self.arrays[name] = np.array(value, order="C")  # own memory, never a view
+
+    def year(self, t: int, values: Mapping[str, np.ndarray]) -> None:
+        """Write year ``t`` of several outputs."""
+        arrays = self.arrays
+        for name, v in values.items():
+            buf = arrays.get(name)
+            if buf is None:
+                if name in self.skipped:
+                    continue
+                if not self.wants(name):
+                    self.skipped.add(name)
+                    continue
+                buf = self.out.get(name)
+                if buf is None:
+                    buf = np.empty((self.n_years,) + np.shape(v))
+                arrays[name] = buf
+            try:
+                buf[t] = v
+            except ValueError:  # deterministic in early years, uncertain from now on: widen
+                wider = np.empty((self.n_years,) + np.broadcast_shapes(buf.shape[1:],
+                                                                       np.shape(v)))
+                wider[:t] = buf[:t]
+                wider[t] = v
+                arrays[name] = wider
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Every recorded output (year-major)."""
+        return self.arrays
+
+
+# ---------------------------------------------------------------------------------------------
+# building blocks
+# ---------------------------------------------------------------------------------------------
+
+
+def stock_path(initial, age_span, add, lifetime):
+    """A capacity stock with vintage turnover, for all years (parameters only).
+
+    Parameters
+    ----------
+    initial : ndarray, shape (m,)
+        Stock at the end of the year before the base year [stock unit].
+    age_span : ndarray, shape (m,)
+        Years over which the initial stock was built [yr] (clipped to the lifetime).
+    add : ndarray, shape (n_years, m)
+        Additions, operating from their year [stock unit/yr].
+    lifetime : ndarray, shape (m,)
+        Lifetime of every vintage [yr], rounded to whole years.
+
+    Returns
+    -------
+    stock : ndarray, shape (n_years, m')
+        ``stock[t] = stock[t-1] + add[t] − retire[t]`` from ``initial``; equals the sum of the
+        alive vintages (clipped at 0 against rounding) [stock unit].
+    retire : ndarray, shape (n_years, m')
+        Vintages reaching their lifetime [stock unit/yr].
+    history : ndarray, shape (n_pre + n_years, m')
+        Additions by vintage, time-major (pre-base vintages first); the alive vintages of year
+        ``t`` are ``stocks.alive_vintages(history.T, n_pre + t, lifetime)``.
+    n_pre : int
+        Number of pre-base-year vintages.
+    """
+    n_years = add.shape[0]
+    n_pre = max(1, int(np.rint(np.max(lifetime))))
+    pre = stocks.initial_vintages(initial, age_span, n_pre, lifetime)  # (m, n_pre)
+    m = max(pre.shape[0], add.shape[1], np.shape(lifetime)[0])
+    hist = np.empty((n_pre + n_years, m))
+    hist[:n_pre] = pre.T
+    hist[n_pre:] = add
+    life = np.atleast_1d(lifetime)
+    if life.shape[0] == 1:  # one lifetime: the retirements are the history shifted by it
+        L = max(1, int(np.rint(life[0])))
+        retire = np.ascontiguousarray(np.broadcast_to(hist[n_pre - L:n_pre - L + n_years],
+                                                      (n_years, m)))
+    else:
+        retire = np.empty((n_years, m))
+        for t in range(n_years):
+            retire[t] = stocks.retirements_time_major(hist, n_pre + t, life)
+    stock = np.cumsum(add - retire, axis=0)
+    stock += initial
+    np.maximum(stock, 0.0, out=stock)
+    return stock, retire, hist, n_pre
+
+
+def _share(part, rest):
+    """``part / (part + rest)``, 0 where both are 0."""
+    whole = part + rest
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0.0, part / np.where(whole > 0.0, whole, 1.0), 0.0)
+
+
+#: Outputs of the sectors helper's step functions that the engine records from their
+#: precomputed whole-horizon arrays instead of per year (they depend on parameters only).
+_FROM_PRE = {
+    "transport": ("heavy_truck_fleet", "heavy_truck_sales", "heavy_truck_retire",
+                  "heavy_truck_diesel_use", "heavy_truck_elec_use"),
+    "hydrogen": ("electrolyser_cap", "h2_green_supply", "electrolysis_elec_use",
+                 "electrolysis_water_use"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# the model
+# ---------------------------------------------------------------------------------------------
+
+
+def _simulate(params: Params, keep: set[str] | None = None,
+              out: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The model for one block of samples; year-major outputs ``(n_years, m[, k])``."""
+    P = _year_major(params)
+    years = np.asarray(params.years)
+    T = len(years)
+    n = params.n_samples
+    rec = _Recorder(T, keep, out or {})
+
+    # ---- 1. parameters only, all years at once ---------------------------------------------
+    # economy: GDP growth factors and the cumulative efficiency gains of GDP-driven demand
+    growth = 1.0 + P["economy.gdp_growth"]
+    gdp_base = P["economy.gdp_base"][0]
+    dem_keys = [(u, c) for u in economy.DEMAND_USERS for c in economy.DEMAND_CARRIERS]
+    dem_coef, dem_el = {}, {}
+    for u, c in dem_keys:
+        stem = f"demand.{u}.{c}"
+        keepf = 1.0 - P[f"{stem}_gain"]
+        keepf[0] = 1.0
+        dem_coef[u, c] = np.cumprod(keepf, axis=0) * P[f"{stem}_base"][0]
+        dem_el[u, c] = P[f"{stem}_elasticity"][0]
+
+    # capacity stocks
+    cap, add, retire = {}, {}, {}
+    for tech in power.TECHS:
+        p = f"power.{tech}"
+        add[tech] = P[f"{p}.add"]
+        cap[tech], retire[tech], _, _ = stock_path(
+            P[f"{p}.capacity_initial"][0], P[f"{p}.existing_age_span"][0], add[tech],
+            P[f"{p}.lifetime"][0])
+    st_add = storage.storage_additions(
+        P["storage.power_add"], P["storage.allocation_share"], add["wind"] + add["solar"])
+    st_cap, st_retire, _, _ = stock_path(
+        P["storage.power_initial"][0], P["storage.existing_age_span"][0], st_add,
+        P["storage.lifetime"][0])
+    st_energy, st_charged, st_losses = storage.storage_flows(
+        st_cap, P["storage.duration"], P["storage.cycles"], P["storage.round_trip_efficiency"])
+    vre_cap = cap["wind"] + cap["solar"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        st_ratio = np.where(vre_cap > 0.0, st_cap / np.where(vre_cap > 0.0, vre_cap, 1.0), 0.0)
+    # coal units are never curtailed: generation, coal burned and water for all years
+    coal_gen = power.generation_potential(cap["coal"], P["power.coal.hours"])
+    own_use = coal_gen * P["power.own_use_share"]
+    burn, burn_ccus = power.coal_burn(
+        coal_gen, P["power.own_use_share"], P["power.coal.heat_rate"],
+        P["power.coal.ccus_share"], P["power.coal.ccus_energy_penalty"])
+    power_coal = burn / P["coal.tce_per_t"]
+    power_water = coal_gen * P["power.coal.water_per_mwh"]
+    wind_pot = power.generation_potential(cap["wind"], P["power.wind.hours"])
+    solar_pot = power.generation_potential(cap["solar"], P["power.solar.hours"])
+    for name, v in (("storage_cap", st_cap), ("storage_add", st_add),
+                    ("storage_retire", st_retire), ("storage_energy_cap", st_energy),
+                    ("storage_charged", st_charged), ("storage_losses", st_losses),
+                    ("power_coal_tce", burn), ("own_use", own_use), ("power_water", power_water),
+                    ("coal_power_use", power_coal)):
+        rec.whole(name, v)
+
+    # sectors with their own precomputation
+    tpre = transport.precompute_transport(params)
+    cpre = chemicals.precompute_chemicals(params)
+    wpre = water.precompute_water(params, cpre)
+    hpre = hydrogen.precompute_hydrogen(params, cpre)
+    for name in _FROM_PRE["transport"]:
+        v = tpre[name]
+        rec.whole(name, np.swapaxes(v, 1, 2) if v.ndim == 3 else v)  # (T, 3, m) → (T, m, 3)
+    for name in _FROM_PRE["hydrogen"]:
+        rec.whole(name, hpre[name])
+    skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
+
+    # per-year parameters used in the loop
+    cb, cs, cr, cm, crel = (P[f"power.curtailment.{k}"] for k in
+                            ("base", "slope", "ref_share", "max", "storage_relief"))
+    mine_cap, util, out_cap, outbound = (P[f"coal.{k}"] for k in
+                                         ("mine_capacity", "max_utilization", "output_cap",
+                                          "outbound_demand"))
+    tce, diesel_pt, elec_pt, water_pt = (P[f"coal.{k}"] for k in
+                                         ("tce_per_t", "diesel_per_t", "electricity_per_t",
+                                          "water_per_t"))
+    loss_share = P["power.grid_loss_share"]
+    capture = P["power.coal.ccus_capture_rate"]
+    ef_coal = P["emissions.coal_co2_per_tce"]
+    ef_diesel = P["emissions.diesel_co2_per_t"] * 1e-3  # t/t, applied to kt → Mt
+    diesel_tce = P["economy.diesel_tce_per_t"] * 1e-3
+    elec_tce = P["economy.electricity_tce_per_mwh"]
+    h2_water = hpre["electrolysis_water_use"]
+    h2_elec = hpre["electrolysis_elec_use"]
+
+    # ---- 2. state before the base year ------------------------------------------------------
+    coal_prev = P["coal.output_before_base"][0]
+    pot0 = {t: P[f"power.{t}.capacity_initial"][0] * P[f"power.{t}.hours"][0]
+            for t in power.TECHS}
+    share_prev = _share(pot0["wind"] + pot0["solar"], pot0["coal"])
+    tstate = transport.init_transport(tpre, n, coal_prev)
+    gdp = gdp_base
+    co2_rows = []
+
+    # ---- 3. the year loop -------------------------------------------------------------------
+    for t in range(T):
+        # economy
+        if t:
+            gdp = gdp * growth[t]
+        lr = np.log(gdp / gdp_base)
+        dem = {k: dem_coef[k][t] * np.exp(dem_el[k] * lr) for k in dem_keys}
+        # transport (mining fleet on last year's coal output)
+        tr = transport.step_transport(tstate, tpre, t, coal_prev)
+        # chemicals before water; water reserves the other users first
+        gross = chemicals.gross_chemicals(cpre, t)
+        mining_water = coal.mining_water(coal_prev, water_pt[t])
+        wa = water.step_water(wpre, t, gross, power_water[t], mining_water, h2_water[t])
+        scale = wa["chem_water_scale"]
+        # hydrogen allocation, then chemicals net of green-hydrogen substitution
+        chem_out = chemicals.scaled_output(cpre, t, scale)
+        hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out)
+        ch = chemicals.net_chemicals(cpre, t, chem_out, hy["h2_chem_substitution"])
+        # power: curtailment from last year's renewable share
+        k = power.curtailment_share(share_prev, st_ratio[t], cb[t], cs[t], cr[t], cm[t],
+                                    crel[t])
+        kept = 1.0 - k
+        wind_gen = wind_pot[t] * kept
+        solar_gen = solar_pot[t] * kept
+        vre_gen = wind_gen + solar_gen
+        generation = coal_gen[t] + vre_gen
+        share_prev = _share(vre_gen, coal_gen[t])
+        # coal balance (before electricity: mining electricity uses this year's output)
+        other_coal = dem["other_industry", "coal"] + dem["buildings", "coal"]
+        local = power_coal[t] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
+        output = coal.coal_output(mine_cap[t], util[t], out_cap[t], local, outbound[t])
+        shipments, imports = coal.coal_trade(output, local)
+        mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
+        coal_prev = output
+        # electricity balance
+        consumption = (mining_elec + ch["chem_elec_use"] + h2_elec[t]
+                       + tr["mining_truck_elec_use"] + tr["heavy_truck_elec_use"]
+                       + dem["other_industry", "electricity"] + dem["buildings", "electricity"]
+                       + st_losses[t])
+        losses = electricity.grid_losses(consumption, loss_share[t])
+        el_demand = consumption + own_use[t]
+        net_exp = electricity.net_export(generation, el_demand, losses)
+        # emissions (mining trucks count as mining, heavy trucks as transport)
+        co2_power, captured = emissions.power_co2(burn[t], burn_ccus[t], capture[t], ef_coal[t])
+        co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
+        co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
+        co2_other = other_coal * (tce[t] * ef_coal[t])
+        parts = (co2_power, ch["chem_co2"], co2_mining, co2_transport, hy["h2_grey_co2"],
+                 co2_other)
+        total = (((co2_power + parts[1]) + co2_mining) + co2_transport + parts[4]) + co2_other
+        co2_rows.append(total)
+        diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
+        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen - net_exp) * elec_tce[t]
+
+        row = {name: v for name, v in tr.items() if name not in skip}
+        row.update(ch)
+        row.update(wa)
+        row.update((name, v) for name, v in hy.items() if name not in skip)
+        row.update({
+            "gdp": gdp,
+            "other_industry_electricity": dem["other_industry", "electricity"],
+            "other_industry_coal": dem["other_industry", "coal"],
+            "buildings_electricity": dem["buildings", "electricity"],
+            "buildings_coal": dem["buildings", "coal"],
+            "curtailment_share": k,
+            "curtailed_gen": (wind_pot[t] + solar_pot[t]) * k,
+            "generation": generation,
+            "renewable_gen_share": share_prev,
+            "power_gen": _parts_row(coal_gen[t], wind_gen, solar_gen),
+            "power_hours": _parts_row(P["power.coal.hours"][t], P["power.wind.hours"][t] * kept,
+                                      P["power.solar.hours"][t] * kept),
+            "coal_output": output,
+            "coal_local_use": local,
+            "coal_shipments": shipments,
+            "coal_imports": imports,
+            "coal_other_use": other_coal,
+            "mining_diesel": mining_diesel,
+            "mining_electricity": mining_elec,
+            "electricity_consumption": consumption,
+            "electricity_demand": el_demand,
+            "grid_losses": losses,
+            "net_export": net_exp,
+            "co2": _parts_row(*parts),
+            "co2_total": total,
+            "co2_captured": captured,
+            "energy_use_tce": energy,
+            "energy_intensity": economy.intensity(energy, gdp),
+            "co2_intensity": economy.intensity(total, gdp),
+        })
+        rec.year(t, row)
+
+    # ---- 4. after the loop ------------------------------------------------------------------
+    rec.whole("power_cap", _parts(cap["coal"], cap["wind"], cap["solar"]))
+    rec.whole("power_add", _parts(add["coal"], add["wind"], add["solar"]))
+    rec.whole("power_retire", _parts(retire["coal"], retire["wind"], retire["solar"]))
+    arrays = rec.finish()
+    totals = _stack_rows(co2_rows)
+    rec.whole("co2_peak_year", emissions.peak_year(totals.T, years))
+    return arrays
+
+
+def _parts_row(*parts: np.ndarray) -> np.ndarray:
+    """``k`` arrays ``(m_i,)`` → one ``(m, k)`` row."""
+    m = max(np.shape(p)[0] for p in parts)
+    row = np.empty((m, len(parts)))
+    for j, p in enumerate(parts):
+        row[:, j] = p
+    return row
+
+
+def _parts(*parts: np.ndarray) -> np.ndarray:
+    """``k`` arrays ``(n_years, m_i)`` → one ``(n_years, m, k)`` array."""
+    m = max(p.shape[1] for p in parts)
+    out = np.empty((parts[0].shape[0], m, len(parts)))
+    for j, p in enumerate(parts):
+        out[:, :, j] = p
+    return out
+
+
+def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
+    shape = np.broadcast_shapes(*(np.shape(r) for r in rows))
+    return np.stack([np.broadcast_to(r, shape) for r in rows])
+
+
+def _to_sample_first(a: np.ndarray) -> np.ndarray:
+    """``(n_years, m[, k])`` → ``(m, n_years[, k])`` view; ``(m,)`` unchanged."""
+    return a if a.ndim == 1 else np.swapaxes(a, 0, 1)
+
+
+def simulate(params: Params, *, keep: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """Run the model on one block of samples.
+
+    Parameters
+    ----------
+    params : Params
+        Compiled parameters, arrays ``(n_samples | 1, n_years)`` in canonical units.
+    keep : iterable of str, optional
+        Names of the outputs to return (default: all, see :func:`output_specs`).
+
+    Returns
+    -------
+    dict of str to ndarray
+        Output name → ``(n_samples | 1, n_years)`` or ``(n_samples | 1, n_years, k)``
+        (``(n_samples | 1,)`` for ``co2_peak_year``) in the output's canonical unit. A leading
+        size of 1 means the output is the same for every sample (it broadcasts).
+    """
+    arrays = _simulate(params, None if keep is None else set(keep))
+    return {k: _to_sample_first(v) for k, v in arrays.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# outputs and the ensemble driver
+# ---------------------------------------------------------------------------------------------
+
+
+def _sector_modules():
+    from energysim.catalogue.entries import SECTOR_MODULES
+
+    return SECTOR_MODULES
+
+
+def output_specs() -> dict[str, Any]:
+    """Every result variable: name → :class:`energysim.model.Output`, in sector order."""
+    return {o.name: o for m in _sector_modules() for o in m.OUTPUTS}
+
+
+def output_coords() -> dict[str, tuple[str, ...]]:
+    """Labels of the category dimensions (``tech``, ``sector``, ``product``, ``powertrain``)."""
+    coords: dict[str, tuple[str, ...]] = {}
+    for m in _sector_modules():
+        coords.update({k: tuple(v) for k, v in getattr(m, "COORDS", {}).items()})
+    return coords
+
+
+def _blocks(n: int, size: int) -> list[tuple[int, int]]:
+    size = max(1, int(size))
+    return [(a, min(a + size, n)) for a in range(0, n, size)]
+
+
+def simulate_blocks(
+    get_params: Callable[[int, int], Params],
+    n_samples: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    keep: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Simulate ``n_samples`` in blocks and gather full-size outputs.
+
+    Parameters
+    ----------
+    get_params : callable (start, stop) -> Params
+        Parameters of samples ``start … stop − 1`` (e.g. ``CompiledScenario.params``).
+    n_samples : int
+    chunk_size : int
+        Samples per block.
+    keep : iterable of str, optional
+        Outputs to keep (default all).
+    workers : int, optional
+        Threads running blocks (default: the CPU count, at most the number of blocks).
+
+    Returns
+    -------
+    dict of str to ndarray
+        As :func:`simulate`, for all samples: ``(n_samples | 1, n_years[, k])``. An output
+        that is the same for every sample of the first block (sample size 1 there, while the
+        block has several samples) is deterministic and stays at size 1.
+    """
+    keep_set = None if keep is None else set(keep)
+    blocks = _blocks(n_samples, chunk_size)
+    a0, b0 = blocks[0]
+    first = _simulate(get_params(a0, b0), keep_set)
+    full: dict[str, np.ndarray] = {}
+    shared: dict[str, np.ndarray] = {}
+    for name, arr in first.items():
+        m = arr.shape[0] if arr.ndim == 1 else arr.shape[1]
+        if n_samples == 1 or (m == 1 and b0 - a0 > 1):
+            shared[name] = arr
+            continue
+        if arr.ndim == 1:
+            buf = np.empty(n_samples)
+            buf[a0:b0] = arr
+        else:
+            buf = np.empty((arr.shape[0], n_samples) + arr.shape[2:])
+            buf[:, a0:b0] = arr
+        full[name] = buf
+
+    def one(block: tuple[int, int]) -> None:
+        a, b = block
+        out = {k: (v[a:b] if v.ndim == 1 else v[:, a:b]) for k, v in full.items()}
+        _simulate(get_params(a, b), keep_set, out)
+
+    rest = blocks[1:]
+    if rest:
+        n_workers = min(workers or os.cpu_count() or 1, len(rest))
+        if n_workers > 1:
+            with ThreadPoolExecutor(max_workers=n_workers) as pool:
+                list(pool.map(one, rest))
+        else:
+            for block in rest:
+                one(block)
+    merged = {**shared, **full}
+    order = [k for k in first if k in merged]
+    return {k: _to_sample_first(merged[k]) for k in order}
+
+
+def run(
+    scenario: Any = None,
+    *,
+    samples: int = 1,
+    seed: int | None = None,
+    method: str = "mc",
+    end_year: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    keep: Iterable[str] | None = None,
+    workers: int | None = None,
+):
+    """Run a scenario and return its results Dataset.
+
+    Parameters
+    ----------
+    scenario : str, path, Scenario or None
+        A scenario file, the name of a bundled scenario (``"baseline"``, …), a loaded
+        :class:`~energysim.scenario.Scenario`, or None for the bundled baseline.
+    samples : int
+        Number of samples (1 = a deterministic run at the central values).
+    seed : int, optional
+        Seed of the sampling design (None: the compiler's default seed, recorded in the file).
+    method : {"mc", "lhs", "sobol"}
+        Sampling design.
+    end_year : int, optional
+        Last simulated year (default: the scenario's).
+    chunk_size : int
+        Samples per block; results do not depend on it.
+    keep : iterable of str, optional
+        Output variables to keep (default all; see :func:`output_specs`).
+    workers : int, optional
+        Threads running blocks (default: CPU count).
+
+    Returns
+    -------
+    xarray.Dataset
+        See :func:`energysim.results.assemble`.
+
+    Raises
+    ------
+    ScenarioError
+        Invalid scenario, sample count, method or years.
+    """
+    from energysim import results
+    from energysim.scenario import compile_scenario
+
+    compiled = compile_scenario(scenario, samples=samples, seed=seed, method=method,
+                                end_year=end_year)
+    if keep is not None:
+        unknown = sorted(set(keep) - set(output_specs()))
+        if unknown:
+            from energysim.errors import ScenarioError
+
+            raise ScenarioError(
+                f"unknown output variable(s) {unknown} (expected names from "
+                "energysim.engine.output_specs())", key="keep")
+    outputs = simulate_blocks(compiled.params, compiled.n_samples, chunk_size=chunk_size,
+                              keep=keep, workers=workers)
+    scen = compiled.scenario
+    attrs = results.run_attrs(scenario_name=scen.name, scenario_yaml=scen.to_yaml(),
+                              seed=compiled.seed, method=compiled.method,
+                              n_samples=compiled.n_samples)
+    return results.assemble(outputs, compiled.years, compiled.n_samples, attrs=attrs)

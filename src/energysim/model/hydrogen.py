@@ -1,0 +1,460 @@
+"""Hydrogen: electrolysers, green supply, allocation to users, grey (coal) hydrogen.
+
+Equations (docs/model.md, section "Hydrogen"):
+
+* electrolyser stock with vintages (:mod:`energysim.model.stocks`):
+  ``P[t] = P[t−1] + add[t] − retire[t]`` [GW]; it depends on parameters only and is computed
+  before the year loop, like everything in the supply chain below;
+* green supply ``G = P · hours / kWh_per_kg`` [kt/yr] (GW · h = 10⁶ kWh; 10⁶ kg = 1 kt);
+  electricity ``E = G · kWh_per_kg · 10⁻³`` [TWh/yr]; water ``V = G · L_per_kg · 10⁻³``
+  [Mm3/yr];
+* allocation in order: fuel-cell trucks ``T_g = min(G, D_trucks)``; chemicals substitution
+  ``S = min(G − T_g, room)`` with ``room = Σ_j w_j · max(min(H_j · s_max, C_j · 10³ /
+  coal_saved, E_j · 10³ / co2_avoided), 0)`` (``H_j, C_j, E_j`` the shift hydrogen, coal and
+  CO2 of product ``j`` at its gross output, ``w_j`` the water scale factor; see
+  :func:`energysim.model.chemicals.substitution_room`); other demand
+  ``O_g = min(G − T_g − S, D_other)``; export ``X = G − T_g − S − O_g``;
+* grey hydrogen (coal gasification) fills the unmet truck and other demand:
+  ``Y = (D_trucks − T_g) + (D_other − O_g)`` [kt/yr], burning ``Y · coal_per_t · 10⁻³``
+  [Mt/yr raw coal] and emitting ``Y · co2_per_t · 10⁻³`` [Mt/yr];
+* balance (exact): ``G + Y = D_trucks + S + D_other + X``.
+
+Engine use::
+
+    pre = precompute_hydrogen(params, chem_pre)   # electrolysers, green supply, power, water
+    # water step: electrolysis water = pre["electrolysis_water_use"][t]
+    flows = step_hydrogen(pre, t, truck_h2_demand, chem_output)   # chemicals.scaled_output
+    flows["h2_chem_substitution"]   # (n,) → chemicals.net_chemicals
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from energysim.catalogue import Param
+from energysim.model import Output
+from energysim.model.stocks import (
+    _whole_years,
+    history_with_pre,
+    initial_vintages,
+    retirements,
+)
+
+_PS = "parameter-sources.md"
+_REPORT = "report 2023 plan (zhungeer-2023-government-work-report.txt)"
+
+PARAMS: list[Param] = [
+    Param(
+        "hydrogen.electrolyser.capacity_initial",
+        "GW",
+        0.0,
+        (0.0, None),
+        "Electrolyser capacity at the end of the year before the base year.",
+        "基年前一年年末电解槽装机容量。",
+        "hydrogen",
+        source=f"{_REPORT}: 纳日松光伏制氢 is to be put into production in 2023; none "
+        "operating in 2021 assumed",
+    ),
+    Param(
+        "hydrogen.electrolyser.existing_age_span",
+        "yr",
+        1.0,
+        (1.0, 30.0),
+        "Years over which the initial electrolyser capacity was built (spread evenly).",
+        "初始电解槽装机的建设年份跨度(均匀分布)。",
+        "hydrogen",
+        source="assumption: recent capacity",
+    ),
+    Param(
+        "hydrogen.electrolyser.add",
+        "GW/yr",
+        {2022: 0.0, 2023: 0.3, 2024: 0.0, 2060: 0.0},
+        (0.0, None),
+        "Electrolyser capacity added and operating from the year.",
+        "当年新增并投运的电解槽容量。",
+        "hydrogen",
+        source=f"{_REPORT}: 确保…纳日松光伏制氢等项目投产 (2023); derived: 10,000 t H2/yr × "
+        "59 kWh/kg ÷ 2,000 h ≈ 0.3 GW; later additions are scenario levers",
+    ),
+    Param(
+        "hydrogen.electrolyser.lifetime",
+        "yr",
+        20.0,
+        (5.0, 40.0),
+        "Service life of electrolyser plants (base-year value applies to every vintage).",
+        "电解水制氢装置服役年限(所有批次采用基年值)。",
+        "hydrogen",
+        source="assumption: NOT FOUND; 20 yr plant life with stack replacements",
+    ),
+    Param(
+        "hydrogen.electrolyser.hours",
+        "h/yr",
+        2000.0,
+        (0.0, 8760.0),
+        "Full-load hours of the electrolysers.",
+        "电解槽年满负荷运行小时数。",
+        "hydrogen",
+        source=f"assumption: NOT FOUND; supplied by PV (~1,600 h, {_PS}) and wind (>2,500 h) "
+        "with some grid electricity",
+    ),
+    Param(
+        "hydrogen.electrolyser.kwh_per_kg",
+        "kWh/kg",
+        59.0,
+        (40.0, 90.0),
+        "Electricity per kg of hydrogen, whole system.",
+        "单位制氢系统电耗。",
+        "hydrogen",
+        source=f"{_PS}: Narisong design ≈ 59 kWh/kg (derived: 0.8 × 7.4亿kWh / 10,000 t); "
+        "IRENA system range 50–78 (alkaline)",
+    ),
+    Param(
+        "hydrogen.electrolyser.water_per_kg",
+        "L/kg",
+        18.0,
+        (9.0, 60.0),
+        "Water withdrawn per kg of hydrogen (electrolysis feed, purification, cooling).",
+        "单位制氢取水量(电解、纯化及冷却)。",
+        "hydrogen",
+        source="assumption: stoichiometric minimum 8.9 L/kg (H2O → H2 + ½O2) plus "
+        "demineralisation reject and cooling; 15–25 L/kg typical",
+    ),
+    Param(
+        "hydrogen.max_substitution_share",
+        "",
+        0.3,
+        (0.0, 1.0),
+        "Largest share of the coal chemicals' shift hydrogen that green hydrogen can replace.",
+        "绿氢可替代煤化工变换制氢的最大比例。",
+        "hydrogen",
+        source="assumption: NOT FOUND; limited by plant integration (scenario lever)",
+    ),
+    Param(
+        "hydrogen.other_demand",
+        "kt/yr",
+        0.0,
+        (0.0, None),
+        "Hydrogen demand of local users other than trucks and coal chemicals.",
+        "除卡车及煤化工外的本地氢需求。",
+        "hydrogen",
+        source="assumption: none in the base year (scenario lever)",
+    ),
+    Param(
+        "hydrogen.grey.coal_per_t",
+        "t/t",
+        10.5,
+        (6.0, 15.0),
+        "Raw coal per tonne of grey hydrogen from coal gasification.",
+        "煤气化制氢(灰氢)吨氢原煤消耗。",
+        "hydrogen",
+        source=f"derived: 20 t CO2 per t H2 ÷ 1.9003 t CO2 per t raw coal ({_PS}); all "
+        "carbon of the coal ends as CO2",
+    ),
+    Param(
+        "hydrogen.grey.co2_per_t",
+        "t/t",
+        20.0,
+        (15.0, 26.0),
+        "CO2 per tonne of grey hydrogen from coal gasification.",
+        "煤气化制氢(灰氢)吨氢二氧化碳排放。",
+        "hydrogen",
+        source="IEA, The Future of Hydrogen (2019): ~19 kg CO2/kg H2 for coal gasification "
+        "without CCUS; range 18–22 in Chinese studies; 20 taken",
+    ),
+]
+
+OUTPUTS: list[Output] = [
+    Output("electrolyser_cap", "GW", "Electrolyser capacity", "电解槽装机容量", (), "hydrogen"),
+    Output(
+        "h2_green_supply",
+        "kt/yr",
+        "Green hydrogen produced by electrolysis",
+        "电解水制氢(绿氢)产量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_grey_supply",
+        "kt/yr",
+        "Grey hydrogen from coal (fills unmet demand)",
+        "煤制氢(灰氢)产量(补足缺口)",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_truck_use",
+        "kt/yr",
+        "Hydrogen used by fuel-cell trucks",
+        "氢燃料电池卡车用氢量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_chem_substitution",
+        "kt/yr",
+        "Green hydrogen replacing coal-chemical shift H2",
+        "绿氢替代煤化工变换制氢量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_other_use",
+        "kt/yr",
+        "Hydrogen used by other local users",
+        "其他本地用户用氢量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_export", "kt/yr", "Green hydrogen sold outside the banner", "外销绿氢量", (), "hydrogen"
+    ),
+    Output(
+        "electrolysis_elec_use",
+        "TWh/yr",
+        "Electricity used by electrolysis",
+        "电解水制氢用电量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "electrolysis_water_use",
+        "Mm3/yr",
+        "Water used by electrolysis",
+        "电解水制氢用水量",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_grey_coal_use",
+        "Mt/yr",
+        "Raw coal gasified for grey hydrogen",
+        "灰氢原煤消耗",
+        (),
+        "hydrogen",
+    ),
+    Output("h2_grey_co2", "Mt/yr", "CO2 of grey hydrogen", "灰氢二氧化碳排放", (), "hydrogen"),
+]
+
+
+# ----------------------------------------------------------------------------- pure functions
+def green_supply(
+    capacity: np.ndarray, hours: np.ndarray, kwh_per_kg: np.ndarray, water_per_kg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Electrolytic hydrogen and what it uses.
+
+    Parameters
+    ----------
+    capacity : ndarray
+        Electrolyser capacity [GW].
+    hours : ndarray
+        Full-load hours [h/yr].
+    kwh_per_kg : ndarray
+        Electricity per kg of hydrogen [kWh/kg].
+    water_per_kg : ndarray
+        Water per kg of hydrogen [L/kg].
+
+    Returns
+    -------
+    supply : ndarray
+        Green hydrogen [kt/yr] ``= capacity · hours / kwh_per_kg``.
+    elec : ndarray
+        Electricity [TWh/yr] ``= supply · kwh_per_kg · 10⁻³``.
+    water : ndarray
+        Water [Mm3/yr] ``= supply · water_per_kg · 10⁻³``.
+
+    All arrays broadcast together.
+    """
+    supply = capacity * hours / kwh_per_kg
+    return supply, supply * kwh_per_kg * 1e-3, supply * water_per_kg * 1e-3
+
+
+def allocate_hydrogen(
+    green: np.ndarray,
+    truck_demand: np.ndarray,
+    substitution_room: np.ndarray,
+    other_demand: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Allocate green hydrogen: trucks, chemicals substitution, other users, export; grey rest.
+
+    Parameters
+    ----------
+    green : ndarray, shape (n | 1,)
+        Green hydrogen supply [kt/yr], ≥ 0.
+    truck_demand : ndarray, shape (n | 1,)
+        Hydrogen demand of fuel-cell trucks [kt/yr], ≥ 0.
+    substitution_room : ndarray, shape (n | 1,)
+        Green hydrogen the coal chemicals can take in place of shift hydrogen [kt/yr], ≥ 0
+        (:func:`energysim.model.chemicals.substitution_room` summed over products).
+    other_demand : ndarray, shape (n | 1,)
+        Other local hydrogen demand [kt/yr], ≥ 0.
+
+    Returns
+    -------
+    dict of ndarray, shape (n | 1,) [kt/yr]
+        ``green_to_trucks``, ``substitution``, ``green_to_other``, ``export``, ``grey``;
+        ``green + grey == truck_demand + substitution + other_demand + export`` to rounding,
+        every term ≥ 0.
+    """
+    to_trucks = np.minimum(green, truck_demand)
+    rest = green - to_trucks
+    substitution = np.minimum(rest, substitution_room)
+    rest = rest - substitution
+    to_other = np.minimum(rest, other_demand)
+    export = rest - to_other
+    grey = (truck_demand - to_trucks) + (other_demand - to_other)
+    return {
+        "green_to_trucks": to_trucks,
+        "substitution": substitution,
+        "green_to_other": to_other,
+        "export": export,
+        "grey": grey,
+    }
+
+
+# ------------------------------------------------------------------------ engine entry points
+def _tm(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(a, dtype=np.float64).T)
+
+
+def electrolyser_stock(params) -> dict[str, np.ndarray]:
+    """Electrolyser capacity, additions and retirements for every year.
+
+    Parameters
+    ----------
+    params : energysim.params.Params
+        Compiled parameters (``hydrogen.electrolyser.*``).
+
+    Returns
+    -------
+    dict
+        ``cap``, ``add``, ``retire`` shape (n | 1, n_years) [GW, GW/yr]; ``history``
+        (n | 1, n_pre + n_years) additions by vintage; ``n_pre``; ``lifetime`` (n | 1,).
+        ``cap[:, t]`` equals the alive vintages at ``n_pre + t``.
+    """
+    e = "hydrogen.electrolyser"
+    life = params.at(f"{e}.lifetime", 0)
+    n_years = len(params.years)
+    n_pre = int(_whole_years(life).max())
+    pre_v = initial_vintages(
+        params.at(f"{e}.capacity_initial", 0),
+        params.at(f"{e}.existing_age_span", 0),
+        n_pre,
+        life,
+    )
+    add = params[f"{e}.add"]
+    n = max(pre_v.shape[0], add.shape[0], life.shape[0])
+    hist = history_with_pre(np.broadcast_to(pre_v, (n, n_pre)), n_years)
+    hist[:, n_pre:] = add
+    retire = np.empty((n, n_years))
+    for t in range(n_years):  # parameters only: runs once, before the year loop
+        retire[:, t] = retirements(hist, n_pre + t, life)
+    cap = pre_v.sum(axis=1, keepdims=True) + np.cumsum(add - retire, axis=1)
+    return {
+        "cap": np.maximum(cap, 0.0),
+        "add": np.broadcast_to(add, (n, n_years)),
+        "retire": retire,
+        "history": hist,
+        "n_pre": n_pre,
+        "lifetime": life,
+    }
+
+
+def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Electrolyser stock, green supply, its electricity and water, and the substitution room.
+
+    Parameters
+    ----------
+    params : energysim.params.Params
+        Compiled parameters (``hydrogen.*``).
+    chem_pre : dict
+        From :func:`energysim.model.chemicals.precompute_chemicals` (per-tonne intensities and
+        the substitution factors).
+
+    Returns
+    -------
+    dict
+        (n_years, n|1) arrays: ``electrolyser_cap`` [GW], ``h2_green_supply`` [kt/yr],
+        ``electrolysis_elec_use`` [TWh/yr], ``electrolysis_water_use`` [Mm3/yr],
+        ``other_demand`` [kt/yr], ``grey_coal``, ``grey_co2`` [t/t]; ``room_per_t``
+        (n_years, k, n|1) substitution room per tonne of chemical output [kt H2 per Mt];
+        ``stock`` (the :func:`electrolyser_stock` dict).
+    """
+    from energysim.model.chemicals import substitution_room
+
+    e = "hydrogen.electrolyser"
+    stock = electrolyser_stock(params)
+    supply, elec, water = green_supply(
+        stock["cap"], params[f"{e}.hours"], params[f"{e}.kwh_per_kg"], params[f"{e}.water_per_kg"]
+    )
+    # the room is linear in the output: evaluate it for 1 Mt of every product
+    room = substitution_room(
+        chem_pre["h2_per_t"] * 1e3,
+        chem_pre["coal_per_t"],
+        chem_pre["co2_per_t"],
+        _tm(params["hydrogen.max_substitution_share"])[:, None, :],
+        chem_pre["coal_saved"][:, None, :],
+        chem_pre["co2_avoided"][:, None, :],
+    )
+    return {
+        "electrolyser_cap": _tm(stock["cap"]),
+        "h2_green_supply": _tm(supply),
+        "electrolysis_elec_use": _tm(elec),
+        "electrolysis_water_use": _tm(water),
+        "room_per_t": np.ascontiguousarray(room),
+        "other_demand": _tm(params["hydrogen.other_demand"]),
+        "grey_coal": _tm(params["hydrogen.grey.coal_per_t"]),
+        "grey_co2": _tm(params["hydrogen.grey.co2_per_t"]),
+        "stock": stock,
+    }
+
+
+def step_hydrogen(
+    pre: dict[str, np.ndarray],
+    t: int,
+    truck_h2_demand: np.ndarray,
+    chem_output: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Hydrogen balance in year ``t``.
+
+    Parameters
+    ----------
+    pre : dict
+        From :func:`precompute_hydrogen`.
+    t : int
+        Year index.
+    truck_h2_demand : ndarray, shape (n | 1,)
+        Fuel-cell truck demand [kt/yr] (transport ``truck_h2_demand``).
+    chem_output : ndarray, shape (n | 1, k)
+        Coal-chemical output after the water step [Mt/yr]
+        (:func:`energysim.model.chemicals.scaled_output`).
+
+    Returns
+    -------
+    dict of ndarray
+        OUTPUTS names, shape (n | 1,): ``electrolyser_cap`` [GW], ``h2_green_supply``,
+        ``h2_grey_supply``, ``h2_truck_use``, ``h2_chem_substitution``, ``h2_other_use``,
+        ``h2_export`` [kt/yr], ``electrolysis_elec_use`` [TWh/yr], ``electrolysis_water_use``
+        [Mm3/yr], ``h2_grey_coal_use``, ``h2_grey_co2`` [Mt/yr]. Deterministic ones keep
+        shape (1,); the balance ``green + grey = truck + substitution + other + export`` holds
+        after broadcasting.
+    """
+    from energysim.model.chemicals import product_sum
+
+    green = pre["h2_green_supply"][t]
+    other = pre["other_demand"][t]
+    room = product_sum(pre["room_per_t"][t], chem_output.T)
+    a = allocate_hydrogen(green, truck_h2_demand, room, other)
+    grey = a["grey"]
+    return {
+        "electrolyser_cap": pre["electrolyser_cap"][t],
+        "h2_green_supply": green,
+        "h2_grey_supply": grey,
+        "h2_truck_use": truck_h2_demand,
+        "h2_chem_substitution": a["substitution"],
+        "h2_other_use": other,
+        "h2_export": a["export"],
+        "electrolysis_elec_use": pre["electrolysis_elec_use"][t],
+        "electrolysis_water_use": pre["electrolysis_water_use"][t],
+        "h2_grey_coal_use": grey * (pre["grey_coal"][t] * 1e-3),
+        "h2_grey_co2": grey * (pre["grey_co2"][t] * 1e-3),
+    }

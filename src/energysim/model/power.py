@@ -1,0 +1,395 @@
+"""Power generation: the coal fleet (with optional CCUS), wind and solar with curtailment.
+
+Equations (docs/model.md, section "Power"):
+
+* capacity stocks by vintage (:mod:`energysim.model.stocks`):
+  ``cap[t] = cap[t-1] + add[t] − retire[t]`` for ``tech ∈ {coal, wind, solar}``;
+* coal generation (gross) ``G_c = cap_c · hours_c`` [TWh/yr = GW · h/yr · 10^-3];
+* curtailment share ``k[t] = clip(base + slope · (v[t-1] − ref) − relief · P_st / P_vre, 0, max)``
+  with ``v[t-1]`` the previous year's share of wind and solar in generation, ``P_st`` battery
+  power and ``P_vre`` wind + solar capacity; ``v[-1]`` uses the initial stocks at base-year
+  hours before curtailment;
+* wind and solar generation ``G = cap · hours · (1 − k)``; curtailed energy ``cap · hours · k``;
+* plant own use ``O = own_use_share · G_c`` (thermal 厂用电率; wind/solar own use neglected);
+* coal burned [Mtce/yr] ``B = G_c · (1 − own_use_share) · heat_rate · (1 + ccus_share ·
+  penalty) · 10^-3``, with ``heat_rate`` the net coal rate (供电煤耗, per kWh supplied) and
+  ``ccus_share`` the share of coal generation from units with capture, which burn
+  ``(1 + penalty)`` times the coal per kWh; raw coal ``= B / coal.tce_per_t``;
+* CO2 captured = ``capture_rate`` × the CO2 of the coal burned in capture units
+  (:mod:`energysim.model.emissions`);
+* cooling water ``= G_c · water_per_mwh`` [Mm3/yr].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from energysim.catalogue import Param
+from energysim.model import Output
+
+_REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"
+_PS = "parameter-sources.md"
+
+#: Generation technologies on the ``tech`` dimension of power outputs.
+TECHS = ("coal", "wind", "solar")
+TECH_ZH = {"coal": "煤电", "wind": "风电", "solar": "光伏"}
+#: Coordinates of the extra dimensions used by OUTPUTS.
+COORDS = {"tech": TECHS}
+
+
+def _stock_params(
+    tech: str, zh: str, initial, initial_src, span, add, add_src, life, life_src, hours, hours_src
+) -> list[Param]:
+    p = f"power.{tech}"
+    return [
+        Param(
+            f"{p}.capacity_initial",
+            "GW",
+            initial,
+            (0.0, None),
+            f"Installed {tech} capacity at the end of the year before the base year.",
+            f"基年前一年年末{zh}装机容量。",
+            "power",
+            index=("tech", tech),
+            source=initial_src,
+        ),
+        Param(
+            f"{p}.existing_age_span",
+            "yr",
+            span,
+            (1.0, 80.0),
+            f"Years over which the initial {tech} capacity was built (spread evenly).",
+            f"初始{zh}装机的建设年份跨度(均匀分布)。",
+            "power",
+            index=("tech", tech),
+            source="assumption: even build-out over the span; clipped to the lifetime",
+        ),
+        Param(
+            f"{p}.add",
+            "GW/yr",
+            add,
+            (0.0, None),
+            f"{tech.capitalize()} capacity added and operating from the year.",
+            f"当年新增并投运的{zh}装机。",
+            "power",
+            index=("tech", tech),
+            source=add_src,
+        ),
+        Param(
+            f"{p}.lifetime",
+            "yr",
+            life,
+            (1.0, 80.0),
+            f"Service life of {tech} capacity (base-year value applies to every vintage).",
+            f"{zh}机组服役寿命(所有批次采用基年值)。",
+            "power",
+            index=("tech", tech),
+            source=life_src,
+        ),
+        Param(
+            f"{p}.hours",
+            "h/yr",
+            hours,
+            (0.0, 8760.0),
+            f"Full-load hours of {tech} capacity"
+            + (" before curtailment." if tech != "coal" else "."),
+            f"{zh}利用小时数" + ("(弃电前)。" if tech != "coal" else "。"),
+            "power",
+            index=("tech", tech),
+            source=hours_src,
+        ),
+    ]
+
+
+PARAMS: list[Param] = [
+    *_stock_params(
+        "coal",
+        "煤电",
+        9.4,
+        "assumption, to be calibrated: chosen so that the 1.32 GW added in 2022 (汇能长滩电厂) "
+        f"gives the report's generation growth (+14.1%): (C + 1.32)/C ≈ 1.141 ⇒ C ≈ 9.4 GW",
+        20.0,
+        {2022: 1.32, 2023: 2.64, 2024: 0.0, 2025: 0.0, 2026: 2.64, 2027: 0.0},
+        f"{_REPORT}: 2022 新增电力装机132万千瓦 (汇能长滩电厂建成投运); 2023 确保国电建投长滩电厂、"
+        "京泰酸刺沟电厂二期并网发电 (assumed 2×660 MW each); 汇能、蒙能2个新建电厂开工建设 "
+        "(assumed 2×660 MW each, operating 2026); none after",
+        35.0,
+        "assumption: design life 30 yr, Chinese units typically retire at 30–40 yr",
+        5000.0,
+        "assumption: Inner Mongolia thermal units ~5,000 h/yr (CEC provincial statistics, not "
+        "verified)",
+    ),
+    Param(
+        "power.coal.heat_rate",
+        "gce/kWh",
+        320.0,
+        (150.0, 600.0),
+        "Net coal rate of the coal fleet (coal per kWh supplied, 供电煤耗).",
+        "煤电机组供电煤耗。",
+        "power",
+        index=("tech", "coal"),
+        source=f"{_PS}: local Ordos calculations use 320 gce/kWh (charlesfam mirror); China "
+        "average 305.5 (2020, NDRC)",
+    ),
+    Param(
+        "power.coal.ccus_share",
+        "",
+        0.0,
+        (0.0, 1.0),
+        "Share of coal generation from units fitted with carbon capture (CCUS).",
+        "配备碳捕集(CCUS)机组的煤电发电量占比。",
+        "power",
+        index=("tech", "coal"),
+        source="assumption: no CCUS in the base year",
+    ),
+    Param(
+        "power.coal.ccus_capture_rate",
+        "",
+        0.9,
+        (0.0, 1.0),
+        "Share of the CO2 of units with capture that is captured.",
+        "CCUS机组二氧化碳捕集率。",
+        "power",
+        index=("tech", "coal"),
+        source="IPCC SRCCS (2005): 85–95% capture for post-combustion capture",
+    ),
+    Param(
+        "power.coal.ccus_energy_penalty",
+        "",
+        0.3,
+        (0.0, 1.0),
+        "Extra coal per kWh supplied by a unit with capture (fraction of its net coal rate).",
+        "CCUS机组单位供电量额外耗煤比例。",
+        "power",
+        index=("tech", "coal"),
+        source="IPCC SRCCS (2005): 24–40% more fuel per kWh for supercritical PC with capture",
+    ),
+    Param(
+        "power.coal.water_per_mwh",
+        "m3/MWh",
+        0.4,
+        (0.0, None),
+        "Cooling and process water of coal plants per MWh generated.",
+        "煤电单位发电量耗水量。",
+        "power",
+        index=("tech", "coal"),
+        source="assumption: air-cooled units, GB/T 18916.1 quota ~0.1–0.13 m³/(s·GW) "
+        "(≈0.36–0.47 m³/MWh); not verified",
+    ),
+    *_stock_params(
+        "wind",
+        "风电",
+        0.1,
+        "assumption: Ordos had 0.445 GW of wind at end-2021 (China Daily Ordos 2022-09-20); the "
+        "banner's share is not published (~20% assumed)",
+        8.0,
+        {2022: 0.0, 2023: 1.5, 2024: 1.0},
+        f"{_REPORT}: 2022 no wind/solar connected (470.5万千瓦 under way, 新增电力装机 is the coal "
+        "plant); 2023 建成并网新能源装机470万千瓦以上, split assumed 1.5 GW wind / 3.2 GW solar; "
+        "assumption: 1.0 GW/yr from 2024",
+        25.0,
+        "assumption: wind design life 20–25 yr",
+        2600.0,
+        f"derived: {_PS}: 蒙西 wind >2,500 h (Inner Mongolia Power Group 2023) after curtailment, "
+        "divided by (1 − 0.04)",
+    ),
+    *_stock_params(
+        "solar",
+        "光伏",
+        0.6,
+        "assumption: Ordos had 2.87 GW of PV at end-2021 (China Daily Ordos 2022-09-20); the "
+        "banner's share is not published (~20% assumed)",
+        6.0,
+        {2022: 0.0, 2023: 3.2, 2024: 1.5},
+        f"{_REPORT}: see power.wind.add; split assumed; assumption: 1.5 GW/yr from 2024",
+        30.0,
+        "assumption: PV design life 25–30 yr",
+        1650.0,
+        f"derived: {_PS}: 蒙西 PV ~1,600 h (Inner Mongolia Power Group 2023), Ordos ~1,610 h "
+        "(2020), after curtailment, divided by (1 − 0.04)",
+    ),
+    Param(
+        "power.curtailment.base",
+        "",
+        0.04,
+        (0.0, 1.0),
+        "Curtailment share of wind and solar at the reference renewable share.",
+        "参考新能源发电占比下的弃风弃光率。",
+        "power",
+        source="assumption: 蒙西 wind and PV utilisation rates ~95–96% around 2022 (national "
+        "new-energy consumption monitoring), not verified",
+    ),
+    Param(
+        "power.curtailment.slope",
+        "",
+        0.3,
+        (0.0, 10.0),
+        "Increase of the curtailment share per unit increase of the renewable share of "
+        "generation above the reference.",
+        "新能源发电占比每增加1(100%)时弃电率的增量。",
+        "power",
+        source="assumption: stylised; wide uncertainty",
+    ),
+    Param(
+        "power.curtailment.ref_share",
+        "",
+        0.2,
+        (0.0, 1.0),
+        "Renewable share of generation at which the base curtailment applies.",
+        "对应基准弃电率的新能源发电占比。",
+        "power",
+        source="assumption: stylised; wide uncertainty",
+    ),
+    Param(
+        "power.curtailment.max",
+        "",
+        0.3,
+        (0.0, 1.0),
+        "Upper bound of the curtailment share.",
+        "弃电率上限。",
+        "power",
+        source="assumption",
+    ),
+    Param(
+        "power.curtailment.storage_relief",
+        "",
+        0.2,
+        (0.0, 10.0),
+        "Reduction of the curtailment share per unit of battery power relative to wind and "
+        "solar capacity (GW/GW).",
+        "储能功率与风光装机之比每增加1时弃电率的降低量。",
+        "power",
+        source="assumption: 15% storage (IM allocation rule) relieves ~3 points of curtailment",
+    ),
+    Param(
+        "power.own_use_share",
+        "",
+        0.06,
+        (0.0, 0.3),
+        "Share of coal-plant gross generation used by the plants themselves (厂用电率); wind "
+        "and solar own use is neglected.",
+        "煤电厂用电率(风电、光伏厂用电忽略)。",
+        "power",
+        source="assumption: Chinese thermal plants ~5.5–6.5% (CEC statistics), air-cooled "
+        "units at the upper end; not verified",
+    ),
+    Param(
+        "power.grid_loss_share",
+        "",
+        0.05,
+        (0.0, 0.5),
+        "Grid losses as a share of electricity delivered into the local grid "
+        "(losses / (consumption + losses), 线损率).",
+        "本地电网线损率。",
+        "power",
+        source="assumption: China line-loss rate ~4.8–5.3% (NEA/CEC 2021–2022), not verified",
+    ),
+]
+
+OUTPUTS: list[Output] = [
+    Output("power_cap", "GW", "Installed generating capacity", "发电装机容量", ("tech",), "power"),
+    Output("power_add", "GW/yr", "Capacity added", "新增装机", ("tech",), "power"),
+    Output("power_retire", "GW/yr", "Capacity retired", "退役装机", ("tech",), "power"),
+    Output("power_gen", "TWh/yr", "Gross generation", "发电量", ("tech",), "power"),
+    Output(
+        "power_hours",
+        "h/yr",
+        "Utilisation hours after curtailment",
+        "实际利用小时数",
+        ("tech",),
+        "power",
+    ),
+    Output("generation", "TWh/yr", "Total gross generation", "总发电量", sector="power"),
+    Output(
+        "renewable_gen_share",
+        "",
+        "Wind and solar share of generation",
+        "新能源发电量占比",
+        sector="power",
+    ),
+    Output(
+        "curtailment_share", "", "Curtailment share of wind and solar", "弃风弃光率", sector="power"
+    ),
+    Output(
+        "curtailed_gen", "TWh/yr", "Curtailed wind and solar energy", "弃风弃光电量", sector="power"
+    ),
+    Output(
+        "power_coal_tce",
+        "Mtce/yr",
+        "Coal burned in power plants (standard coal)",
+        "电厂耗煤(标准煤)",
+        sector="power",
+    ),
+    Output("own_use", "TWh/yr", "Power-plant own use", "厂用电量", sector="power"),
+    Output("power_water", "Mm3/yr", "Water used by coal plants", "煤电用水量", sector="power"),
+]
+
+
+def generation_potential(cap, hours):
+    """Generation before curtailment.
+
+    Parameters
+    ----------
+    cap : ndarray, shape (n | 1, ...)
+        Capacity [GW].
+    hours : ndarray, broadcastable
+        Full-load hours [h/yr].
+
+    Returns
+    -------
+    ndarray
+        [TWh/yr] (GW × h/yr = GWh/yr = 10^-3 TWh/yr).
+    """
+    return cap * hours * 1e-3
+
+
+def curtailment_share(
+    vre_share_prev, storage_to_vre, base, slope, ref_share, max_share, storage_relief
+):
+    """Curtailment share of wind and solar, a bounded linear function of the renewable share.
+
+    Parameters
+    ----------
+    vre_share_prev : ndarray, shape (n | 1,)
+        Wind and solar share of gross generation in the previous year [fraction].
+    storage_to_vre : ndarray, shape (n | 1,)
+        Battery power over wind + solar capacity this year [GW/GW].
+    base, slope, ref_share, max_share, storage_relief : ndarray, shape (n | 1,)
+        Parameters ``power.curtailment.*`` [fraction, fraction per fraction, fraction,
+        fraction, fraction per GW/GW].
+
+    Returns
+    -------
+    ndarray, shape (n | 1,)
+        ``clip(base + slope · (v − ref) − relief · storage_to_vre, 0, max)`` [fraction].
+    """
+    k = base + slope * (vre_share_prev - ref_share) - storage_relief * storage_to_vre
+    return np.minimum(np.maximum(k, 0.0), max_share)
+
+
+def coal_burn(coal_gen, own_use_share, heat_rate, ccus_share, ccus_penalty):
+    """Standard coal burned by the coal fleet, and the part burned by units with capture.
+
+    Parameters
+    ----------
+    coal_gen : ndarray
+        Gross coal generation [TWh/yr].
+    own_use_share : ndarray
+        Plant own-use share [fraction].
+    heat_rate : ndarray
+        Net coal rate [gce/kWh supplied].
+    ccus_share : ndarray
+        Share of coal generation from units with capture [fraction].
+    ccus_penalty : ndarray
+        Extra coal per kWh of units with capture [fraction].
+
+    Returns
+    -------
+    total : ndarray
+        Coal burned [Mtce/yr] (TWh × gce/kWh = 10^9 g·10^-6 … = 10^-3 Mtce).
+    ccus : ndarray
+        Of which burned by units with capture [Mtce/yr].
+    """
+    base = coal_gen * (1.0 - own_use_share) * heat_rate * 1e-3
+    ccus = base * ccus_share * (1.0 + ccus_penalty)
+    return base * (1.0 - ccus_share) + ccus, ccus

@@ -1,0 +1,527 @@
+"""Results: the xarray Dataset of a run, its summaries, the indicators table and the writers.
+
+* :func:`assemble` turns the engine's arrays into a Dataset with dims ``sample``, ``year`` (+
+  ``tech``, ``sector``, ``product``, ``powertrain`` where needed); every variable carries
+  ``units``, ``long_name`` and ``long_name_zh`` (from the sector modules' ``OUTPUTS``); the
+  attributes hold what is needed to rerun it exactly (resolved scenario as YAML, its sha256,
+  package version, seed, method, number of samples).
+  Outputs that are the same for every sample are stored once and broadcast along ``sample``
+  (read-only views, no copies): modify a copy (``ds.copy(deep=True)``) if you must write.
+* :func:`summary` — mean, standard deviation and quantiles across samples;
+* :func:`indicators` / :func:`format_indicators` — the key-indicator table in the report's units;
+* writers :func:`write_netcdf`, :func:`write_summary_csv`, :func:`write_summary_xlsx`, all atomic:
+  written to a temporary name in the target directory and renamed when complete, so an error
+  never leaves a partial file.
+
+xarray, pandas and openpyxl are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "assemble",
+    "summary",
+    "indicators",
+    "format_indicators",
+    "write_netcdf",
+    "write_summary_csv",
+    "write_summary_xlsx",
+    "scenario_hash",
+    "TOPICS",
+]
+
+#: Sheet (topic) of each sector module in the xlsx summary, with its Chinese name.
+TOPICS = {
+    "economy": "经济", "power": "电力", "storage": "储能", "transport": "交通",
+    "chemicals": "煤化工", "water": "水资源", "hydrogen": "氢能", "electricity": "电力平衡",
+    "coal": "煤炭", "emissions": "排放",
+}
+
+#: Extra dimensions in the order they appear after ``sample`` and ``year``.
+CATEGORY_DIMS = ("tech", "sector", "product", "powertrain")
+
+
+def scenario_hash(yaml_text: str) -> str:
+    """sha256 (hex) of a resolved scenario's YAML text."""
+    return hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("energysim")
+    except Exception:  # pragma: no cover - not installed
+        return "unknown"
+
+
+# ---------------------------------------------------------------------------------------------
+# assembly
+# ---------------------------------------------------------------------------------------------
+
+
+def assemble(
+    outputs: Mapping[str, np.ndarray],
+    years: Sequence[int],
+    n_samples: int,
+    *,
+    specs: Mapping[str, Any] | None = None,
+    coords: Mapping[str, Sequence[str]] | None = None,
+    attrs: Mapping[str, Any] | None = None,
+):
+    """Build the results Dataset.
+
+    Parameters
+    ----------
+    outputs : mapping of str to ndarray
+        Engine outputs ``(n_samples | 1, n_years[, k])`` or ``(n_samples | 1,)`` (a per-sample
+        scalar such as the peak year); a leading 1 broadcasts along ``sample``.
+    years : sequence of int, shape (n_years,)
+    n_samples : int
+    specs : mapping of str to Output, optional
+        Variable descriptions (default: :func:`energysim.engine.output_specs`).
+    coords : mapping of str to sequence of str, optional
+        Labels of the category dimensions (default: :func:`energysim.engine.output_coords`).
+    attrs : mapping, optional
+        Dataset attributes (see :func:`run_attrs`).
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr
+
+    from energysim import engine
+
+    specs = engine.output_specs() if specs is None else specs
+    coords = engine.output_coords() if coords is None else coords
+    data_vars = {}
+    used_dims: set[str] = set()
+    for name, arr in outputs.items():
+        spec = specs[name]
+        if arr.ndim == 1:
+            dims: tuple[str, ...] = ("sample",)
+        else:
+            dims = ("sample", "year", *spec.dims)
+        shape = (n_samples,) + arr.shape[1:]
+        if arr.shape[0] != n_samples:
+            arr = np.broadcast_to(arr, shape)
+        used_dims.update(spec.dims)
+        data_vars[name] = xr.Variable(
+            dims, arr,
+            attrs={"units": spec.unit, "long_name": spec.en, "long_name_zh": spec.zh,
+                   "sector": spec.sector},
+        )
+    all_coords = {"sample": np.arange(n_samples), "year": np.asarray(years, dtype=np.int64)}
+    for d in CATEGORY_DIMS:
+        if d in used_dims:
+            all_coords[d] = np.asarray(coords[d], dtype=str)
+    ds = xr.Dataset(data_vars, coords=all_coords, attrs=dict(attrs or {}))
+    ds["year"].attrs.update(units="yr", long_name="year", long_name_zh="年份")
+    ds["sample"].attrs.update(long_name="sample", long_name_zh="样本")
+    return ds
+
+
+def run_attrs(*, scenario_name: str, scenario_yaml: str, seed: int | None, method: str,
+              n_samples: int) -> dict[str, Any]:
+    """The Dataset attributes that let a results file be rerun exactly.
+
+    Returns
+    -------
+    dict
+        ``scenario``, ``scenario_yaml``, ``scenario_sha256``, ``energysim_version``, ``seed``
+        (``-1`` if none), ``method``, ``n_samples``, ``Conventions``.
+    """
+    return {
+        "title": f"energysim results: {scenario_name}",
+        "scenario": scenario_name,
+        "scenario_yaml": scenario_yaml,
+        "scenario_sha256": scenario_hash(scenario_yaml),
+        "energysim_version": _version(),
+        "seed": -1 if seed is None else int(seed),
+        "method": method,
+        "n_samples": int(n_samples),
+        "Conventions": "CF-1.8",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# summaries
+# ---------------------------------------------------------------------------------------------
+
+
+def _stat_names(quantiles: Sequence[float]) -> list[str]:
+    return ["mean", "std"] + [f"p{100 * q:g}" for q in quantiles]
+
+
+def _is_broadcast(arr: np.ndarray) -> bool:
+    return arr.ndim >= 1 and arr.shape[0] > 1 and arr.strides[0] == 0
+
+
+def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
+    """Mean, standard deviation and quantiles across samples.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results with a ``sample`` dimension.
+    quantiles : sequence of float
+        In (0, 1); named ``p5``, ``p50``, ``p95`` ….
+
+    Returns
+    -------
+    xarray.Dataset
+        Same variables without ``sample`` and with a leading ``stat`` dimension
+        (``mean``, ``std``, ``p…``); attributes kept; ``std`` uses ``ddof=0``.
+    """
+    import xarray as xr
+
+    q = np.asarray(quantiles, dtype=np.float64)
+    stats = _stat_names(q)
+    out = {}
+    for name, var in ds.data_vars.items():
+        if "sample" not in var.dims:
+            out[name] = var
+            continue
+        v = var.transpose("sample", ...)
+        arr = v.values if not _is_broadcast(v.data) else v.data
+        if _is_broadcast(arr) or arr.shape[0] == 1:
+            row = np.asarray(arr[0], dtype=np.float64)
+            res = np.stack([row, np.zeros_like(row)] + [row] * len(q))
+        else:
+            a = np.asarray(arr, dtype=np.float64)
+            res = np.concatenate([
+                a.mean(axis=0)[None], a.std(axis=0)[None],
+                np.quantile(a, q, axis=0).reshape((len(q),) + a.shape[1:]),
+            ])
+        out[name] = xr.Variable(("stat",) + v.dims[1:], res, attrs=dict(var.attrs))
+    coords = {k: c for k, c in ds.coords.items() if "sample" not in c.dims}
+    coords["stat"] = np.asarray(stats, dtype=str)
+    return xr.Dataset(out, coords=coords, attrs=dict(ds.attrs))
+
+
+def _summary_of(ds, quantiles):
+    return ds if "stat" in ds.dims else summary(ds, quantiles)
+
+
+# ---------------------------------------------------------------------------------------------
+# key indicators
+# ---------------------------------------------------------------------------------------------
+
+#: Indicators of the CLI table: (key, en, zh, report unit, extractor → (sample, year) array in
+#: canonical unit, factor to the report unit). The extractors take the Dataset.
+def _indicator_table() -> list[tuple[str, str, str, str, Callable, float]]:
+    def var(name, **sel):
+        return lambda ds: ds[name].sel(**sel) if sel else ds[name]
+
+    def h2_output(ds):
+        names = [n for n in ("h2_green_supply", "h2_grey_supply") if n in ds]
+        return sum(ds[n] for n in names)
+
+    rows = [
+        ("coal_output", "Raw coal output", "原煤产量", "亿吨", var("coal_output"), 0.01),
+        ("cap_coal", "Coal power capacity", "煤电装机", "万千瓦",
+         var("power_cap", tech="coal"), 100.0),
+        ("cap_wind", "Wind capacity", "风电装机", "万千瓦", var("power_cap", tech="wind"), 100.0),
+        ("cap_solar", "Solar capacity", "光伏装机", "万千瓦", var("power_cap", tech="solar"),
+         100.0),
+        ("cap_storage", "Battery storage power", "储能功率", "万千瓦", var("storage_cap"), 100.0),
+        ("re_share", "Renewable share of generation", "新能源发电量占比", "%",
+         var("renewable_gen_share"), 100.0),
+        ("h2_output", "Hydrogen output", "氢气产量", "万吨", h2_output, 0.1),
+        ("co2_total", "CO2 emissions", "二氧化碳排放", "万吨", var("co2_total"), 100.0),
+        ("energy_intensity", "Energy intensity", "单位GDP能耗", "吨标准煤/万元",
+         var("energy_intensity"), 1.0),
+    ]
+    return rows
+
+
+DEFAULT_INDICATOR_YEARS = (2022, 2025, 2030, 2035, 2060)
+
+
+def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
+    """Key indicators in the report's units for chosen years.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results (with ``sample``) or a :func:`summary`.
+    years : iterable of int, optional
+        Default 2022, 2025, 2030, 2035, 2060, those within the horizon (the last year is added
+        when 2060 is beyond it).
+    stat : str
+        Summary statistic shown (``"mean"``, ``"p50"`` …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: indicator key; columns ``en``, ``zh``, ``unit`` and one per year; a last row
+        ``co2_peak_year`` gives the peak year in its first year column.
+    """
+    import pandas as pd
+
+    summ = _summary_of(ds, (0.05, 0.5, 0.95))
+    yrs = _choose_years(summ["year"].values, years)
+    records = []
+    for key, en, zh, unit, get, factor in _indicator_table():
+        try:
+            da = get(summ)
+        except (KeyError, TypeError):
+            continue
+        if not hasattr(da, "dims"):
+            continue
+        vals = da.sel(stat=stat, year=yrs).values * factor
+        records.append({"key": key, "en": en, "zh": zh, "unit": unit,
+                        **{int(y): float(v) for y, v in zip(yrs, vals, strict=True)}})
+    if "co2_peak_year" in summ:
+        peak = float(summ["co2_peak_year"].sel(stat=stat).values)
+        records.append({"key": "co2_peak_year", "en": "CO2 peak year", "zh": "碳排放达峰年份",
+                        "unit": "年", **{int(yrs[0]): peak}})
+    return pd.DataFrame.from_records(records).set_index("key")
+
+
+def _choose_years(available: np.ndarray, years: Iterable[int] | None) -> list[int]:
+    avail = [int(y) for y in available]
+    if years is None:
+        chosen = [y for y in DEFAULT_INDICATOR_YEARS if y in avail]
+        if avail and avail[-1] not in chosen and avail[-1] < DEFAULT_INDICATOR_YEARS[-1]:
+            chosen.append(avail[-1])
+        return chosen
+    chosen = [int(y) for y in years]
+    missing = [y for y in chosen if y not in avail]
+    if missing:
+        from energysim.errors import ScenarioError
+
+        raise ScenarioError(
+            f"indicator years outside the simulated years (expected {avail[0]}–{avail[-1]}, "
+            f"got {missing})", key="years")
+    return chosen
+
+
+def format_indicators(ds, years: Iterable[int] | None = None) -> str:
+    """The key-indicator table as aligned text (median, and p5–p95 when there are samples).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results or a summary.
+    years : iterable of int, optional
+        See :func:`indicators`.
+
+    Returns
+    -------
+    str
+    """
+    summ = _summary_of(ds, (0.05, 0.5, 0.95))
+    mid = indicators(summ, years, "p50")
+    spread = "sample" in ds.dims and ds.sizes["sample"] > 1
+    lo = indicators(summ, years, "p5") if spread else None
+    hi = indicators(summ, years, "p95") if spread else None
+    yrs = [c for c in mid.columns if isinstance(c, int)]
+    label_w = max(len(f"{r.zh} {r.en} [{r.unit}]") for r in mid.itertuples()) + 2
+    lines = [" " * label_w + "".join(f"{y:>22}" if spread else f"{y:>12}" for y in yrs)]
+    for key, row in mid.iterrows():
+        label = f"{row['zh']} {row['en']} [{row['unit']}]"
+        cells = []
+        for y in yrs:
+            v = row[y]
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                cells.append(f"{'':>22}" if spread else f"{'':>12}")
+                continue
+            fmt = "{:.0f}" if key == "co2_peak_year" else _fmt(v)
+            if spread:
+                text = f"{fmt.format(v)} [{fmt.format(lo.loc[key, y])}–{fmt.format(hi.loc[key, y])}]"
+                cells.append(f"{text:>22}")
+            else:
+                cells.append(f"{fmt.format(v):>12}")
+        lines.append(_pad(label, label_w) + "".join(cells))
+    if spread:
+        lines.append(f"median [p5–p95] of {ds.sizes['sample']} samples")
+    return "\n".join(lines)
+
+
+def _fmt(v: float) -> str:
+    a = abs(v)
+    if a >= 1000:
+        return "{:.0f}"
+    if a >= 10:
+        return "{:.1f}"
+    return "{:.2f}"
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify counting CJK characters as two columns."""
+    w = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    return text + " " * max(width - w, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# writers
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _atomic(path: str | os.PathLike):
+    """Yield a temporary path beside ``path``; rename it to ``path`` on success only."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_netcdf(ds, path: str | os.PathLike) -> Path:
+    """Write every variable to NetCDF-4 (engine h5netcdf), atomically.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    path : path-like
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    with _atomic(path) as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+    return Path(path)
+
+
+def _tidy(summ):
+    """Long table rows of a summary: (variable, category…, year, stat, value, unit)."""
+    import pandas as pd
+
+    frames = []
+    cat_cols = [d for d in CATEGORY_DIMS if d in summ.dims]
+    for name, var in summ.data_vars.items():
+        df = var.to_dataframe(name="value").reset_index()
+        df.insert(0, "variable", name)
+        for c in cat_cols:
+            if c not in df:
+                df[c] = ""
+        if "year" not in df:
+            df["year"] = pd.NA
+        if "stat" not in df:
+            df["stat"] = "value"
+        df["unit"] = var.attrs.get("units", "")
+        frames.append(df[["variable", *cat_cols, "year", "stat", "value", "unit"]])
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def write_summary_csv(ds, path: str | os.PathLike,
+                      quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> Path:
+    """Write the summary as a tidy CSV, atomically.
+
+    Columns: ``variable``, one per category dimension present (``tech``, ``sector``,
+    ``product``, ``powertrain``; empty where it does not apply), ``year``, ``stat``, ``value``,
+    ``unit`` (canonical). UTF-8 with BOM so that Excel shows Chinese correctly.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results or a summary.
+    path : path-like
+    quantiles : sequence of float
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    table = _tidy(_summary_of(ds, quantiles))
+    with _atomic(path) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
+    return Path(path)
+
+
+def write_summary_xlsx(ds, path: str | os.PathLike,
+                       quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> Path:
+    """Write the summary to an Excel workbook, atomically: one sheet per topic.
+
+    The first sheet ("运行信息 run") holds the scenario, seed, method, samples, version and
+    scenario hash. Each topic sheet has years down the rows and one column per variable,
+    category and statistic, with a four-row header: English name [unit], Chinese name,
+    category, statistic.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Results or a summary.
+    path : path-like
+    quantiles : sequence of float
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    summ = _summary_of(ds, quantiles)
+    wb = Workbook()
+    info = wb.active
+    info.title = "运行信息 run"
+    for key in ("scenario", "seed", "method", "n_samples", "energysim_version",
+                "scenario_sha256"):
+        if key in summ.attrs:
+            info.append([key, str(summ.attrs[key])])
+    years = [int(y) for y in summ["year"].values]
+    bold = Font(bold=True)
+    for topic, zh in TOPICS.items():
+        names = [n for n, v in summ.data_vars.items() if v.attrs.get("sector") == topic]
+        if not names:
+            continue
+        ws = wb.create_sheet(f"{zh} {topic}"[:31])
+        headers: list[list[str]] = [["year [yr]"], ["年份"], [""], [""]]
+        columns: list[list[float]] = []
+        scalars: list[tuple[str, str, float]] = []
+        for name in names:
+            var = summ[name]
+            unit = var.attrs.get("units", "")
+            cats = [d for d in var.dims if d in CATEGORY_DIMS]
+            if "year" not in var.dims:
+                for s in var["stat"].values:
+                    scalars.append((f"{var.attrs['long_name']} [{unit}] {s}",
+                                    var.attrs["long_name_zh"], float(var.sel(stat=s))))
+                continue
+            stacked = var.transpose("year", "stat", *cats)
+            labels = (list(np.ndindex(*[stacked.sizes[c] for c in cats])) if cats else [()])
+            for idx in labels:
+                cat_label = " ".join(str(summ[c].values[i]) for c, i in zip(cats, idx, strict=True))
+                for j, s in enumerate(stacked["stat"].values):
+                    headers[0].append(f"{var.attrs['long_name']} [{unit}]")
+                    headers[1].append(var.attrs["long_name_zh"])
+                    headers[2].append(cat_label)
+                    headers[3].append(str(s))
+                    columns.append(stacked.values[(slice(None), j, *idx)].tolist())
+        for h in headers:
+            ws.append(h)
+        for c in ws[1]:
+            c.font = bold
+        for i, y in enumerate(years):
+            ws.append([y] + [col[i] for col in columns])
+        for label, zh_label, value in scalars:
+            ws.append([])
+            ws.append([label, zh_label, value])
+        ws.freeze_panes = "B5"
+    with _atomic(path) as tmp:
+        wb.save(tmp)
+    return Path(path)

@@ -1,0 +1,306 @@
+"""The resolved scenario: immutable value objects that remember where each value came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from energysim.scenario.frozen import FrozenDict
+from energysim.scenario.series import Const, Growth, Series
+from energysim.scenario.uncertainty import Distribution
+from energysim.units import format_quantity, parse_quantity
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value was written: ``file:line``."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """The value of one catalogue parameter in a scenario.
+
+    Attributes
+    ----------
+    path : str
+        Catalogue path.
+    unit : str
+        Canonical unit (all numbers below are in it).
+    base : Const, Series, Growth or None
+        The deterministic value (``None`` when the value itself is a distribution).
+    dist : Distribution or None
+        The parameter's distribution (a scalar uncertain in its value).
+    multiplier : Distribution or None
+        A pure-number distribution multiplying the whole ``base`` path.
+    source : Source
+        Where the leaf was written (``catalogue`` for defaults).
+    """
+
+    path: str
+    unit: str
+    base: Const | Series | Growth | None
+    dist: Distribution | None = None
+    multiplier: Distribution | None = None
+    source: Source = field(default_factory=lambda: Source("catalogue"))
+
+    @property
+    def uncertain(self) -> bool:
+        return self.dist is not None or self.multiplier is not None
+
+    @property
+    def form(self) -> str:
+        """``"scalar"``, ``"series"``, ``"growth"`` or ``"distribution"``."""
+        if self.dist is not None:
+            return "distribution"
+        return {Const: "scalar", Series: "series", Growth: "growth"}[type(self.base)]
+
+    def describe(self) -> str:
+        """One-line text of the value in canonical units (used by ``energysim show``)."""
+        text = self._describe_base() if self.dist is None else describe_dist(self.dist, self.unit)
+        if self.multiplier is not None:
+            text += f" × {describe_dist(self.multiplier, '')}"
+        return text
+
+    def _describe_base(self) -> str:
+        b, u = self.base, self.unit
+        unit = f" {u}" if u else ""
+        if isinstance(b, Const):
+            return format_quantity(b.value, u)
+        if isinstance(b, Series):
+            pts = ", ".join(f"{y}: {_g(v)}" for y, v in zip(b.years, b.values, strict=True))
+            return f"{{{pts}}}{unit} ({b.interpolation})"
+        if not b.years:
+            return f"start {format_quantity(b.start, u)}, growth {_g(b.rates[0] * 100)}% per yr"
+        pts = ", ".join(f"{y}: {_g(r * 100)}%" for y, r in zip(b.years, b.rates, strict=True))
+        return f"start {format_quantity(b.start, u)}, growth {{{pts}}} per yr"
+
+    def to_plain(self) -> Any:
+        """The leaf as plain YAML-able data in canonical units, exact (``repr`` floats)."""
+        u = self.unit
+        if self.dist is not None:
+            return dist_to_plain(self.dist, u)
+        b = self.base
+        if isinstance(b, Const):
+            out: Any = _q(b.value, u)
+            if self.multiplier is not None:
+                out = {"value": out}
+        elif isinstance(b, Series):
+            out = {"values": {y: _q(v, u) for y, v in zip(b.years, b.values, strict=True)}}
+            if b.interpolation != "linear":
+                out["interpolation"] = b.interpolation
+        else:
+            growth: Any = (
+                {y: _q(r, "1/yr") for y, r in zip(b.years, b.rates, strict=True)}
+                if b.years
+                else _q(b.rates[0], "1/yr")
+            )
+            out = {"start": _q(b.start, u), "growth": growth}
+        if self.multiplier is not None:
+            out["multiplier"] = dist_to_plain(self.multiplier, "")
+        return out
+
+
+def _g(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _q(value: float, unit: str) -> Any:
+    """Exact text of a quantity (a bare float for pure numbers)."""
+    if unit.strip() in ("", "1", "dimensionless"):
+        return float(value)
+    return format_quantity(value, unit, digits=0)
+
+
+def describe_dist(d: Distribution, unit: str) -> str:
+    """``"triangular(low=50, mode=55, high=60) kWh/kg"``."""
+    args = ", ".join(
+        f"{k}={[_g(x) for x in v] if isinstance(v, tuple) else _g(v)}".replace("'", "")
+        for k, v in d.args.items()
+    )
+    unit_text = f" {unit}" if unit else ""
+    return f"{d.kind}({args}){unit_text}"
+
+
+def dist_to_plain(d: Distribution, unit: str) -> dict:
+    out: dict[str, Any] = {"dist": d.kind}
+    for k, v in d.args.items():
+        if isinstance(v, tuple):
+            out[k] = [float(x) if k == "weights" else _q(x, unit) for x in v]
+        elif k == "gsd":
+            out[k] = float(v)
+        else:
+            out[k] = _q(v, unit)
+    return out
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A rank correlation (Gaussian copula) between two uncertain parameters."""
+
+    params: tuple[str, str]
+    rho: float
+    source: Source
+
+
+COMPARATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "≈": "≈", "~": "≈"}
+STRENGTHS = ("firm", "aspirational")
+#: Relative tolerance of an ``≈`` target that gives none.
+DEFAULT_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target from a plan or report, checked against a result indicator.
+
+    Attributes
+    ----------
+    indicator : str
+        Result variable name (see docs/glossary.md).
+    year : int
+    comparator : {">=", "<=", "≈"}
+    value : str or float
+        The value as written (``"3.2亿吨"``); convert with :meth:`value_in`.
+    tolerance : str or float or None
+        For ``≈``: relative (``"5%"``, ``0.05``) or absolute (``"0.1亿吨"``).
+    strength : {"firm", "aspirational"}
+        确保 (make sure) is firm; 力争 (strive for) is aspirational.
+    source : str
+        The report's sentence.
+    where : Source
+    """
+
+    indicator: str
+    year: int
+    comparator: str
+    value: Any
+    tolerance: Any = None
+    strength: str = "firm"
+    source: str = ""
+    where: Source = field(default_factory=lambda: Source("?"))
+
+    def value_in(self, unit: str) -> float:
+        """The target value in ``unit`` (the indicator's canonical unit).
+
+        Raises
+        ------
+        UnitError
+            When the value's dimension does not fit ``unit`` (with file:line).
+        """
+        return parse_quantity(
+            self.value,
+            expected_unit=unit,
+            key=f"targets.{self.indicator}",
+            file=self.where.file,
+            line=self.where.line,
+        )
+
+    def tolerance_in(self, unit: str) -> float:
+        """Absolute tolerance in ``unit`` (``0`` unless the comparator is ``≈``)."""
+        if self.comparator != "≈":
+            return 0.0
+        tol = DEFAULT_TOLERANCE if self.tolerance is None else self.tolerance
+        where = {
+            "key": f"targets.{self.indicator}.tolerance",
+            "file": self.where.file,
+            "line": self.where.line,
+        }
+        try:
+            rel = parse_quantity(tol, expected_unit="", **where)
+        except Exception:
+            return abs(parse_quantity(tol, expected_unit=unit, **where))
+        return abs(rel * self.value_in(unit))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario (after ``extends``), validated and immutable.
+
+    Attributes
+    ----------
+    name : str
+    title : mapping
+        ``{"zh": …, "en": …}`` (either may be missing).
+    description : str
+    base_year, end_year : int
+        Simulated years are ``base_year … end_year``.
+    parameters : mapping of str to Leaf
+        Every parameter the scenario (or one of its parents) sets, in catalogue order.
+    correlations : tuple of Correlation
+    targets : tuple of Target
+    file : str or None
+        The scenario file (``None`` for text).
+    chain : tuple of str
+        The files merged, lowest precedence first (the file itself last).
+    catalogue : mapping of str to Param
+        The catalogue it was validated against (not compared).
+    """
+
+    name: str
+    title: Mapping[str, str]
+    description: str
+    base_year: int
+    end_year: int
+    parameters: Mapping[str, Leaf]
+    correlations: tuple[Correlation, ...] = ()
+    targets: tuple[Target, ...] = ()
+    file: str | None = None
+    chain: tuple[str, ...] = ()
+    catalogue: Mapping[str, Any] = field(default_factory=FrozenDict, repr=False, compare=False)
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Paths of uncertain parameters in catalogue order."""
+        return tuple(p for p, leaf in self.parameters.items() if leaf.uncertain)
+
+    def leaf(self, path: str) -> Leaf:
+        """The scenario's leaf for ``path``, or the catalogue default as a leaf."""
+        if path in self.parameters:
+            return self.parameters[path]
+        from energysim.scenario.loader import default_leaf
+
+        return default_leaf(self.catalogue[path])
+
+    def to_dict(self) -> dict:
+        """A self-contained scenario (no ``extends``) as plain data in canonical units.
+
+        Loading it back (e.g. ``yaml.safe_dump`` then :func:`load_scenario`) gives the same
+        compiled arrays, bit for bit; results files store it to be rerun exactly.
+        """
+        out: dict[str, Any] = {"name": self.name}
+        if self.title:
+            out["title"] = dict(self.title)
+        if self.description:
+            out["description"] = self.description
+        out["base_year"] = self.base_year
+        out["end_year"] = self.end_year
+        out["parameters"] = {p: leaf.to_plain() for p, leaf in self.parameters.items()}
+        if self.correlations:
+            out["correlations"] = [
+                {"params": list(c.params), "rho": c.rho} for c in self.correlations
+            ]
+        if self.targets:
+            out["targets"] = [_target_plain(t) for t in self.targets]
+        return out
+
+    def to_yaml(self) -> str:
+        """:meth:`to_dict` as YAML text (UTF-8, Chinese kept readable)."""
+        import yaml
+
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _target_plain(t: Target) -> dict:
+    out = {"indicator": t.indicator, "year": t.year, "comparator": t.comparator, "value": t.value}
+    if t.tolerance is not None:
+        out["tolerance"] = t.tolerance
+    out["strength"] = t.strength
+    if t.source:
+        out["source"] = t.source
+    return out
