@@ -235,3 +235,35 @@ def test_validate_does_not_import_heavy_modules(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.splitlines()[-1] == "0 []"
+
+
+def test_validate_checks_target_indicators_and_units(tmp_path, capsys):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "name: t\ntargets:\n"
+        "  - {indicator: coal_output, year: 2023, comparator: '>=', value: 3亿吨}\n"
+        "  - {indicator: coal_outptu, year: 2024, comparator: '>=', value: 3亿吨}\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(["validate", str(path)], capsys)
+    assert status == 2
+    assert err == (
+        f"{path}:4: targets.coal_outptu: unknown indicator (expected a result variable, got "
+        "'coal_outptu'); did you mean 'coal_output'?\n"
+    )
+    path.write_text(
+        "targets:\n  - {indicator: coal_output, year: 2023, comparator: '>=', value: 3 GW}\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(["validate", str(path)], capsys)
+    assert status == 2
+    assert err.startswith(f"{path}:2: targets.coal_output: wrong dimension for '3 GW' (expected ")
+
+
+def test_bundled_scenarios_validate(capsys):
+    from energysim.scenario.loader import bundled_names
+
+    names = bundled_names()
+    status, out, err = run(["validate", *names], capsys)
+    assert (status, err) == (0, "")
+    assert len(out.splitlines()) == len(names)

@@ -25,16 +25,6 @@ from energysim.errors import (
     UnitError,
 )
 
-try:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        __version__ = version("energysim")
-    except PackageNotFoundError:  # running from a source tree without installing
-        __version__ = "0.0.0+unknown"
-except ImportError:  # pragma: no cover
-    __version__ = "0.0.0+unknown"
-
 #: Lazily imported public names: name -> (module, attribute).
 _LAZY = {
     "load_scenario": ("energysim.scenario.loader", "load_scenario"),
@@ -43,8 +33,7 @@ _LAZY = {
     "Scenario": ("energysim.scenario.spec", "Scenario"),
     "CompiledScenario": ("energysim.scenario.compile", "CompiledScenario"),
     "Params": ("energysim.params", "Params"),
-    # --- core (issue 3): the simulation core adds `run` here, e.g.
-    # "run": ("energysim.engine", "run"),
+    "run": ("energysim.engine", "run"),
 }
 
 __all__ = [
@@ -59,7 +48,19 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("energysim")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":  # computed on first use: importlib.metadata costs ~20 ms
+        value = globals()["__version__"] = _version()
+        return value
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'energysim' has no attribute {name!r}")
@@ -71,4 +72,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})

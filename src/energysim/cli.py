@@ -37,6 +37,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("params", "print the parameter catalogue", "energysim.cli", "params_command"),
     ("list", "list the bundled scenarios", "energysim.cli", "list_command"),
+    (
+        "run",
+        "run a scenario; write results.nc, summary.csv, summary.xlsx",
+        "energysim.commands.run",
+        "run_command",
+    ),
     # other commands (run, targets, report, sensitivity, calibrate, plot, compare) add a line
 ]
 
@@ -134,12 +140,41 @@ def validate_command(args) -> int:
     for file in args.files:
         try:
             s = load_scenario(file)
+            check_targets(s)
         except ScenarioError as exc:
             print(exc.one_line(), file=sys.stderr)
             status = 2
             continue
         print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain)")
     return status
+
+
+def check_targets(s) -> None:
+    """Each target names a model result and has a value of its dimension.
+
+    Raises
+    ------
+    ScenarioError
+        At the target's file and line, with a "did you mean" for a misspelt indicator.
+    """
+    units = _output_units()
+    if not units:
+        return
+    for t in s.targets:
+        base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
+        if base not in units:
+            import difflib
+
+            close = difflib.get_close_matches(base, list(units), n=1)
+            raise ScenarioError(
+                f"unknown indicator (expected a result variable, got {t.indicator!r})",
+                file=t.where.file,
+                line=t.where.line,
+                key=f"targets.{t.indicator}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+        t.value_in(units[base])
+        t.tolerance_in(units[base])
 
 
 # -- show ----------------------------------------------------------------------------------
@@ -201,8 +236,9 @@ def render_scenario(s, *, include_defaults: bool = False) -> str:
         for t in s.targets:
             value = _target_value(t, units)
             tol = ""
-            if t.comparator == "≈" and t.indicator in units:
-                tol = f" ± {t.tolerance_in(units[t.indicator]):.6g}"
+            base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
+            if t.comparator == "≈" and base in units:
+                tol = f" ± {t.tolerance_in(units[base]):.6g}"
             src = f"  « {t.source} »" if t.source else ""
             lines.append(
                 f"  {t.indicator} {t.year} {t.comparator} {value}{tol} ({t.strength})"
@@ -223,9 +259,10 @@ def _output_units() -> dict[str, str]:
 def _target_value(t, units: dict[str, str]) -> str:
     from energysim.units import format_quantity
 
-    if t.indicator not in units:
+    base = t.indicator.split("[")[0]
+    if base not in units:
         return f"{t.value} (unknown indicator)"
-    return format_quantity(t.value_in(units[t.indicator]), units[t.indicator])
+    return format_quantity(t.value_in(units[base]), units[base])
 
 
 # -- params --------------------------------------------------------------------------------

@@ -3,23 +3,32 @@
 Data flow (docs/model.md, "Sector order inside one year")::
 
     Params (n | 1, n_years) ──year-major──▶ P[path] (n_years, n | 1)
-      1. parameter-only paths, all years at once: GDP and GDP-driven demand, capacity stocks by
-         vintage (coal, wind, solar, storage, electrolysers), coal generation and coal burned,
-         storage flows, S-curves;
-      2. the curtailment recursion (previous-year renewable share → curtailment);
-      3. the coupled year loop: transport → chemicals → water → hydrogen → chemicals (net) →
-         coal; state carried from year to year: coal output (mining trucks, mining water),
-         truck fleets;
-      4. all years at once again: electricity balance, emissions, intensities, peak year.
+      1. before the loop, all years at once (they depend on parameters only): GDP growth
+         factors and demand efficiency factors; capacity stocks by vintage (coal, wind, solar,
+         storage; electrolysers in the hydrogen precompute); coal generation, coal burned,
+         cooling water; storage flows; wind and solar curtailment and generation; S-curves
+         and the heavy-truck fleet (transport precompute); chemicals' gross output;
+      2. the year loop, for t = 0 … n_years − 1: economy (GDP, demand) → transport (mining
+         trucks sized on last year's coal output) → chemicals (gross) → water (other users
+         reserved first; chemicals scaled back if the cap binds) → hydrogen (allocation) →
+         chemicals (net of green hydrogen) → coal balance → electricity balance → emissions
+         and intensities; the state carried to the next year is the coal output, the GDP and
+         the truck fleets;
+      3. after the loop: the peak year of CO2.
 
-Layout: inside the engine every array is year-major, ``(n_years, n | 1)`` or
-``(n_years, n | 1, k)``, so that one year is one contiguous block and per-year work stays in
-cache. :func:`simulate` returns the conventional ``(n | 1, n_years[, k])`` views
-(transposes, no copy). A deterministic quantity stays at sample size 1 all the way through.
+The coal balance is computed before the electricity balance within a year so that mining
+electricity uses this year's output (nothing in the coal balance depends on electricity).
 
-Chunking: :func:`run` runs blocks of ``chunk_size`` samples (in two threads where there are
-several blocks) and writes each block into preallocated full-size arrays. Nothing in the model
-mixes samples, so a sample's result never depends on its block.
+Layout: inside the engine every array is year-major with samples last, ``(n_years, n | 1)``
+or ``(n_years, k, n | 1)``, so that one year is one contiguous block, per-year work stays in
+cache and a block of samples is a plain slice ``[..., a:b]`` of a full-size array.
+:func:`simulate` returns the conventional ``(n | 1, n_years[, k])`` views (transposes, no
+copy). A deterministic quantity stays at sample size 1 all the way through (and is broadcast
+only when the results Dataset is assembled).
+
+Chunking: :func:`simulate_blocks` (used by :func:`run`) runs blocks of ``chunk_size`` samples
+(in threads where there are several blocks) and writes each block into preallocated full-size
+arrays. Nothing in the model mixes samples, so a sample's result never depends on its block.
 """
 
 from __future__ import annotations
@@ -103,7 +112,7 @@ def _year_major(params: Params) -> dict[str, np.ndarray]:
 
 
 class _Recorder:
-    """Collects year-major outputs ``(n_years, m[, k])``.
+    """Collects year-major outputs ``(n_years, [k,] m)`` (samples last).
 
     Whole-horizon outputs are stored as given (or copied into ``out`` buffers); per-year values
     are written into their row of a buffer as soon as they are computed, so the loop's
@@ -115,6 +124,7 @@ class _Recorder:
 
     def __init__(self, n_years: int, keep: set[str] | None, out: Mapping[str, np.ndarray]):
         self.n_years = n_years
+        self.categorical = _categorical_outputs()
         self.keep = keep
         self.out = out
         self.arrays: dict[str, np.ndarray] = {}
@@ -124,7 +134,7 @@ class _Recorder:
         return self.keep is None or name in self.keep
 
     def whole(self, name: str, value: np.ndarray) -> None:
-        """Record an output computed for all years, ``(n_years, m[, k])``."""
+        """Record an output computed for all years, ``(n_years, [k,] m)``."""
         if not self.wants(name):
             return
         buf = self.out.get(name)
@@ -135,9 +145,12 @@ class _Recorder:
             self.arrays[name] = np.array(value, order="C")  # own memory, never a view
 
     def year(self, t: int, values: Mapping[str, np.ndarray]) -> None:
-        """Write year ``t`` of several outputs."""
+        """Write year ``t`` of several outputs (category outputs given as ``(m, k)``)."""
         arrays = self.arrays
+        categorical = self.categorical
         for name, v in values.items():
+            if name in categorical:
+                v = np.transpose(v)  # (m, k) → (k, m), usually a view of a (k, m) array
             buf = arrays.get(name)
             if buf is None:
                 if name in self.skipped:
@@ -241,12 +254,16 @@ _FROM_PRE = {
 
 def _simulate(params: Params, keep: set[str] | None = None,
               out: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """The model for one block of samples; year-major outputs ``(n_years, m[, k])``."""
+    """The model for one block of samples; year-major outputs ``(n_years, [k,] m)``."""
     P = _year_major(params)
     years = np.asarray(params.years)
     T = len(years)
     n = params.n_samples
     rec = _Recorder(T, keep, out or {})
+    # the sectors' precompute functions read Params ``(n | 1, n_years)``; give them views of
+    # the year-major copies (Fortran-ordered, same values and shapes) so that their own
+    # time-major transposes are free instead of a second strided copy of every parameter
+    params = Params(years=params.years, n_samples=n, values={k: v.T for k, v in P.items()})
 
     # ---- 1. parameters only, all years at once ---------------------------------------------
     # economy: GDP growth factors and the cumulative efficiency gains of GDP-driven demand
@@ -276,9 +293,6 @@ def _simulate(params: Params, keep: set[str] | None = None,
         P["storage.lifetime"][0])
     st_energy, st_charged, st_losses = storage.storage_flows(
         st_cap, P["storage.duration"], P["storage.cycles"], P["storage.round_trip_efficiency"])
-    vre_cap = cap["wind"] + cap["solar"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        st_ratio = np.where(vre_cap > 0.0, st_cap / np.where(vre_cap > 0.0, vre_cap, 1.0), 0.0)
     # coal units are never curtailed: generation, coal burned and water for all years
     coal_gen = power.generation_potential(cap["coal"], P["power.coal.hours"])
     own_use = coal_gen * P["power.own_use_share"]
@@ -289,11 +303,22 @@ def _simulate(params: Params, keep: set[str] | None = None,
     power_water = coal_gen * P["power.coal.water_per_mwh"]
     wind_pot = power.generation_potential(cap["wind"], P["power.wind.hours"])
     solar_pot = power.generation_potential(cap["solar"], P["power.solar.hours"])
+    vre_pot = wind_pot + solar_pot
+    curtailed, curt_share = power.curtailment(
+        vre_pot, coal_gen, st_charged, *(P[f"power.curtailment.{k}"] for k in
+                                         ("base", "slope", "ref_share", "max", "storage_relief")))
+    kept = 1.0 - curt_share
+    wind_gen = wind_pot * kept
+    solar_gen = solar_pot * kept
+    vre_gen = wind_gen + solar_gen
+    generation = coal_gen + vre_gen
     for name, v in (("storage_cap", st_cap), ("storage_add", st_add),
                     ("storage_retire", st_retire), ("storage_energy_cap", st_energy),
                     ("storage_charged", st_charged), ("storage_losses", st_losses),
                     ("power_coal_tce", burn), ("own_use", own_use), ("power_water", power_water),
-                    ("coal_power_use", power_coal)):
+                    ("coal_power_use", power_coal), ("curtailment_share", curt_share),
+                    ("curtailed_gen", curtailed), ("generation", generation),
+                    ("renewable_gen_share", _share(vre_gen, coal_gen))):
         rec.whole(name, v)
 
     # sectors with their own precomputation
@@ -303,14 +328,12 @@ def _simulate(params: Params, keep: set[str] | None = None,
     hpre = hydrogen.precompute_hydrogen(params, cpre)
     for name in _FROM_PRE["transport"]:
         v = tpre[name]
-        rec.whole(name, np.swapaxes(v, 1, 2) if v.ndim == 3 else v)  # (T, 3, m) → (T, m, 3)
+        rec.whole(name, v)  # powertrain-first (n_years, 3, m), samples last like ours
     for name in _FROM_PRE["hydrogen"]:
         rec.whole(name, hpre[name])
     skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
 
     # per-year parameters used in the loop
-    cb, cs, cr, cm, crel = (P[f"power.curtailment.{k}"] for k in
-                            ("base", "slope", "ref_share", "max", "storage_relief"))
     mine_cap, util, out_cap, outbound = (P[f"coal.{k}"] for k in
                                          ("mine_capacity", "max_utilization", "output_cap",
                                           "outbound_demand"))
@@ -328,9 +351,6 @@ def _simulate(params: Params, keep: set[str] | None = None,
 
     # ---- 2. state before the base year ------------------------------------------------------
     coal_prev = P["coal.output_before_base"][0]
-    pot0 = {t: P[f"power.{t}.capacity_initial"][0] * P[f"power.{t}.hours"][0]
-            for t in power.TECHS}
-    share_prev = _share(pot0["wind"] + pot0["solar"], pot0["coal"])
     tstate = transport.init_transport(tpre, n, coal_prev)
     gdp = gdp_base
     co2_rows = []
@@ -353,15 +373,6 @@ def _simulate(params: Params, keep: set[str] | None = None,
         chem_out = chemicals.scaled_output(cpre, t, scale)
         hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out)
         ch = chemicals.net_chemicals(cpre, t, chem_out, hy["h2_chem_substitution"])
-        # power: curtailment from last year's renewable share
-        k = power.curtailment_share(share_prev, st_ratio[t], cb[t], cs[t], cr[t], cm[t],
-                                    crel[t])
-        kept = 1.0 - k
-        wind_gen = wind_pot[t] * kept
-        solar_gen = solar_pot[t] * kept
-        vre_gen = wind_gen + solar_gen
-        generation = coal_gen[t] + vre_gen
-        share_prev = _share(vre_gen, coal_gen[t])
         # coal balance (before electricity: mining electricity uses this year's output)
         other_coal = dem["other_industry", "coal"] + dem["buildings", "coal"]
         local = power_coal[t] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
@@ -376,7 +387,7 @@ def _simulate(params: Params, keep: set[str] | None = None,
                        + st_losses[t])
         losses = electricity.grid_losses(consumption, loss_share[t])
         el_demand = consumption + own_use[t]
-        net_exp = electricity.net_export(generation, el_demand, losses)
+        net_exp = electricity.net_export(generation[t], el_demand, losses)
         # emissions (mining trucks count as mining, heavy trucks as transport)
         co2_power, captured = emissions.power_co2(burn[t], burn_ccus[t], capture[t], ef_coal[t])
         co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
@@ -387,7 +398,7 @@ def _simulate(params: Params, keep: set[str] | None = None,
         total = (((co2_power + parts[1]) + co2_mining) + co2_transport + parts[4]) + co2_other
         co2_rows.append(total)
         diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
-        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen - net_exp) * elec_tce[t]
+        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen[t] - net_exp) * elec_tce[t]
 
         row = {name: v for name, v in tr.items() if name not in skip}
         row.update(ch)
@@ -399,13 +410,6 @@ def _simulate(params: Params, keep: set[str] | None = None,
             "other_industry_coal": dem["other_industry", "coal"],
             "buildings_electricity": dem["buildings", "electricity"],
             "buildings_coal": dem["buildings", "coal"],
-            "curtailment_share": k,
-            "curtailed_gen": (wind_pot[t] + solar_pot[t]) * k,
-            "generation": generation,
-            "renewable_gen_share": share_prev,
-            "power_gen": _parts_row(coal_gen[t], wind_gen, solar_gen),
-            "power_hours": _parts_row(P["power.coal.hours"][t], P["power.wind.hours"][t] * kept,
-                                      P["power.solar.hours"][t] * kept),
             "coal_output": output,
             "coal_local_use": local,
             "coal_shipments": shipments,
@@ -430,6 +434,9 @@ def _simulate(params: Params, keep: set[str] | None = None,
     rec.whole("power_cap", _parts(cap["coal"], cap["wind"], cap["solar"]))
     rec.whole("power_add", _parts(add["coal"], add["wind"], add["solar"]))
     rec.whole("power_retire", _parts(retire["coal"], retire["wind"], retire["solar"]))
+    rec.whole("power_gen", _parts(coal_gen, wind_gen, solar_gen))
+    rec.whole("power_hours", _parts(P["power.coal.hours"], P["power.wind.hours"] * kept,
+                                    P["power.solar.hours"] * kept))
     arrays = rec.finish()
     totals = _stack_rows(co2_rows)
     rec.whole("co2_peak_year", emissions.peak_year(totals.T, years))
@@ -437,20 +444,20 @@ def _simulate(params: Params, keep: set[str] | None = None,
 
 
 def _parts_row(*parts: np.ndarray) -> np.ndarray:
-    """``k`` arrays ``(m_i,)`` → one ``(m, k)`` row."""
+    """``k`` arrays ``(m_i,)`` → one ``(m, k)`` row (a transposed view of ``(k, m)``)."""
     m = max(np.shape(p)[0] for p in parts)
-    row = np.empty((m, len(parts)))
+    row = np.empty((len(parts), m))
     for j, p in enumerate(parts):
-        row[:, j] = p
-    return row
+        row[j] = p
+    return row.T
 
 
 def _parts(*parts: np.ndarray) -> np.ndarray:
-    """``k`` arrays ``(n_years, m_i)`` → one ``(n_years, m, k)`` array."""
+    """``k`` arrays ``(n_years, m_i)`` → one ``(n_years, k, m)`` array."""
     m = max(p.shape[1] for p in parts)
-    out = np.empty((parts[0].shape[0], m, len(parts)))
+    out = np.empty((parts[0].shape[0], len(parts), m))
     for j, p in enumerate(parts):
-        out[:, :, j] = p
+        out[:, j] = p
     return out
 
 
@@ -460,8 +467,10 @@ def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
 
 
 def _to_sample_first(a: np.ndarray) -> np.ndarray:
-    """``(n_years, m[, k])`` → ``(m, n_years[, k])`` view; ``(m,)`` unchanged."""
-    return a if a.ndim == 1 else np.swapaxes(a, 0, 1)
+    """``(n_years, [k,] m)`` → ``(m, n_years[, k])`` view; ``(m,)`` unchanged."""
+    if a.ndim == 3:
+        return a.transpose(2, 0, 1)
+    return a.T
 
 
 def simulate(params: Params, *, keep: Iterable[str] | None = None) -> dict[str, np.ndarray]:
@@ -490,6 +499,17 @@ def simulate(params: Params, *, keep: Iterable[str] | None = None) -> dict[str, 
 # ---------------------------------------------------------------------------------------------
 
 
+def _categorical_outputs() -> frozenset[str]:
+    """Names of the outputs with a category dimension (``tech``, ``product`` …)."""
+    global _CATEGORICAL
+    if _CATEGORICAL is None:
+        _CATEGORICAL = frozenset(k for k, o in output_specs().items() if o.dims)
+    return _CATEGORICAL
+
+
+_CATEGORICAL: frozenset[str] | None = None
+
+
 def _sector_modules():
     from energysim.catalogue.entries import SECTOR_MODULES
 
@@ -501,17 +521,61 @@ def output_specs() -> dict[str, Any]:
     return {o.name: o for m in _sector_modules() for o in m.OUTPUTS}
 
 
+#: The module whose ``COORDS`` define each standard category dimension.
+_DIM_OWNERS = {"tech": "power", "sector": "emissions", "product": "chemicals",
+               "powertrain": "transport"}
+
+
+def output_layout() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Category dimensions of every output and the labels of every dimension.
+
+    A module that uses a standard dimension name (``tech``, ``sector``, ``product``,
+    ``powertrain``) with labels other than those of the dimension's owner (power, emissions,
+    chemicals, transport) gets its own dimension ``<module>_<dim>`` instead, e.g. the water
+    users of ``water_use`` are on ``water_sector`` while ``co2`` is on ``sector``.
+
+    Returns
+    -------
+    dims : dict of str to tuple of str
+        Output name → its dimensions besides ``sample`` and ``year``.
+    coords : dict of str to tuple of str
+        Dimension name → labels.
+    """
+    modules = {m.__name__.rsplit(".", 1)[-1]: m for m in _sector_modules()}
+    coords = {d: tuple(modules[owner].COORDS[d]) for d, owner in _DIM_OWNERS.items()
+              if owner in modules}
+    dims: dict[str, tuple[str, ...]] = {}
+    for mname, m in modules.items():
+        mcoords = getattr(m, "COORDS", {})
+        for o in m.OUTPUTS:
+            named = []
+            for d in o.dims:
+                labels = tuple(mcoords[d]) if d in mcoords else coords[d]
+                if coords.get(d, labels) != labels:
+                    d = f"{mname}_{d}"
+                coords.setdefault(d, labels)
+                named.append(d)
+            dims[o.name] = tuple(named)
+    return dims, coords
+
+
 def output_coords() -> dict[str, tuple[str, ...]]:
-    """Labels of the category dimensions (``tech``, ``sector``, ``product``, ``powertrain``)."""
-    coords: dict[str, tuple[str, ...]] = {}
-    for m in _sector_modules():
-        coords.update({k: tuple(v) for k, v in getattr(m, "COORDS", {}).items()})
-    return coords
+    """Labels of the category dimensions (see :func:`output_layout`)."""
+    return output_layout()[1]
 
 
 def _blocks(n: int, size: int) -> list[tuple[int, int]]:
-    size = max(1, int(size))
-    return [(a, min(a + size, n)) for a in range(0, n, size)]
+    """Sample blocks ``[a, b)`` of ``size`` samples, none of a single sample when ``n ≥ 2``.
+
+    A block of one sample would compute its reductions over short category axes (products,
+    water users) in a different floating-point order than a block of several, so a lone last
+    sample is merged into the previous block: results then never depend on the chunk size.
+    """
+    size = max(2, int(size)) if n >= 2 else 1
+    blocks = [(a, min(a + size, n)) for a in range(0, n, size)]
+    if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] == 1:
+        blocks[-2:] = [(blocks[-2][0], n)]
+    return blocks
 
 
 def simulate_blocks(
@@ -550,22 +614,16 @@ def simulate_blocks(
     full: dict[str, np.ndarray] = {}
     shared: dict[str, np.ndarray] = {}
     for name, arr in first.items():
-        m = arr.shape[0] if arr.ndim == 1 else arr.shape[1]
-        if n_samples == 1 or (m == 1 and b0 - a0 > 1):
+        if n_samples == 1 or (arr.shape[-1] == 1 and b0 - a0 > 1):
             shared[name] = arr
             continue
-        if arr.ndim == 1:
-            buf = np.empty(n_samples)
-            buf[a0:b0] = arr
-        else:
-            buf = np.empty((arr.shape[0], n_samples) + arr.shape[2:])
-            buf[:, a0:b0] = arr
+        buf = np.empty(arr.shape[:-1] + (n_samples,))
+        buf[..., a0:b0] = arr
         full[name] = buf
 
     def one(block: tuple[int, int]) -> None:
         a, b = block
-        out = {k: (v[a:b] if v.ndim == 1 else v[:, a:b]) for k, v in full.items()}
-        _simulate(get_params(a, b), keep_set, out)
+        _simulate(get_params(a, b), keep_set, {k: v[..., a:b] for k, v in full.items()})
 
     rest = blocks[1:]
     if rest:
@@ -627,8 +685,8 @@ def run(
     from energysim import results
     from energysim.scenario import compile_scenario
 
-    compiled = compile_scenario(scenario, samples=samples, seed=seed, method=method,
-                                end_year=end_year)
+    compiled = compile_scenario("baseline" if scenario is None else scenario, samples=samples,
+                                seed=seed, method=method, end_year=end_year)
     if keep is not None:
         unknown = sorted(set(keep) - set(output_specs()))
         if unknown:

@@ -51,6 +51,15 @@ TOPICS = {
 CATEGORY_DIMS = ("tech", "sector", "product", "powertrain")
 
 
+def _dim_order(d: str) -> tuple[int, str]:
+    return (CATEGORY_DIMS.index(d) if d in CATEGORY_DIMS else len(CATEGORY_DIMS), d)
+
+
+def _category_dims(ds) -> list[str]:
+    """Dimensions of ``ds`` other than ``sample``, ``year`` and ``stat``, in display order."""
+    return sorted((d for d in ds.dims if d not in ("sample", "year", "stat")), key=_dim_order)
+
+
 def scenario_hash(yaml_text: str) -> str:
     """sha256 (hex) of a resolved scenario's YAML text."""
     return hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
@@ -70,13 +79,34 @@ def _version() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _no_dask():
+    """Keep xarray from importing dask and distributed (~0.3 s) when nothing here uses them.
+
+    xarray probes for dask (chunk managers, write locks) on import and on ``to_netcdf``; our
+    arrays are plain numpy. If dask is already imported (the user works with it), nothing is
+    hidden.
+    """
+    import sys
+
+    hide = [m for m in ("dask", "distributed") if m not in sys.modules]
+    for m in hide:
+        sys.modules[m] = None  # type: ignore[assignment]  # `import dask` fails fast
+    try:
+        yield
+    finally:
+        for m in hide:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+
+
 def assemble(
     outputs: Mapping[str, np.ndarray],
     years: Sequence[int],
     n_samples: int,
     *,
     specs: Mapping[str, Any] | None = None,
-    coords: Mapping[str, Sequence[str]] | None = None,
+    layout: tuple[Mapping[str, tuple[str, ...]], Mapping[str, Sequence[str]]] | None = None,
     attrs: Mapping[str, Any] | None = None,
 ):
     """Build the results Dataset.
@@ -90,8 +120,9 @@ def assemble(
     n_samples : int
     specs : mapping of str to Output, optional
         Variable descriptions (default: :func:`energysim.engine.output_specs`).
-    coords : mapping of str to sequence of str, optional
-        Labels of the category dimensions (default: :func:`energysim.engine.output_coords`).
+    layout : tuple (dims, coords), optional
+        Category dimensions of each output and their labels (default:
+        :func:`energysim.engine.output_layout`).
     attrs : mapping, optional
         Dataset attributes (see :func:`run_attrs`).
 
@@ -99,12 +130,17 @@ def assemble(
     -------
     xarray.Dataset
     """
+    with _no_dask():
+        return _assemble(outputs, years, n_samples, specs, layout, attrs)
+
+
+def _assemble(outputs, years, n_samples, specs, layout, attrs):
     import xarray as xr
 
     from energysim import engine
 
     specs = engine.output_specs() if specs is None else specs
-    coords = engine.output_coords() if coords is None else coords
+    out_dims, coords = engine.output_layout() if layout is None else layout
     data_vars = {}
     used_dims: set[str] = set()
     for name, arr in outputs.items():
@@ -112,20 +148,19 @@ def assemble(
         if arr.ndim == 1:
             dims: tuple[str, ...] = ("sample",)
         else:
-            dims = ("sample", "year", *spec.dims)
+            dims = ("sample", "year", *out_dims[name])
         shape = (n_samples,) + arr.shape[1:]
         if arr.shape[0] != n_samples:
             arr = np.broadcast_to(arr, shape)
-        used_dims.update(spec.dims)
+        used_dims.update(dims[2:])
         data_vars[name] = xr.Variable(
             dims, arr,
             attrs={"units": spec.unit, "long_name": spec.en, "long_name_zh": spec.zh,
                    "sector": spec.sector},
         )
     all_coords = {"sample": np.arange(n_samples), "year": np.asarray(years, dtype=np.int64)}
-    for d in CATEGORY_DIMS:
-        if d in used_dims:
-            all_coords[d] = np.asarray(coords[d], dtype=str)
+    for d in sorted(used_dims, key=_dim_order):
+        all_coords[d] = np.asarray(coords[d], dtype=str)
     ds = xr.Dataset(data_vars, coords=all_coords, attrs=dict(attrs or {}))
     ds["year"].attrs.update(units="yr", long_name="year", long_name_zh="年份")
     ds["sample"].attrs.update(long_name="sample", long_name_zh="样本")
@@ -328,7 +363,7 @@ def format_indicators(ds, years: Iterable[int] | None = None) -> str:
     lo = indicators(summ, years, "p5") if spread else None
     hi = indicators(summ, years, "p95") if spread else None
     yrs = [c for c in mid.columns if isinstance(c, int)]
-    label_w = max(len(f"{r.zh} {r.en} [{r.unit}]") for r in mid.itertuples()) + 2
+    label_w = max(_width(f"{r.zh} {r.en} [{r.unit}]") for r in mid.itertuples()) + 2
     lines = [" " * label_w + "".join(f"{y:>22}" if spread else f"{y:>12}" for y in yrs)]
     for key, row in mid.iterrows():
         label = f"{row['zh']} {row['en']} [{row['unit']}]"
@@ -359,10 +394,14 @@ def _fmt(v: float) -> str:
     return "{:.2f}"
 
 
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
 def _pad(text: str, width: int) -> str:
-    """Left-justify counting CJK characters as two columns."""
-    w = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-    return text + " " * max(width - w, 1)
+    """Left-justify to ``width`` display columns."""
+    return text + " " * max(width - _width(text), 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,6 +418,9 @@ def _atomic(path: str | os.PathLike):
     os.close(fd)
     try:
         yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -399,7 +441,7 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     pathlib.Path
         The file written.
     """
-    with _atomic(path) as tmp:
+    with _atomic(path) as tmp, _no_dask():
         ds.to_netcdf(tmp, engine="h5netcdf")
     return Path(path)
 
@@ -409,7 +451,7 @@ def _tidy(summ):
     import pandas as pd
 
     frames = []
-    cat_cols = [d for d in CATEGORY_DIMS if d in summ.dims]
+    cat_cols = _category_dims(summ)
     for name, var in summ.data_vars.items():
         df = var.to_dataframe(name="value").reset_index()
         df.insert(0, "variable", name)
@@ -473,55 +515,60 @@ def write_summary_xlsx(ds, path: str | os.PathLike,
     pathlib.Path
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     summ = _summary_of(ds, quantiles)
-    wb = Workbook()
-    info = wb.active
-    info.title = "运行信息 run"
+    wb = Workbook(write_only=True)  # streaming writer: several times faster than the default
+    bold = Font(bold=True)
+    info = wb.create_sheet("运行信息 run")
     for key in ("scenario", "seed", "method", "n_samples", "energysim_version",
                 "scenario_sha256"):
         if key in summ.attrs:
             info.append([key, str(summ.attrs[key])])
     years = [int(y) for y in summ["year"].values]
-    bold = Font(bold=True)
     for topic, zh in TOPICS.items():
         names = [n for n, v in summ.data_vars.items() if v.attrs.get("sector") == topic]
         if not names:
             continue
         ws = wb.create_sheet(f"{zh} {topic}"[:31])
+        ws.freeze_panes = "B5"
         headers: list[list[str]] = [["year [yr]"], ["年份"], [""], [""]]
-        columns: list[list[float]] = []
+        columns: list[np.ndarray] = []
         scalars: list[tuple[str, str, float]] = []
         for name in names:
             var = summ[name]
             unit = var.attrs.get("units", "")
-            cats = [d for d in var.dims if d in CATEGORY_DIMS]
+            cats = [d for d in var.dims if d not in ("year", "stat")]
             if "year" not in var.dims:
                 for s in var["stat"].values:
                     scalars.append((f"{var.attrs['long_name']} [{unit}] {s}",
                                     var.attrs["long_name_zh"], float(var.sel(stat=s))))
                 continue
-            stacked = var.transpose("year", "stat", *cats)
-            labels = (list(np.ndindex(*[stacked.sizes[c] for c in cats])) if cats else [()])
+            stacked = var.transpose("year", "stat", *cats).values
+            labels = list(np.ndindex(*stacked.shape[2:])) if cats else [()]
             for idx in labels:
                 cat_label = " ".join(str(summ[c].values[i]) for c, i in zip(cats, idx, strict=True))
-                for j, s in enumerate(stacked["stat"].values):
+                for j, s in enumerate(var["stat"].values):
                     headers[0].append(f"{var.attrs['long_name']} [{unit}]")
                     headers[1].append(var.attrs["long_name_zh"])
                     headers[2].append(cat_label)
                     headers[3].append(str(s))
-                    columns.append(stacked.values[(slice(None), j, *idx)].tolist())
-        for h in headers:
+                    columns.append(stacked[(slice(None), j, *idx)])
+        first = []
+        for text in headers[0]:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font = bold
+            first.append(cell)
+        ws.append(first)
+        for h in headers[1:]:
             ws.append(h)
-        for c in ws[1]:
-            c.font = bold
-        for i, y in enumerate(years):
-            ws.append([y] + [col[i] for col in columns])
+        table = np.column_stack(columns).tolist() if columns else [[] for _ in years]
+        for y, row in zip(years, table, strict=True):
+            ws.append([y, *row])
         for label, zh_label, value in scalars:
             ws.append([])
             ws.append([label, zh_label, value])
-        ws.freeze_panes = "B5"
     with _atomic(path) as tmp:
         wb.save(tmp)
     return Path(path)

@@ -201,13 +201,27 @@ def _where(file: str | None, line: int | None, key: str | None) -> dict[str, Any
 
 
 @functools.lru_cache(maxsize=4096)
-def _units(unit: str):
-    """Parse a unit expression (cached); raise pint's error on failure."""
+def _scaled(unit: str) -> tuple[float, Any]:
+    """Parse a unit expression (cached) into ``(scale, pint Unit)``; raise pint's error.
+
+    Most expressions are plain units (scale 1); ``"tce/(1e4 CNY)"`` is ``(1e-4, tce/CNY)``.
+    """
     ureg = registry()
     text = unit.strip()
     if text in ("", "1", "dimensionless"):
-        return ureg.dimensionless
-    return ureg.parse_units(text)
+        return 1.0, ureg.dimensionless
+    try:
+        return 1.0, ureg.parse_units(text)
+    except Exception:
+        q = ureg.parse_expression(text)
+        if not hasattr(q, "units"):
+            return float(q), ureg.dimensionless
+        return float(q.magnitude), q.units
+
+
+def _units(unit: str):
+    """The pint Unit of an expression (its scale, if any, dropped)."""
+    return _scaled(unit)[1]
 
 
 def _parse_units(unit: str, *, file=None, line=None, key=None, what: str = "unit"):
@@ -278,10 +292,10 @@ def describe_dimension(unit: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _factor(from_unit: str, to_unit: str) -> float:
     ureg = registry()
-    src, dst = _units(from_unit), _units(to_unit)
+    (a, src), (b, dst) = _scaled(from_unit), _scaled(to_unit)
     if src == dst:
-        return 1.0
-    return float(ureg.Quantity(1.0, src).to(dst).magnitude)
+        return 1.0 if a == b else a / b
+    return float(ureg.Quantity(a, src).to(dst).magnitude) / b
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:
@@ -411,6 +425,7 @@ def parse_quantity(
                 **where,
             )
         number, unit_text = parts
+        unit_text = unit_text.replace("％", "%")  # full-width percent sign
         if unit_text.startswith("/"):  # "300 /yr" means 300 per year
             unit_text = f"1 {unit_text}"
     if not math.isfinite(number):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from energysim.catalogue import Param
@@ -106,10 +106,21 @@ def test_sample_mean_and_support_match_the_distribution(dist):
     assert abs(x.mean() - dist.mean()) <= 6 * sd / np.sqrt(n) + 1e-9 * (1 + abs(dist.mean()))
 
 
-@given(st.floats(-50, 150), st.floats(1, 200), st.floats(0, 50), st.floats(1, 100))
-def test_truncated_samples_stay_in_bounds(mean, sd, lo, width):
-    assume(lo <= mean <= lo + width)  # a mean within bounds, as the loader requires
-    dist = Distribution("normal", {"mean": mean, "sd": sd}, bounds=(lo, lo + width))
+@given(
+    st.floats(0, 1),
+    st.floats(1, 200),
+    st.floats(0, 50),
+    st.floats(1, 100),
+    st.sampled_from(["normal", "lognormal"]),
+)
+def test_truncated_samples_stay_in_bounds(frac, sd, lo, width, kind):
+    centre = lo + frac * width  # a mean (median) within bounds, as the loader requires
+    args = (
+        {"mean": centre, "sd": sd}
+        if kind == "normal"
+        else {"median": centre + 0.1, "gsd": 1 + sd / 100}
+    )
+    dist = Distribution(kind, args, bounds=(lo, lo + width))
     x = dist.ppf(mc_column(3, "p", 0, 2000))
     assert (x >= lo).all() and (x <= lo + width).all()
 

@@ -113,7 +113,7 @@ def write(tmp_path):
 
 @pytest.fixture
 def load(cat):
-    """``load(path_or_text)`` loads a file (Path) or YAML text (str) against the fixture catalogue."""
+    """``load(source)`` loads a file (Path) or YAML text (str) with the fixture catalogue."""
     from energysim.scenario import load_scenario, loads_scenario
 
     def _load(source, **kwargs):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+# ruff: noqa: E501 - scenario YAML examples keep their one-line flow mappings
 import subprocess
 import sys
 import warnings
@@ -32,7 +33,7 @@ def test_deterministic_shapes_and_defaults(load, cat):
     p = c.params()
     assert list(c.years) == list(range(2022, 2031))
     assert set(p) == set(cat)  # every catalogue path, defaults filled
-    for path, arr in p.items():
+    for _path, arr in p.items():
         assert arr.shape == (1, 9) and arr.dtype == np.float64 and arr.flags.c_contiguous
         assert not arr.flags.writeable
     np.testing.assert_allclose(p["coal.output_cap"][0, :5], [300, 310, 320, 330, 340])
@@ -225,3 +226,13 @@ def test_end_year_override(load):
 def test_compile_accepts_a_path(write, cat):
     path = write("x.yaml", "parameters:\n  power.solar.hours: 1500 h/yr\n")
     assert compile_scenario(path, catalogue=cat).scenario.name == "x"
+
+
+def test_compiled_scenario_pickles(load):
+    import pickle
+
+    c = compile_scenario(load(UNCERTAIN), samples=20, seed=2, method="lhs")
+    again = pickle.loads(pickle.dumps(c))
+    a, b = c.params(5, 15), again.params(5, 15)
+    for path in a:
+        np.testing.assert_array_equal(a[path], b[path])

@@ -5,11 +5,16 @@ Equations (docs/model.md, section "Power"):
 * capacity stocks by vintage (:mod:`energysim.model.stocks`):
   ``cap[t] = cap[t-1] + add[t] − retire[t]`` for ``tech ∈ {coal, wind, solar}``;
 * coal generation (gross) ``G_c = cap_c · hours_c`` [TWh/yr = GW · h/yr · 10^-3];
-* curtailment share ``k[t] = clip(base + slope · (v[t-1] − ref) − relief · P_st / P_vre, 0, max)``
-  with ``v[t-1]`` the previous year's share of wind and solar in generation, ``P_st`` battery
-  power and ``P_vre`` wind + solar capacity; ``v[-1]`` uses the initial stocks at base-year
-  hours before curtailment;
-* wind and solar generation ``G = cap · hours · (1 − k)``; curtailed energy ``cap · hours · k``;
+* potential (uncurtailed) wind + solar generation ``V = Σ cap · hours`` and its share of
+  potential generation ``v = V / (V + G_c)`` (this year's, so nothing is circular);
+* gross curtailment ``C₀ = V · clip(base + slope · (v − ref), 0, max)``; batteries absorb part
+  of it: ``S = min(relief · E_ch, C₀)`` with ``E_ch`` the energy charged into batteries
+  (:mod:`energysim.model.storage`) and ``relief`` the share of that charging done with
+  otherwise-curtailed energy; curtailed ``C = C₀ − S``, curtailment share ``k = C / V``;
+* wind and solar generation ``G = cap · hours · (1 − k)``;
+* monotonicity: with ``slope ≤ 2`` and ``max ≤ 0.5`` (the catalogue bounds),
+  ``d C₀ / d V = k₀ + slope · v (1 − v) ≤ max + slope / 4 ≤ 1``, so more wind or solar
+  capacity never lowers wind or solar generation;
 * plant own use ``O = own_use_share · G_c`` (thermal 厂用电率; wind/solar own use neglected);
 * coal burned [Mtce/yr] ``B = G_c · (1 − own_use_share) · heat_rate · (1 + ccus_share ·
   penalty) · 10^-3``, with ``heat_rate`` the net coal rate (供电煤耗, per kWh supplied) and
@@ -212,9 +217,9 @@ PARAMS: list[Param] = [
         "power.curtailment.base",
         "",
         0.04,
-        (0.0, 1.0),
-        "Curtailment share of wind and solar at the reference renewable share.",
-        "参考新能源发电占比下的弃风弃光率。",
+        (0.0, 0.5),
+        "Curtailment share of wind and solar (before storage) at the reference share.",
+        "参考风光潜在发电占比下的弃风弃光率(储能消纳前)。",
         "power",
         source="assumption: 蒙西 wind and PV utilisation rates ~95–96% around 2022 (national "
         "new-energy consumption monitoring), not verified",
@@ -223,10 +228,10 @@ PARAMS: list[Param] = [
         "power.curtailment.slope",
         "",
         0.3,
-        (0.0, 10.0),
-        "Increase of the curtailment share per unit increase of the renewable share of "
-        "generation above the reference.",
-        "新能源发电占比每增加1(100%)时弃电率的增量。",
+        (0.0, 2.0),
+        "Increase of the curtailment share per unit increase of the potential wind and solar "
+        "share of generation above the reference (≤ 2 keeps generation rising with capacity).",
+        "风光潜在发电占比每增加1(100%)时弃电率的增量(≤2保证发电量随装机单调增加)。",
         "power",
         source="assumption: stylised; wide uncertainty",
     ),
@@ -235,8 +240,8 @@ PARAMS: list[Param] = [
         "",
         0.2,
         (0.0, 1.0),
-        "Renewable share of generation at which the base curtailment applies.",
-        "对应基准弃电率的新能源发电占比。",
+        "Potential wind and solar share of generation at which the base curtailment applies.",
+        "对应基准弃电率的风光潜在发电占比。",
         "power",
         source="assumption: stylised; wide uncertainty",
     ),
@@ -244,22 +249,23 @@ PARAMS: list[Param] = [
         "power.curtailment.max",
         "",
         0.3,
-        (0.0, 1.0),
-        "Upper bound of the curtailment share.",
-        "弃电率上限。",
+        (0.0, 0.5),
+        "Upper bound of the curtailment share before storage.",
+        "储能消纳前的弃电率上限。",
         "power",
         source="assumption",
     ),
     Param(
         "power.curtailment.storage_relief",
         "",
-        0.2,
-        (0.0, 10.0),
-        "Reduction of the curtailment share per unit of battery power relative to wind and "
-        "solar capacity (GW/GW).",
-        "储能功率与风光装机之比每增加1时弃电率的降低量。",
+        0.5,
+        (0.0, 1.0),
+        "Share of the energy charged into batteries that is otherwise-curtailed wind and solar "
+        "(it lowers curtailment).",
+        "储能充电量中来自本应弃掉的风光电量的比例(用于降低弃电)。",
         "power",
-        source="assumption: 15% storage (IM allocation rule) relieves ~3 points of curtailment",
+        source="assumption: batteries allocated to new energy (配储) charge mostly at midday "
+        "solar peaks; wide uncertainty",
     ),
     Param(
         "power.own_use_share",
@@ -308,7 +314,11 @@ OUTPUTS: list[Output] = [
         sector="power",
     ),
     Output(
-        "curtailment_share", "", "Curtailment share of wind and solar", "弃风弃光率", sector="power"
+        "curtailment_share",
+        "",
+        "Curtailment share of wind and solar (after storage)",
+        "弃风弃光率(储能消纳后)",
+        sector="power",
     ),
     Output(
         "curtailed_gen", "TWh/yr", "Curtailed wind and solar energy", "弃风弃光电量", sector="power"
@@ -343,28 +353,38 @@ def generation_potential(cap, hours):
     return cap * hours * 1e-3
 
 
-def curtailment_share(
-    vre_share_prev, storage_to_vre, base, slope, ref_share, max_share, storage_relief
-):
-    """Curtailment share of wind and solar, a bounded linear function of the renewable share.
+def curtailment(vre_pot, coal_gen, charged, base, slope, ref_share, max_share, storage_relief):
+    """Curtailed wind and solar energy after battery absorption, and the curtailment share.
 
     Parameters
     ----------
-    vre_share_prev : ndarray, shape (n | 1,)
-        Wind and solar share of gross generation in the previous year [fraction].
-    storage_to_vre : ndarray, shape (n | 1,)
-        Battery power over wind + solar capacity this year [GW/GW].
-    base, slope, ref_share, max_share, storage_relief : ndarray, shape (n | 1,)
+    vre_pot : ndarray
+        Potential (uncurtailed) wind + solar generation [TWh/yr].
+    coal_gen : ndarray
+        Coal generation [TWh/yr].
+    charged : ndarray
+        Energy charged into batteries [TWh/yr].
+    base, slope, ref_share, max_share, storage_relief : ndarray
         Parameters ``power.curtailment.*`` [fraction, fraction per fraction, fraction,
-        fraction, fraction per GW/GW].
+        fraction, fraction]. All arrays broadcast together.
 
     Returns
     -------
-    ndarray, shape (n | 1,)
-        ``clip(base + slope · (v − ref) − relief · storage_to_vre, 0, max)`` [fraction].
+    curtailed : ndarray
+        ``C₀ − min(relief · charged, C₀)`` with
+        ``C₀ = vre_pot · clip(base + slope · (v − ref), 0, max)`` and
+        ``v = vre_pot / (vre_pot + coal_gen)`` [TWh/yr].
+    share : ndarray
+        ``curtailed / vre_pot`` (0 where there is no wind or solar) [fraction].
     """
-    k = base + slope * (vre_share_prev - ref_share) - storage_relief * storage_to_vre
-    return np.minimum(np.maximum(k, 0.0), max_share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = vre_pot + coal_gen
+        v = np.where(total > 0.0, vre_pot / np.where(total > 0.0, total, 1.0), 0.0)
+        k0 = np.minimum(np.maximum(base + slope * (v - ref_share), 0.0), max_share)
+        gross = vre_pot * k0
+        curtailed = gross - np.minimum(storage_relief * charged, gross)
+        share = np.where(vre_pot > 0.0, curtailed / np.where(vre_pot > 0.0, vre_pot, 1.0), 0.0)
+    return curtailed, share
 
 
 def coal_burn(coal_gen, own_use_share, heat_rate, ccus_share, ccus_penalty):

@@ -23,7 +23,6 @@ A cycle or a missing parent is an :class:`~energysim.errors.InheritanceError` at
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from collections.abc import Mapping
@@ -117,6 +116,8 @@ def resolve_catalogue(catalogue: Mapping | None) -> Mapping:
 
 
 def _did_you_mean(word: str, candidates) -> str | None:
+    import difflib  # only on errors
+
     match = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else None
 

@@ -188,11 +188,17 @@ class Target:
     def value_in(self, unit: str) -> float:
         """The target value in ``unit`` (the indicator's canonical unit).
 
+        A bare number is accepted for a calendar-year indicator (unit ``yr``, e.g. a peak
+        year ``2030``) besides the usual pure-number indicators.
+
         Raises
         ------
         UnitError
             When the value's dimension does not fit ``unit`` (with file:line).
         """
+        if unit.strip() in ("yr", "year", "a") and isinstance(self.value, (int, float)):
+            if not isinstance(self.value, bool):
+                return float(self.value)
         return parse_quantity(
             self.value,
             expected_unit=unit,

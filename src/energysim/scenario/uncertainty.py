@@ -24,7 +24,8 @@ the seed, its index and the parameter's path — not on chunking, on the number 
 which other parameters are uncertain (common random numbers across scenarios). LHS and Sobol
 designs are joint over all samples and are drawn once, from ``default_rng(seed)``.
 
-scipy is imported only when something is uncertain.
+scipy is imported only for distributions without a closed-form inverse CDF (normal,
+lognormal, PERT): uniform and triangular draws, and deterministic scenarios, need no scipy.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ class Distribution:
         if self.kind == "choice":
             v, w = self._choice()
             return float(np.dot(v, w))
+        if self.kind == "uniform":
+            return (self.args["low"] + self.args["high"]) / 2.0
+        if self.kind == "triangular":
+            return (self.args["low"] + self.args["mode"] + self.args["high"]) / 3.0
         return float(self.scipy().mean())
 
     def _choice(self) -> tuple[np.ndarray, np.ndarray]:
@@ -123,16 +128,49 @@ class Distribution:
             cum = np.cumsum(w)
             cum[-1] = 1.0
             return values[np.searchsorted(cum, u, side="right").clip(0, len(values) - 1)]
-        dist = self.scipy()
+        closed = self.kind in _CLOSED_FORM  # no scipy import for uniform and triangular
+        cdf = self._cdf if closed else self.scipy().cdf
         lo, hi = self.bounds
-        u_lo = float(dist.cdf(lo)) if lo is not None else 0.0
-        u_hi = float(dist.cdf(hi)) if hi is not None else 1.0
+        u_lo = float(cdf(lo)) if lo is not None else 0.0
+        u_hi = float(cdf(hi)) if hi is not None else 1.0
         if u_lo > 0.0 or u_hi < 1.0:
             u = u_lo + u * (u_hi - u_lo)
-        x = dist.ppf(u)
+        x = self._ppf(u) if closed else self.scipy().ppf(u)
         if lo is not None or hi is not None:
             x = np.clip(x, lo if lo is not None else -np.inf, hi if hi is not None else np.inf)
         return np.ascontiguousarray(x, dtype=np.float64)
+
+    def _ppf(self, u: np.ndarray) -> np.ndarray:
+        """Closed-form inverse CDF of ``uniform`` and ``triangular``."""
+        a = self.args
+        low, high = a["low"], a["high"]
+        width = high - low
+        if self.kind == "uniform":
+            return low + u * width
+        mode = a["mode"]
+        c = (mode - low) / width
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1.0 - u) * width * (high - mode))
+        return np.where(u < c, left, right)
+
+    def _cdf(self, x: float) -> float:
+        """Closed-form CDF of ``uniform`` and ``triangular`` at a scalar ``x``."""
+        a = self.args
+        low, high = a["low"], a["high"]
+        if x <= low:
+            return 0.0
+        if x >= high:
+            return 1.0
+        if self.kind == "uniform":
+            return (x - low) / (high - low)
+        mode = a["mode"]
+        if x <= mode:
+            return (x - low) ** 2 / ((high - low) * (mode - low))
+        return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+
+
+#: Kinds with closed-form inverse CDFs (sampled without scipy).
+_CLOSED_FORM = frozenset({"uniform", "triangular"})
 
 
 def _scipy_frozen(kind: str, a: Mapping[str, Any]):

@@ -1,0 +1,409 @@
+"""Compare scenarios: key indicators side by side and the resolved parameter differences.
+
+* :func:`run_scenario` — run a scenario for a briefing: one run at the *central values*
+  (``samples=1``) or an ensemble (``samples > 1``, :func:`energysim.engine.run`);
+* :func:`central_params` — the central values of a scenario: every deterministic value as
+  written; an uncertain parameter at the value the scenario writes (the path a ``multiplier``
+  scales, i.e. multiplier 1, or the ``mode`` of a triangular/PERT distribution) and, for
+  distributions without a mode, their median;
+* :func:`parameter_diff` — exactly the parameters whose resolved values differ between two
+  scenarios (deterministic path over the simulated years, or distribution), with both values
+  in canonical units;
+* :func:`key_table` / :func:`format_comparison` — the side-by-side table of key indicators;
+* :func:`write_charts` — the comparison charts (small multiples, one per scenario's CO2 and
+  capacity mix) as PNG files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from energysim.errors import ScenarioError
+from energysim.labels import check_lang
+
+__all__ = [
+    "central_params",
+    "run_scenario",
+    "parameter_diff",
+    "format_diff",
+    "key_table",
+    "format_comparison",
+    "Comparison",
+    "compare",
+    "write_charts",
+    "KEY_YEARS",
+]
+
+#: Years of the side-by-side table (those within the horizon).
+KEY_YEARS = (2025, 2030, 2035, 2060)
+
+
+# ---------------------------------------------------------------------------------------------
+# running
+# ---------------------------------------------------------------------------------------------
+
+
+def central_value(leaf, years: np.ndarray, base_year: int, bounds=(None, None)) -> np.ndarray:
+    """Central path of one parameter leaf.
+
+    Parameters
+    ----------
+    leaf : Leaf
+    years : ndarray of int, shape (n_years,)
+    base_year : int
+    bounds : (float or None, float or None)
+        Catalogue bounds [canonical unit].
+
+    Returns
+    -------
+    ndarray of float64, shape (n_years,)
+        Deterministic leaves: their path. A multiplier: the base path (multiplier 1, moved
+        into the multiplier's support if 1 is outside it). A distribution: its ``mode``
+        (triangular, PERT) or else its median. Clipped to ``bounds``.
+    """
+    if leaf.dist is not None:
+        d = leaf.dist
+        x = float(d.args["mode"]) if "mode" in d.args else float(d.ppf(np.array([0.5]))[0])
+        out = np.full(len(years), x)
+    else:
+        out = np.asarray(leaf.base.evaluate(years, base_year), dtype=np.float64).copy()
+        if leaf.multiplier is not None:
+            lo, hi = leaf.multiplier.ppf(np.array([0.0, 1.0 - 1e-12]))
+            out *= float(np.clip(1.0, lo, hi))
+    lo, hi = bounds
+    if lo is not None or hi is not None:
+        np.clip(out, -np.inf if lo is None else lo, np.inf if hi is None else hi, out=out)
+    return out
+
+
+def central_params(scenario: Any, *, end_year: int | None = None):
+    """The scenario's parameters at their central values (one sample).
+
+    Parameters
+    ----------
+    scenario : str, PathLike or Scenario
+    end_year : int, optional
+
+    Returns
+    -------
+    Params
+        Every catalogue path, shape ``(1, n_years)``, canonical units.
+    """
+    from energysim.params import Params
+    from energysim.scenario import compile_scenario
+
+    compiled = compile_scenario(scenario, samples=1, end_year=end_year)
+    s = compiled.scenario
+    values = dict(compiled.params().values)
+    for path in compiled.uncertain:
+        row = central_value(s.parameters[path], compiled.years, s.base_year,
+                            s.catalogue[path].bounds)
+        values[path] = row.reshape(1, -1)
+    return Params(years=compiled.years, n_samples=1, values=values)
+
+
+def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
+                 method: str = "mc", end_year: int | None = None):
+    """Run a scenario for a briefing.
+
+    Parameters
+    ----------
+    scenario : str, PathLike or Scenario
+    samples : int
+        1: one run at the central values (:func:`central_params`); more: an ensemble
+        (:func:`energysim.engine.run`).
+    seed : int, optional
+    method : {"mc", "lhs", "sobol"}
+    end_year : int, optional
+
+    Returns
+    -------
+    xarray.Dataset
+        Results with the usual attributes; ``method`` is ``"central"`` for a central run.
+    """
+    from energysim import engine, results
+    from energysim.scenario import compile_scenario, load_scenario
+
+    s = load_scenario(scenario)
+    if samples != 1:
+        return engine.run(s, samples=samples, seed=seed, method=method, end_year=end_year)
+    compile_scenario(s, samples=1, seed=seed, method=method, end_year=end_year)  # validation
+    params = central_params(s, end_year=end_year)
+    outputs = engine.simulate(params)
+    attrs = results.run_attrs(scenario_name=s.name, scenario_yaml=s.to_yaml(), seed=seed,
+                              method="central", n_samples=1)
+    return results.assemble(outputs, params.years, 1, attrs=attrs)
+
+
+# ---------------------------------------------------------------------------------------------
+# the scenario diff
+# ---------------------------------------------------------------------------------------------
+
+
+def _years_of(a, b) -> np.ndarray:
+    return np.arange(min(a.base_year, b.base_year), max(a.end_year, b.end_year) + 1)
+
+
+def _uncertainty_of(leaf) -> Any:
+    from energysim.scenario.spec import dist_to_plain
+
+    if leaf.dist is not None:
+        return ("dist", dist_to_plain(leaf.dist, leaf.unit))
+    if leaf.multiplier is not None:
+        return ("multiplier", dist_to_plain(leaf.multiplier, ""))
+    return None
+
+
+def leaves_differ(la, lb, years: np.ndarray, base_year_a: int, base_year_b: int) -> bool:
+    """Whether two leaves of one parameter resolve to different values.
+
+    Deterministic paths are compared over ``years`` (a series and a constant that give the same
+    numbers are equal); distributions and multipliers by their parameters.
+    """
+    if _uncertainty_of(la) != _uncertainty_of(lb):
+        return True
+    if la.base is None or lb.base is None:
+        return (la.base is None) != (lb.base is None)
+    va = la.base.evaluate(years, base_year_a)
+    vb = lb.base.evaluate(years, base_year_b)
+    return not np.array_equal(np.asarray(va, dtype=float), np.asarray(vb, dtype=float))
+
+
+def parameter_diff(a: Any, b: Any):
+    """The parameters whose resolved values differ between scenarios ``a`` and ``b``.
+
+    Parameters
+    ----------
+    a, b : str, PathLike or Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per changed parameter, in catalogue order: ``path``, ``lever`` (its top-level
+        group), ``unit`` (canonical), ``a`` and ``b`` (the values as text in canonical units,
+        as ``energysim show`` writes them), ``en``, ``zh`` (descriptions).
+    """
+    import pandas as pd
+
+    from energysim.scenario import load_scenario
+
+    sa, sb = load_scenario(a), load_scenario(b)
+    years = _years_of(sa, sb)
+    rows = []
+    for path, param in sa.catalogue.items():
+        la, lb = sa.leaf(path), sb.leaf(path)
+        if leaves_differ(la, lb, years, sa.base_year, sb.base_year):
+            rows.append({"path": path, "lever": path.split(".")[0], "unit": param.unit,
+                         "a": la.describe(), "b": lb.describe(), "en": param.en, "zh": param.zh})
+    if sa.base_year != sb.base_year or sa.end_year != sb.end_year:
+        rows.insert(0, {"path": "years", "lever": "years", "unit": "yr",
+                        "a": f"{sa.base_year}–{sa.end_year}", "b": f"{sb.base_year}–{sb.end_year}",
+                        "en": "Simulated years", "zh": "模拟年份"})
+    return pd.DataFrame(rows, columns=["path", "lever", "unit", "a", "b", "en", "zh"])
+
+
+def format_diff(diff, name_a: str, name_b: str, lang: str = "en") -> str:
+    """The diff as text: ``path: a → b`` with descriptions."""
+    check_lang(lang)
+    if not len(diff):
+        return (f"{name_b} 与 {name_a} 的参数相同" if lang == "zh"
+                else f"{name_b}: no parameter differs from {name_a}")
+    head = (f"{name_b} 相对 {name_a} 的参数差异({len(diff)} 项,标准单位):" if lang == "zh"
+            else f"{name_b} vs {name_a}: {len(diff)} parameter(s) differ (canonical units):")
+    lines = [head]
+    for _, r in diff.iterrows():
+        desc = r["zh"] if lang == "zh" else r["en"]
+        lines.append(f"  {r['path']}  ({desc})")
+        lines.append(f"      {name_a}: {r['a']}")
+        lines.append(f"      {name_b}: {r['b']}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# key indicators side by side
+# ---------------------------------------------------------------------------------------------
+
+
+def _years_in(ds, years: Iterable[int] | None) -> list[int]:
+    avail = [int(y) for y in ds["year"].values]
+    want = KEY_YEARS if years is None else tuple(int(y) for y in years)
+    chosen = [y for y in want if y in avail]
+    if years is not None and len(chosen) != len(want):
+        bad = [y for y in want if y not in avail]
+        raise ScenarioError(f"years outside the simulated years (expected {avail[0]}–"
+                            f"{avail[-1]}, got {bad})", key="years")
+    if not chosen:
+        chosen = [avail[-1]]
+    return chosen
+
+
+def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
+              stat: str = "p50"):
+    """Key indicators of several runs in the report's units, side by side.
+
+    Parameters
+    ----------
+    datasets : mapping of scenario name to xarray.Dataset
+    years : iterable of int, optional
+        Default :data:`KEY_YEARS` within the horizon.
+    stat : str
+        ``"p50"``, ``"mean"``, ``"p5"`` ….
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: indicator key; columns ``en``, ``zh``, ``unit``, then a MultiIndex-like flat
+        column ``(year, scenario)`` per year and scenario; the peak year row has it in every
+        year column.
+    """
+    import pandas as pd
+
+    from energysim.results import indicators
+
+    first = next(iter(datasets.values()))
+    yrs = _years_in(first, years)
+    frames = {}
+    for name, ds in datasets.items():
+        frames[name] = indicators(ds, [y for y in yrs if y in set(ds["year"].values.tolist())],
+                                  stat=stat)
+    keys = list(dict.fromkeys(k for f in frames.values() for k in f.index))
+    rows = []
+    for k in keys:
+        ref = next(f.loc[k] for f in frames.values() if k in f.index)
+        row = {"key": k, "en": ref["en"], "zh": ref["zh"], "unit": ref["unit"]}
+        for y in yrs:
+            for name, f in frames.items():
+                v = np.nan
+                if k in f.index:
+                    if k == "co2_peak_year":
+                        v = f.loc[k, [c for c in f.columns if isinstance(c, int)][0]]
+                    elif y in f.columns:
+                        v = f.loc[k, y]
+                row[(y, name)] = float(v) if v is not None else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("key")
+
+
+def format_comparison(table, lang: str = "zh") -> str:
+    """The side-by-side table as aligned text (one column per year and scenario)."""
+    from energysim.targets import _pad, _width, fmt_number
+
+    check_lang(lang)
+    cols = [c for c in table.columns if isinstance(c, tuple)]
+    names = list(dict.fromkeys(n for _, n in cols))
+    labels = [f"{r['zh'] if lang == 'zh' else r['en']} [{r['unit']}]"
+              for _, r in table.iterrows()]
+    lw = max(_width(x) for x in labels + ["indicator"]) + 2
+    cells = [[("–" if not np.isfinite(r[c]) else
+               (f"{r[c]:.0f}" if key == "co2_peak_year" else fmt_number(r[c])))
+              for c in cols] for key, r in table.iterrows()]
+    cw = max([len(str(n)) for n in names] + [len(x) for row in cells for x in row] + [4]) + 2
+    yrs = list(dict.fromkeys(y for y, _ in cols))
+    head1 = _pad("", lw) + "".join(f"{y:^{cw * len(names)}}" for y in yrs)
+    head2 = _pad("指标" if lang == "zh" else "indicator", lw) + "".join(
+        f"{str(n)[:cw - 2]:>{cw}}" for _ in yrs for n in names)
+    lines = [head1.rstrip(), head2]
+    for label, row in zip(labels, cells, strict=True):
+        lines.append(_pad(label, lw) + "".join(f"{c:>{cw}}" for c in row))
+    return "\n".join(lines)
+
+
+@dataclass
+class Comparison:
+    """Runs of several scenarios with their key table and parameter diffs.
+
+    Attributes
+    ----------
+    datasets : dict of str to xarray.Dataset
+        Scenario name → results, in the order given.
+    scenarios : dict of str to Scenario
+    table : pandas.DataFrame
+        :func:`key_table`.
+    diffs : dict of str to pandas.DataFrame
+        Scenario name → :func:`parameter_diff` against the first scenario (the others).
+    """
+
+    datasets: dict
+    scenarios: dict
+    table: Any
+    diffs: dict
+
+    @property
+    def reference(self) -> str:
+        return next(iter(self.datasets))
+
+
+def _unique_names(scenarios: Sequence) -> list[str]:
+    names, seen = [], {}
+    for s in scenarios:
+        n = s.name
+        seen[n] = seen.get(n, 0) + 1
+        names.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return names
+
+
+def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = None,
+            method: str = "mc", years: Iterable[int] | None = None,
+            datasets: Sequence[Any] | None = None) -> Comparison:
+    """Run scenarios and compare them.
+
+    Parameters
+    ----------
+    scenarios : sequence of str, PathLike or Scenario
+        The first one is the reference of the diffs.
+    samples, seed, method
+        See :func:`run_scenario`.
+    years : iterable of int, optional
+        Years of the key table.
+    datasets : sequence of xarray.Dataset, optional
+        Results already computed (same order), to avoid rerunning.
+
+    Returns
+    -------
+    Comparison
+    """
+    from energysim.scenario import load_scenario
+
+    loaded = [load_scenario(s) for s in scenarios]
+    if not loaded:
+        raise ScenarioError("no scenario to compare (expected at least one, got none)",
+                            key="scenarios")
+    names = _unique_names(loaded)
+    if datasets is None:
+        datasets = [run_scenario(s, samples=samples, seed=seed, method=method) for s in loaded]
+    runs = dict(zip(names, datasets, strict=True))
+    table = key_table(runs, years)
+    diffs = {n: parameter_diff(loaded[0], s) for n, s in zip(names[1:], loaded[1:], strict=True)}
+    return Comparison(datasets=runs, scenarios=dict(zip(names, loaded, strict=True)),
+                      table=table, diffs=diffs)
+
+
+def write_charts(comparison: Comparison, outdir: str | os.PathLike, *, lang: str = "zh",
+                 dpi: int = 150) -> list[Path]:
+    """Write the comparison charts as PNG files (atomically) into ``outdir``.
+
+    Files: ``comparison.png`` (small multiples of the key indicators), and per scenario
+    ``<name>-co2.png`` (CO2 by sector) and ``<name>-capacity.png`` (capacity mix).
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    from energysim import plots
+
+    out = Path(outdir)
+    written = [plots.save(plots.scenario_comparison(comparison.datasets, lang=lang),
+                          out / "comparison.png", dpi=dpi)]
+    for name, ds in comparison.datasets.items():
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        written.append(plots.save(plots.co2_by_sector(ds, lang=lang), out / f"{safe}-co2.png",
+                                  dpi=dpi))
+        written.append(plots.save(plots.capacity_mix(ds, lang=lang),
+                                  out / f"{safe}-capacity.png", dpi=dpi))
+    return written

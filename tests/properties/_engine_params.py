@@ -1,0 +1,60 @@
+"""Hypothesis strategies: random valid parameter sets for the whole model.
+
+A drawn ensemble starts from the catalogue defaults and perturbs a random subset of parameters
+per sample (multipliers 0.5–1.5, an additive draw for parameters whose default is 0), clipped
+to the catalogue bounds, so every drawn set is valid. The years are 2022–2045 to keep the
+property tests fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from energysim.catalogue import catalogue
+from energysim.engine import default_params
+from energysim.params import Params
+
+YEARS = np.arange(2022, 2046)
+CATALOGUE = catalogue()
+BASE = default_params(YEARS)
+PATHS = sorted(CATALOGUE)
+#: Switches that only take 0 or 1.
+SWITCHES = {"water.cap_binding"}
+
+
+def perturb(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    """A valid ``(n, n_years)`` array for ``path``: the default varied per sample."""
+    base = BASE[path]
+    lo, hi = CATALOGUE[path].bounds
+    if path in SWITCHES:
+        return np.repeat(rng.integers(0, 2, (n, 1)).astype(float), len(YEARS), axis=1)
+    if np.all(base == 0.0):
+        top = 1.0 if hi is None else min(1.0, 0.5 * (hi - (lo or 0.0)))
+        value = base + rng.uniform(0.0, top, (n, 1)) * rng.uniform(0.5, 1.0, (1, len(YEARS)))
+    else:
+        factor = rng.uniform(0.5, 1.5, (n, 1)) * rng.uniform(0.9, 1.1, (n, len(YEARS)))
+        value = base * factor
+    return np.ascontiguousarray(np.clip(value, -np.inf if lo is None else lo,
+                                        np.inf if hi is None else hi))
+
+
+@st.composite
+def ensembles(draw, max_samples: int = 4, max_paths: int = 15) -> Params:
+    """Params of 1…``max_samples`` samples with a random subset of parameters perturbed."""
+    n = draw(st.integers(1, max_samples))
+    paths = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=max_paths, unique=True))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    values = dict(BASE.values)
+    for path in paths:
+        values[path] = perturb(path, rng, n)
+    return Params(years=YEARS, n_samples=n, values=values)
+
+
+def with_values(params: Params, **changes: np.ndarray) -> Params:
+    """A copy of ``params`` with some paths replaced (keys use ``__`` for ``.``)."""
+    values = dict(params.values)
+    for key, v in changes.items():
+        values[key.replace("__", ".")] = np.ascontiguousarray(v, dtype=np.float64)
+    return Params(years=params.years, n_samples=params.n_samples, values=values)
