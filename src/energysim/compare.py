@@ -284,7 +284,7 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
                     if k == "co2_peak_year":
                         v = f.loc[k, [c for c in f.columns if isinstance(c, int)][0]]
                     elif y in f.columns:
-                        v = f.loc[k, y]
+                        v = f.at[k, y]
                 row[(y, name)] = float(v) if v is not None else np.nan
         rows.append(row)
     return pd.DataFrame(rows).set_index("key")

@@ -66,6 +66,8 @@ _VAR_UNITS_ZH = {
     "coal_other_use": ("万吨/yr", "万吨"),
     "other_industry_coal": ("万吨/yr", "万吨"),
     "buildings_coal": ("万吨/yr", "万吨"),
+    "co2": ("万吨/yr", "万吨"),
+    "co2_total": ("万吨/yr", "万吨"),
     "chem_co2": ("万吨/yr", "万吨"),
     "h2_grey_co2": ("万吨/yr", "万吨"),
     "co2_captured": ("万吨/yr", "万吨"),

@@ -127,8 +127,8 @@ def rc_params() -> dict[str, Any]:
         "xtick.labelsize": 7.5,
         "ytick.labelsize": 7.5,
         "axes.unicode_minus": True,
-        "pdf.fonttype": 42,
-        "ps.fonttype": 42,
+        "pdf.fonttype": 3,  # Type 3: valid PDF for a CFF (OTF) font; 42 embeds it as TrueType
+        "ps.fonttype": 3,
         "svg.fonttype": "none",
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -192,9 +192,9 @@ def _title(target, zh: str, en: str, lang: str) -> None:
     """Title of an Axes or (sub)figure."""
     text = zh if lang == "zh" else en
     if hasattr(target, "set_title"):
-        target.set_title(text, loc="left", fontweight="bold")
+        target.set_title(text, loc="left")
     else:
-        target.suptitle(text, x=0.02, ha="left", fontweight="bold", fontsize=9.5)
+        target.suptitle(text, x=0.02, ha="left", fontsize=9.5)
 
 
 def save(fig, path: str | os.PathLike, *, dpi: int = 150, format: str | None = None) -> Path:
@@ -311,9 +311,8 @@ def _line_band(ax, years, da, lang: str, *, factor: float | None = None, label: 
     ax.plot(years, q[1], color=color, lw=lw, ls=ls, label=name)
     _record(ax, name, q[1])
     if band and not np.allclose(q[0], q[2]):
-        text = "p5–p95"
         ax.fill_between(years, q[0], q[2], color=color, alpha=_BAND_ALPHA, linewidth=0.0,
-                        label=f"{name} {text}")
+                        label=f"{name} p5–p95")
         _record(ax, f"{name} p5", q[0])
         _record(ax, f"{name} p95", q[2])
     return q
@@ -323,6 +322,20 @@ def _legend(ax, *, loc: str = "upper left", ncol: int = 1, **kw):
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ax.legend(handles, labels, loc=loc, ncol=ncol, frameon=False, **kw)
+
+
+def _legend_below(fig, axes: Sequence, *, ncol: int = 3) -> None:
+    """One legend for ``axes`` under the chart (outside the data), bands last."""
+    handles, labels, seen = [], [], set()
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in seen and not lab.startswith("_"):
+                seen.add(lab)
+                handles.append(h)
+                labels.append(lab)
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(ncol, len(handles)),
+                   frameon=False, columnspacing=1.2, handlelength=1.6)
 
 
 def _xaxis(ax, years) -> None:
@@ -335,8 +348,8 @@ def _ylabel(ax, text: str) -> None:
 
 
 def _ylim0(ax) -> None:
-    lo, hi = ax.get_ylim()
-    if lo > 0 or abs(lo) < 0.02 * abs(hi):
+    """Start the y axis at 0 when nothing drawn is negative."""
+    if ax.dataLim.y0 >= -1e-12:
         ax.set_ylim(bottom=0)
 
 
@@ -407,7 +420,7 @@ def capacity_mix(ds, *, lang: str = "zh", fig=None, storage_line: bool = True):
     _ylim0(ax)
     _ylabel(ax, f"{var_name(da.attrs, lang)} [{unit}]")
     _title(ax, "装机容量结构", "Installed capacity mix", lang)
-    _legend(ax)
+    _legend_below(fig, [ax], ncol=4)
     return fig
 
 
@@ -444,9 +457,7 @@ def generation_mix(ds, *, lang: str = "zh", fig=None):
     ax2.set_ylim(0, 100)
     ax2.set_ylabel(var_label(share, lang))
     _title(ax, "发电量结构与新能源占比", "Generation mix and renewable share", lang)
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", frameon=False)
+    _legend_below(fig, [ax, ax2], ncol=3)
     return fig
 
 
@@ -493,7 +504,7 @@ def coal_balance(ds, *, lang: str = "zh", fig=None):
     _ylim0(ax)
     _ylabel(ax, f"{var_name(out.attrs, lang)} [{unit}]")
     _title(ax, "原煤产量及去向", "Raw coal output and its uses", lang)
-    _legend(ax, loc="lower left", ncol=2)
+    _legend_below(fig, [ax], ncol=3)
     return fig
 
 
@@ -521,14 +532,15 @@ def co2_by_sector(ds, *, lang: str = "zh", fig=None):
         text = f"达峰 {peak:.0f}{spread}" if lang == "zh" else f"peak {peak:.0f}{spread}"
         top = float(np.nanmax(q[2]))
         ax.annotate(text, (peak, top), xytext=(4, -2), textcoords="offset points",
-                    color="#d7301f", fontsize=7.5, va="top")
+                    color="#d7301f", fontsize=7.5, va="top",
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
         ax.energysim_series["peak_year"] = np.asarray([peak])
     _xaxis(ax, years)
     _ylim0(ax)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.08)
     _ylabel(ax, f"{var_name(total.attrs, lang)} [{unit}]")
     _title(ax, "分部门二氧化碳排放", "CO2 emissions by sector", lang)
-    _legend(ax, loc="lower left", ncol=2)
+    _legend_below(fig, [ax], ncol=4)
     return fig
 
 
@@ -554,7 +566,7 @@ def hydrogen_balance(ds, *, lang: str = "zh", fig=None):
     green = ds["h2_green_supply"]
     f, unit = _unit(green, lang)
     _stack_vars(ax, years, ds, _H2_USES, lang, f, _H2_COLORS)
-    _line_band(ax, years, green, lang, factor=f, color="#2e9d49", lw=1.6)
+    _line_band(ax, years, green, lang, factor=f, color="#2e9d49", lw=1.6, band=False)
     total = ds["h2_green_supply"] + ds["h2_grey_supply"]
     total.attrs.update(ds["h2_green_supply"].attrs)
     _line_band(ax, years, total, lang, factor=f, color="black", lw=1.0, ls="--",
@@ -563,7 +575,7 @@ def hydrogen_balance(ds, *, lang: str = "zh", fig=None):
     _ylim0(ax)
     _ylabel(ax, ("氢气" if lang == "zh" else "Hydrogen") + f" [{unit}]")
     _title(ax, "氢气供应与需求", "Hydrogen supply and demand", lang)
-    _legend(ax)
+    _legend_below(fig, [ax], ncol=3)
     return fig
 
 
@@ -596,11 +608,9 @@ def storage(ds, *, lang: str = "zh", fig=None):
     energy = ds["storage_energy_cap"]
     _line_band(ax2, years, energy, lang, color="#1f4e79", lw=1.6)
     ax2.set_ylabel(var_label(energy, lang))
-    ax2.set_ylim(bottom=0)
+    _ylim0(ax2)
     _title(ax, "新型储能", "Battery storage", lang)
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper left", frameon=False)
+    _legend_below(fig, [ax, ax2], ncol=3)
     return fig
 
 
@@ -625,9 +635,9 @@ def truck_fleet(ds, *, lang: str = "zh", fig=None):
         title = var_name(da.attrs, lang).replace("(按动力类型)", "").replace(" by powertrain", "")
         ax.set_title(title, loc="left")
         ax.set_ylabel(unit)
-    _legend(axs[0])
+    _legend_below(fig, axs, ncol=3)
     fig.suptitle("卡车保有量(按动力类型)" if lang == "zh" else "Truck fleets by powertrain",
-                 x=0.02, ha="left", fontweight="bold", fontsize=9.5)
+                 x=0.02, ha="left", fontsize=9.5)
     return fig
 
 
@@ -657,7 +667,7 @@ def water_use(ds, *, lang: str = "zh", fig=None):
     ax.set_ylim(top=ax.get_ylim()[1] * 1.05)
     _ylabel(ax, f"{var_name(da.attrs, lang)} [{unit}]")
     _title(ax, "用水量与用水总量指标", "Water use against the cap", lang)
-    _legend(ax, loc="lower left", ncol=2)
+    _legend_below(fig, [ax], ncol=4)
     return fig
 
 
@@ -795,12 +805,12 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
     outflow = {k: sum(x for a, b, x in flows if a == k) for k in nodes}
     size = {k: max(inflow[k], outflow[k]) for k in nodes}
     cols = sorted({FLOW_NODES[k][0] for k in nodes})
-    gap, min_h, width = 0.025, 0.028, 0.035
+    gap, min_h, width = 0.03, 0.045, 0.03
     col_total = {c: sum(size[k] for k in nodes if FLOW_NODES[k][0] == c) for c in cols}
     col_n = {c: sum(1 for k in nodes if FLOW_NODES[k][0] == c) for c in cols}
     scale = min((1.0 - gap * (col_n[c] - 1) - min_h * col_n[c]) / col_total[c]
                 for c in cols if col_total[c] > 0)
-    xs = {c: 0.02 + 0.86 * j / max(len(cols) - 1, 1) for j, c in enumerate(cols)}
+    xs = {c: 0.14 + 0.66 * j / max(len(cols) - 1, 1) for j, c in enumerate(cols)}
     top: dict[str, float] = {}
     height: dict[str, float] = {}
     for c in cols:
@@ -829,17 +839,19 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
         c, zh, en, color = FLOW_NODES[k]
         ax.add_patch(Rectangle((xs[c], top[k] - height[k]), width, height[k], facecolor=color,
                                edgecolor="white", lw=0.5))
-        last = c == cols[-1]
-        label = f"{zh if lang == 'zh' else en} {_fmt(size[k] * f)}"
-        ax.text(xs[c] + (-0.006 if last else width + 0.006), top[k] - height[k] / 2.0, label,
-                ha="right" if last else "left", va="center", fontsize=7)
+        first = c == cols[0]
+        label = f"{zh if lang == 'zh' else en}\n{_fmt(size[k] * f)}"
+        ax.text(xs[c] + (-0.008 if first else width + 0.008), top[k] - height[k] / 2.0, label,
+                ha="right" if first else "left", va="center", fontsize=6.8, linespacing=1.1,
+                bbox=None if first else {"boxstyle": "round,pad=0.15", "fc": "white",
+                                         "ec": "none", "alpha": 0.75})
     ax.set_xlim(0, 1)
     ax.set_ylim(min(top[k] - height[k] for k in nodes) - 0.01, 1.01)
     ax.energysim_series["flows"] = np.asarray(drawn)
     ax.energysim_flows = [(a, b, x * f) for a, b, x in flows]
     title = (f"{int(year)}年能源流向(单位:{unit})" if lang == "zh"
              else f"Energy flows in {int(year)} ({unit}, standard coal equivalent)")
-    ax.set_title(title, loc="left", fontweight="bold")
+    ax.set_title(title, loc="left").set_x(0.04)
     return fig
 
 
@@ -923,7 +935,7 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
         fig.legend([h for h, _ in keep], [lab for _, lab in keep], loc="outside lower center",
                    ncol=min(len(keep), 4), frameon=False)
     fig.suptitle("情景对比" if lang == "zh" else "Scenario comparison", x=0.02, ha="left",
-                 fontweight="bold", fontsize=9.5)
+                 fontsize=9.5)
     return fig
 
 
@@ -1072,7 +1084,7 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
               "one_at_a_time": ("逐项累加分解", "one lever at a time")}[result.method]
     fig.suptitle((f"政策楔形:{result.child_name} 相对 {pname}({method[0]})" if lang == "zh"
                   else f"Policy wedges: {result.child_name} vs {pname} ({method[1]})"),
-                 x=0.02, ha="left", fontweight="bold", fontsize=9.5)
+                 x=0.02, ha="left", fontsize=9.5)
     return fig
 
 

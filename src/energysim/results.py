@@ -79,27 +79,6 @@ def _version() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _no_dask():
-    """Keep xarray from importing dask and distributed (~0.3 s) when nothing here uses them.
-
-    xarray probes for dask (chunk managers, write locks) on import and on ``to_netcdf``; our
-    arrays are plain numpy. If dask is already imported (the user works with it), nothing is
-    hidden.
-    """
-    import sys
-
-    hide = [m for m in ("dask", "distributed") if m not in sys.modules]
-    for m in hide:
-        sys.modules[m] = None  # type: ignore[assignment]  # `import dask` fails fast
-    try:
-        yield
-    finally:
-        for m in hide:
-            if sys.modules.get(m, 0) is None:
-                del sys.modules[m]
-
-
 def assemble(
     outputs: Mapping[str, np.ndarray],
     years: Sequence[int],
@@ -130,20 +109,17 @@ def assemble(
     -------
     xarray.Dataset
     """
-    with _no_dask():
-        return _assemble(outputs, years, n_samples, specs, layout, attrs)
-
-
-def _assemble(outputs, years, n_samples, specs, layout, attrs):
     import xarray as xr
 
-    from energysim import engine
+    from energysim import accessor, engine  # noqa: F401  (accessor registers `ds.es`)
 
     specs = engine.output_specs() if specs is None else specs
     out_dims, coords = engine.output_layout() if layout is None else layout
     data_vars = {}
     used_dims: set[str] = set()
-    for name, arr in outputs.items():
+    order = [k for k in specs if k in outputs] + [k for k in outputs if k not in specs]
+    for name in order:  # sector order, then the order each sector declares its outputs
+        arr = outputs[name]
         spec = specs[name]
         if arr.ndim == 1:
             dims: tuple[str, ...] = ("sample",)
@@ -247,6 +223,16 @@ def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
 
 def _summary_of(ds, quantiles):
     return ds if "stat" in ds.dims else summary(ds, quantiles)
+
+
+def _for_writing(ds, quantiles):
+    """The summary the CSV and xlsx writers show: one ``value`` per cell for a single sample
+    (its mean, standard deviation and quantiles would only repeat it)."""
+    summ = _summary_of(ds, quantiles)
+    n = ds.sizes["sample"] if "sample" in ds.dims else summ.attrs.get("n_samples")
+    if n == 1:
+        summ = summ.sel(stat=["mean"]).assign_coords(stat=["value"])
+    return summ
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,7 +427,7 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     pathlib.Path
         The file written.
     """
-    with _atomic(path) as tmp, _no_dask():
+    with _atomic(path) as tmp:
         ds.to_netcdf(tmp, engine="h5netcdf")
     return Path(path)
 
@@ -475,7 +461,8 @@ def write_summary_csv(ds, path: str | os.PathLike,
 
     Columns: ``variable``, one per category dimension present (``tech``, ``sector``,
     ``product``, ``powertrain``; empty where it does not apply), ``year``, ``stat``, ``value``,
-    ``unit`` (canonical). UTF-8 with BOM so that Excel shows Chinese correctly.
+    ``unit`` (canonical). UTF-8 with BOM so that Excel shows Chinese correctly. A run of one
+    sample has the single statistic ``value``.
 
     Parameters
     ----------
@@ -488,7 +475,7 @@ def write_summary_csv(ds, path: str | os.PathLike,
     -------
     pathlib.Path
     """
-    table = _tidy(_summary_of(ds, quantiles))
+    table = _tidy(_for_writing(ds, quantiles))
     with _atomic(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
     return Path(path)
@@ -501,7 +488,7 @@ def write_summary_xlsx(ds, path: str | os.PathLike,
     The first sheet ("运行信息 run") holds the scenario, seed, method, samples, version and
     scenario hash. Each topic sheet has years down the rows and one column per variable,
     category and statistic, with a four-row header: English name [unit], Chinese name,
-    category, statistic.
+    category, statistic (``value`` only for a run of one sample).
 
     Parameters
     ----------
@@ -518,7 +505,7 @@ def write_summary_xlsx(ds, path: str | os.PathLike,
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    summ = _summary_of(ds, quantiles)
+    summ = _for_writing(ds, quantiles)
     wb = Workbook(write_only=True)  # streaming writer: several times faster than the default
     bold = Font(bold=True)
     info = wb.create_sheet("运行信息 run")

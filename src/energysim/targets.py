@@ -31,7 +31,7 @@ line over all simulated years. :func:`format_table` prints the table (``energysi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -195,9 +195,9 @@ def _select(ds, indicator: str, target=None):
     return da
 
 
-def indicator_unit(ds, indicator: str) -> str:
+def indicator_unit(ds, indicator: str, target=None) -> str:
     """Canonical unit of an indicator (its variable's ``units``)."""
-    return str(_select(ds, indicator).attrs.get("units", ""))
+    return str(_select(ds, indicator, target).attrs.get("units", ""))
 
 
 def indicator_samples(ds, indicator: str, year: int | None = None, target=None) -> np.ndarray:
@@ -231,13 +231,21 @@ def indicator_samples(ds, indicator: str, year: int | None = None, target=None) 
     return np.asarray(da.transpose("sample").values, dtype=np.float64)
 
 
-def indicator_label(ds, indicator: str, lang: str = "zh") -> str:
-    """Reader name of an indicator: the variable's long name plus the selected labels."""
+def indicator_label(ds, indicator: str, lang: str = "zh", *, short: bool = True) -> str:
+    """Reader name of an indicator: the variable's long name plus the selected labels.
+
+    ``short`` drops parenthesised qualifiers of the long name (units, "after water limits"),
+    which the table shows elsewhere.
+    """
     check_lang(lang)
     name, labels = parse_indicator(indicator)
     if name not in ds.data_vars:
         return indicator
     text = var_name(ds[name].attrs, lang, name)
+    if short:
+        text = re.sub(r"\s*[(（][^()（）]*[)）]", "", text).strip() or text
+        text = re.sub(r"\s+by (product|powertrain|sector|tech)$", "", text)
+        text = text.replace("分部门", "").replace("(按动力类型)", "")
     if labels:
         dim = next(d for d in ds[name].dims if d not in ("sample", "year"))
         names = category_names(dim, labels, lang)
@@ -320,7 +328,7 @@ def _display(ds, target, lang: str) -> tuple[float, str]:
     """
     from energysim.units import parse_quantity, split_quantity
 
-    canonical = indicator_unit(ds, target.indicator)
+    canonical = indicator_unit(ds, target.indicator, target)
     name, _ = parse_indicator(target.indicator)
     if lang == "zh" and isinstance(target.value, str):
         parts = split_quantity(target.value)
@@ -332,7 +340,7 @@ def _display(ds, target, lang: str) -> tuple[float, str]:
 
 
 def _target_values(ds, target) -> tuple[float, float, str]:
-    unit = indicator_unit(ds, target.indicator)
+    unit = indicator_unit(ds, target.indicator, target)
     return target.value_in(unit), target.tolerance_in(unit), unit
 
 
@@ -476,7 +484,8 @@ def target_text(row, lang: str = "zh") -> str:
     text = f"{comp} {_year_or_number(row['target'], row['unit'])}"
     if row["comparator"] == "≈" and row["tolerance"]:
         text += f" ± {fmt_number(row['tolerance'])}"
-    return f"{text} {row['unit']}".rstrip()
+    unit = "" if row["unit"] in ("年", "year", "yr") else row["unit"]
+    return f"{text} {unit}".rstrip()
 
 
 def value_text(row) -> str:
@@ -487,6 +496,12 @@ def value_text(row) -> str:
         hi = _year_or_number(row["p95"], row["unit"])
         return f"{mid} [{lo}–{hi}]"
     return mid
+
+
+def value_with_unit(row) -> str:
+    """:func:`value_text` followed by the unit (none for calendar years)."""
+    unit = "" if row["unit"] in ("年", "year", "yr") else row["unit"]
+    return f"{value_text(row)} {unit}".rstrip()
 
 
 def _year_or_number(v: float, unit: str) -> str:
@@ -505,7 +520,8 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - _width(text), 0)
 
 
-def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | None = None) -> str:
+def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | None = None,
+                 thresholds: Thresholds = Thresholds()) -> str:
     """The target table as aligned text.
 
     Parameters
@@ -525,7 +541,7 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
     check_lang(lang)
     head = _HEAD[lang]
     body = [
-        (str(r["name"]), str(r["year"]), target_text(r, lang), f"{value_text(r)} {r['unit']}",
+        (str(r["name"]), str(r["year"]), target_text(r, lang), value_with_unit(r),
          f"{100 * r['p_meet']:.0f}%", status_text(r["status"], lang, emoji=emoji))
         for _, r in table.iterrows()
     ]
@@ -536,16 +552,21 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
     for row in body:
         lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     n = int(table["n_samples"].max()) if len(table) else 1
-    if lang == "zh":
-        note = (f"数值为中位数 [p5–p95],{n} 个样本" if n > 1 else "单次运行(中心值)")
-        note += ";达标: P≥90% 且中位数留有2%余量;有风险: 50%≤P<90% 或余量不足;未达标: P<50%"
-    else:
-        note = (f"value: median [p5–p95] of {n} samples" if n > 1
-                else "single run (central values)")
-        note += ("; met: P ≥ 90% and median 2% clear of the line; at risk: 50% ≤ P < 90% or "
-                 "closer; missed: P < 50%")
-    lines.append(note)
+    note = (f"数值为中位数 [p5–p95],{n} 个样本" if n > 1 else "单次运行(中心值)") if lang == "zh" \
+        else (f"value: median [p5–p95] of {n} samples" if n > 1 else "single run (central values)")
+    lines.append(f"{note}; {status_rule(thresholds, lang)}")
     return "\n".join(lines)
+
+
+def status_rule(thresholds: Thresholds = Thresholds(), lang: str = "zh") -> str:
+    """One line stating the traffic-light thresholds."""
+    pm, pr = 100 * thresholds.p_met, 100 * thresholds.p_at_risk
+    m, my = 100 * thresholds.margin, thresholds.margin_years
+    if lang == "zh":
+        return (f"达标: P≥{pm:g}% 且中位数距目标线≥{m:g}%(年份目标{my:g}年);"
+                f"有风险: {pr:g}%≤P<{pm:g}% 或余量不足;未达标: P<{pr:g}%")
+    return (f"met: P ≥ {pm:g}% and median ≥ {m:g}% clear of the line ({my:g} yr for years); "
+            f"at risk: {pr:g}% ≤ P < {pm:g}% or closer; missed: P < {pr:g}%")
 
 
 def summary_counts(table) -> dict[str, int]:
@@ -553,10 +574,3 @@ def summary_counts(table) -> dict[str, int]:
     return {s: int((table["status"] == s).sum()) for s in STATUSES}
 
 
-def _iter_unique(items: Iterable) -> list:
-    seen, out = set(), []
-    for x in items:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out

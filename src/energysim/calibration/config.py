@@ -26,8 +26,9 @@ relative to the file. Keys::
         weight: 1                   # weight of the series' squared relative residuals
         name: GDP (report)          # label in the report (default: indicator and file)
     fit: {loss: linear, f_scale: 1.0, max_evaluations: 400}   # scipy.optimize.least_squares
-    hindcast:                       # leave-last-years-out validation (energysim calibrate --holdout N)
+    hindcast:                       # leave-last-years-out validation (--holdout N)
       from_year: 2021               # the run starts here (initial stocks = end of 2020)
+      holdout: 1                    # default N of --holdout (0: no hindcast unless asked)
       scenario: …                   # optional: another scenario for the hindcast runs
     ensemble:                       # energysim calibrate --samples N
       samples: 0                    # default ensemble size (0: none)
@@ -36,7 +37,7 @@ relative to the file. Keys::
       sigma: 2%                     # relative error scale of the importance weights
       tolerance: 5%                 # ABC rejection: RMS relative error of the fitted series
     output:
-      parameters: ../src/energysim/data/scenarios/calibrated.yaml   # calibrated parameter file
+      parameters: ../src/energysim/data/scenarios/parts/calibrated.yaml   # calibrated parameter file
       report: output                # fit report, tables and figures
       plot_end_year: 2030           # figures show the fitted run to this year
 
@@ -65,7 +66,7 @@ PARAM_KEYS = ("bounds", "start", "kind", "note")
 OBS_KEYS = ("variable", "file", "indicator", "region", "period", "scale", "years", "role",
             "weight", "name", "note")
 FIT_KEYS = ("loss", "f_scale", "max_evaluations")
-HINDCAST_KEYS = ("from_year", "scenario")
+HINDCAST_KEYS = ("from_year", "scenario", "holdout")
 ENSEMBLE_KEYS = ("samples", "method", "seed", "sigma", "tolerance")
 OUTPUT_KEYS = ("parameters", "report", "plot_end_year")
 
@@ -139,6 +140,7 @@ class CalibrationConfig:
     max_evaluations: int = 400
     hindcast_from: int | None = None
     hindcast_scenario: str | None = None
+    holdout: int = 0
     samples: int = 0
     method: str = "lhs"
     seed: int = 1
@@ -287,6 +289,8 @@ def load_config(path: str | os.PathLike) -> CalibrationConfig:
             raise rd.err("missing key (expected 'from_year', got none)", top["hindcast"],
                          "hindcast.from_year")
         kw["hindcast_from"] = rd.integer(h["from_year"], "hindcast.from_year", 1900, 2100)
+        if "holdout" in h:
+            kw["holdout"] = rd.integer(h["holdout"], "hindcast.holdout", 0, 200)
         if "scenario" in h:
             ref = rd.text(h["scenario"], "hindcast.scenario")
             kw["hindcast_scenario"] = os.fspath(base_dir / ref) if _looks_like_path(ref) else ref
@@ -348,7 +352,7 @@ def _parameters(rd: _Reader, node) -> tuple[FitParam, ...]:
                          b, f"{key}.bounds")
         unit = param.unit if kind == "value" else ""
 
-        def q(n, k, unit=unit):
+        def q(n, k, unit=unit, kind=kind):
             if kind == "multiplier":
                 return rd.number(n, k, 0.0)
             return parse_quantity(n.value, expected_unit=unit, key=k, file=rd.file, line=n.line)

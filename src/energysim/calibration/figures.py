@@ -96,9 +96,11 @@ def draw_figures(cal, out_dir: Path, write) -> dict[str, Path]:
                 if held.any():
                     ax.plot(o.years[held], vals[held], ls="none", marker="x", ms=11,
                             color="C3", mew=1.8)
-        if hc is not None:
+        if hc is not None and any(
+                problem.observations[i].spec.role == "fit"
+                and np.isin(problem.observations[i].years, hc.held_out).any() for i in idx):
             ax.plot([], [], ls="none", marker="x", color="C3", label="held out (hindcast)")
-        ax.set_title(f"{spec.en}{' — growth' if expr.growth else ''} ({text})", fontsize=10)
+        ax.set_title(f"{spec.en}: {text}", fontsize=10)
         ax.set_xlabel("year")
         ax.set_ylabel(f"{'growth' if expr.growth else spec.en} [{unit}]" if unit else spec.en)
         ax.grid(alpha=0.3)

@@ -1,8 +1,10 @@
 """The fitting problem: deterministic runs with fitted parameters, compared with data.
 
-A :class:`Problem` compiles its scenario once (from ``start_year`` to ``end_year``) and keeps
+A :class:`Problem` compiles its scenario once (from its base year to ``end_year``) and keeps
 the *central* parameter arrays: the scenario's deterministic values, and for an uncertain
-parameter its median (a distribution's ``ppf(0.5)``; a multiplier's median times the path).
+parameter its central value (:func:`central_value`: the mode of a triangular or PERT
+distribution — the value the scenario's author writes as most likely — and the median of the
+others; a multiplier's central value times the path).
 Evaluating a parameter vector ``x`` then only replaces the fitted rows and runs the engine:
 
 * ``kind: value`` — the row is ``x`` in every year (a scalar override, deterministic even when
@@ -27,7 +29,7 @@ from energysim.calibration.variables import Expr, parse_expr
 from energysim.errors import DataError
 from energysim.params import Params
 
-__all__ = ["Observation", "Problem", "load_observations", "central_values"]
+__all__ = ["Observation", "Problem", "load_observations", "central_value", "central_values"]
 
 
 @dataclass(frozen=True)
@@ -91,24 +93,38 @@ def load_observations(specs: Sequence[ObsSpec], config_file: str | None = None,
     return out
 
 
+def central_value(dist) -> float:
+    """Central value of a distribution [its unit].
+
+    The mode of a triangular or PERT distribution (the most likely value as written), the
+    median (``ppf(0.5)``) of the others (normal: the mean; uniform: the midpoint), within the
+    distribution's truncation bounds.
+    """
+    if dist.kind in ("triangular", "pert"):
+        x = float(dist.args["mode"])
+        lo, hi = dist.bounds
+        return min(max(x, -np.inf if lo is None else lo), np.inf if hi is None else hi)
+    return float(dist.ppf(np.array([0.5]))[0])
+
+
 def central_values(compiled) -> dict[str, np.ndarray]:
     """Central ``(1, n_years)`` arrays of every parameter of a compiled scenario.
 
-    Deterministic parameters as compiled; uncertain ones at the median of their distribution
-    (a multiplier: the path times the multiplier's median, clipped to the catalogue bounds).
+    Deterministic parameters as compiled; uncertain ones at :func:`central_value` of their
+    distribution (a multiplier: the path times the multiplier's central value, clipped to the
+    catalogue bounds).
     """
     p = compiled.params(0, 1)
     values = dict(p.values)
     s = compiled.scenario
     years = compiled.years
-    half = np.array([0.5])
     for path in compiled.uncertain:
         leaf = s.parameters[path]
         if leaf.dist is not None:
-            row = np.full((1, len(years)), float(leaf.dist.ppf(half)[0]))
+            row = np.full((1, len(years)), central_value(leaf.dist))
         else:
-            row = leaf.base.evaluate(years, s.base_year).reshape(1, -1) * float(
-                leaf.multiplier.ppf(half)[0])
+            row = leaf.base.evaluate(years, s.base_year).reshape(1, -1) * central_value(
+                leaf.multiplier)
             lo, hi = s.catalogue[path].bounds
             row = np.clip(row, -np.inf if lo is None else lo, np.inf if hi is None else hi)
         row = np.ascontiguousarray(row, dtype=np.float64)
@@ -232,6 +248,8 @@ class Problem:
         """Weighted relative residuals of the fitted points, shape (m, n_residuals)."""
         model = self.model_values(outputs)
         parts = [m[:, f] for m, f in zip(model, self.fitted, strict=True)]
+        m = max((p.shape[0] for p in parts), default=1)
+        parts = [np.broadcast_to(p, (m, p.shape[1])) for p in parts]
         mod = np.concatenate(parts, axis=1) if parts else np.empty((1, 0))
         return self._sqrt_w * (mod - self._obs_fit) / np.abs(self._obs_fit)
 

@@ -28,8 +28,14 @@ import numpy as np
 
 from energysim.calibration.config import CalibrationConfig, load_config
 from energysim.calibration.data import LAST_DATA_YEAR
-from energysim.calibration.fit import FitResult, SeriesStats, Weights, fit, series_stats
-from energysim.calibration.fit import weigh_samples
+from energysim.calibration.fit import (
+    FitResult,
+    SeriesStats,
+    Weights,
+    fit,
+    series_stats,
+    weigh_samples,
+)
 from energysim.calibration.hindcast import with_base_year
 from energysim.calibration.problem import Problem, load_observations
 from energysim.errors import ScenarioError
@@ -169,7 +175,7 @@ def calibrate(
     config: str | os.PathLike | CalibrationConfig,
     *,
     output_dir: str | os.PathLike | None = None,
-    holdout: int = 0,
+    holdout: int | None = None,
     samples: int | None = None,
     seed: int | None = None,
     method: str | None = None,
@@ -186,9 +192,10 @@ def calibrate(
     output_dir : path, optional
         Write everything here (``calibrated.yaml``, the report, figures) instead of the
         configuration's ``output`` paths.
-    holdout : int
+    holdout : int, optional
         Leave the last ``holdout`` years with fitted data out and score them (needs
-        ``hindcast.from_year``); 0: no hindcast.
+        ``hindcast.from_year``); 0: no hindcast; default the configuration's
+        ``hindcast.holdout``.
     samples, seed, method : optional
         Ensemble weighted by fit (default: the configuration's ``ensemble``; 0 samples: none).
     figures : bool
@@ -210,6 +217,7 @@ def calibrate(
     from energysim.scenario.loader import load_scenario
 
     cfg = config if isinstance(config, CalibrationConfig) else load_config(config)
+    holdout = cfg.holdout if holdout is None else holdout
     if isinstance(holdout, bool) or not isinstance(holdout, int) or holdout < 0:
         raise ScenarioError(f"invalid holdout (expected an integer ≥ 0, got {holdout!r})",
                             key="--holdout")

@@ -3,7 +3,7 @@
 Usage::
 
     energysim run [SCENARIO] [-o DIR] [--samples N] [--seed S] [--end-year Y]
-                  [--method {mc,lhs,sobol}] [--years Y1,Y2,…]
+                  [--method {mc,lhs,sobol}] [--years Y1,Y2,…] [--from-year Y]
 
 SCENARIO is a scenario file or the name of a bundled scenario (default: ``baseline``); DIR
 defaults to ``results/<scenario name>``. Every file is written atomically (temporary name, then
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from energysim.cli import arguments
@@ -32,6 +33,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="seed of the sampling design (default 0); stored in the results")
     p.add_argument("--end-year", type=int, default=None, metavar="Y",
                    help="last simulated year (default: the scenario's)")
+    p.add_argument("--from-year", type=int, default=None, metavar="Y",
+                   help="hindcast: start in year Y instead of the base year (initial stocks = "
+                        "end of Y-1; series keep their calendar years; docs/calibration.md)")
     p.add_argument("--method", choices=("mc", "lhs", "sobol"), default="mc",
                    help="sampling design (default mc)")
     p.add_argument("--years", default=None, metavar="Y1,Y2,…",
@@ -49,16 +53,41 @@ def _years(text: str | None) -> list[int] | None:
             key="--years") from None
 
 
+@contextmanager
+def _without_dask():
+    """Keep xarray from importing dask and distributed (~0.3–0.6 s of start-up) in this process.
+
+    xarray probes for dask when it builds and writes a Dataset, and caches the answer; our
+    arrays are plain numpy. Only done when neither xarray nor dask is imported yet (a fresh
+    ``energysim run`` process), so an interactive session that uses dask is never affected.
+    """
+    hide = [] if "xarray" in sys.modules else [
+        m for m in ("dask", "distributed") if m not in sys.modules]
+    for m in hide:
+        sys.modules[m] = None  # type: ignore[assignment]  # `import dask` fails fast
+    try:
+        yield
+    finally:
+        for m in hide:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+
+
 @arguments(_configure)
 def run_command(args: argparse.Namespace) -> int:
     """Run, write the three files, print the key indicators; returns the exit status."""
+    with _without_dask():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from energysim import results
     from energysim.engine import run
 
     years = _years(args.years)
     start = time.perf_counter()
     ds = run(args.scenario, samples=args.samples, seed=args.seed, method=args.method,
-             end_year=args.end_year)
+             end_year=args.end_year, from_year=args.from_year)
     elapsed = time.perf_counter() - start
     table = results.format_indicators(ds, years)  # validates --years before writing anything
     out = Path(args.output) if args.output else Path("results") / ds.attrs["scenario"]

@@ -134,6 +134,42 @@ class CompiledScenario:
                 )
         return Params(years=self.years, n_samples=stop - start, values=FrozenDict(values))
 
+    def params_from_unit(self, u: np.ndarray, *, correlate: bool = True) -> Params:
+        """Parameter arrays for given design rows in the unit hypercube.
+
+        The hook for designs made elsewhere (SALib's Saltelli/Sobol or Morris samples in
+        :mod:`energysim.sensitivity`): each row goes through the same transforms as a compiled
+        ensemble (optional Gaussian copula, inverse CDFs truncated to the bounds, multipliers
+        on the deterministic path).
+
+        Parameters
+        ----------
+        u : ndarray, shape (n_rows, n_uncertain)
+            Points in [0, 1], one column per path of :attr:`uncertain` (in that order).
+        correlate : bool
+            Apply the scenario's correlations (Gaussian copula). Variance-based sensitivity
+            indices assume independent inputs: pass ``False`` for them.
+
+        Returns
+        -------
+        Params
+            ``n_samples = n_rows``; uncertain paths ``(n_rows, n_years)``, others shared
+            ``(1, n_years)``.
+        """
+        u = np.asarray(u, dtype=np.float64)
+        if u.ndim != 2 or u.shape[1] != len(self.uncertain):
+            raise ValueError(f"design of shape {u.shape} does not have one column per uncertain "
+                             f"parameter ({len(self.uncertain)})")
+        values = dict(self._fixed)
+        if self.uncertain:
+            if correlate and self._chol is not None:
+                u = apply_copula(u, self._chol)
+            for j, leaf in enumerate(self._leaves):
+                values[leaf.path] = _sample_leaf(
+                    leaf, np.ascontiguousarray(u[:, j]), self._fixed[leaf.path], self.scenario
+                )
+        return Params(years=self.years, n_samples=len(u), values=FrozenDict(values))
+
     def __repr__(self) -> str:
         return (
             f"CompiledScenario({self.scenario.name!r}, years={int(self.years[0])}–"

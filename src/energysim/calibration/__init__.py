@@ -1,0 +1,50 @@
+"""Calibration: fit scenario parameters to recorded history and measure the fit.
+
+::
+
+    from energysim.calibration import calibrate
+    cal = calibrate("calibration/baseline.yaml", holdout=1, samples=2000)
+    cal.fitted            # {"economy.gdp_base": 130.0, …} in canonical units
+    cal.stats             # RMSE, MAPE, bias per series
+
+Modules: :mod:`.data` (tidy CSV data files, checked), :mod:`.config` (the configuration),
+:mod:`.variables` (result-variable expressions), :mod:`.problem` (runs and residuals),
+:mod:`.fit` (least squares, statistics, ensemble weights), :mod:`.hindcast` (earlier start
+year), :mod:`.run` (:func:`calibrate`), :mod:`.report` and :mod:`.figures` (files).
+Method and file formats: docs/calibration.md. Importing this package is cheap; scipy and
+matplotlib load when used.
+"""
+
+from __future__ import annotations
+
+_LAZY = {
+    "calibrate": ("energysim.calibration.run", "calibrate"),
+    "Calibration": ("energysim.calibration.run", "Calibration"),
+    "load_config": ("energysim.calibration.config", "load_config"),
+    "CalibrationConfig": ("energysim.calibration.config", "CalibrationConfig"),
+    "read_data": ("energysim.calibration.data", "read_data"),
+    "DataFile": ("energysim.calibration.data", "DataFile"),
+    "LAST_DATA_YEAR": ("energysim.calibration.data", "LAST_DATA_YEAR"),
+    "with_base_year": ("energysim.calibration.hindcast", "with_base_year"),
+    "Problem": ("energysim.calibration.problem", "Problem"),
+    "fit": ("energysim.calibration.fit", "fit"),
+    "weigh_samples": ("energysim.calibration.fit", "weigh_samples"),
+    "parse_expr": ("energysim.calibration.variables", "parse_expr"),
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'energysim.calibration' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,114 @@
+"""``energysim plot``: chart a saved run (results.nc) without rerunning it.
+
+Usage::
+
+    energysim plot RESULTS.nc --chart NAME [-o out.png] [--year Y] [--lang zh|en] [--dpi D]
+    energysim plot A.nc B.nc … --chart scenario_comparison -o comparison.png
+    energysim plot --chart tornado --table sensitivity.csv -o tornado.png
+
+NAME is one of the single-run charts of :data:`energysim.plots.CHARTS` (capacity_mix,
+generation_mix, coal_balance, co2_by_sector, hydrogen_balance, storage, truck_fleet,
+water_use, energy_flow), ``scenario_comparison`` (one or more results files) or ``tornado``
+(a sensitivity table as CSV: a ``parameter`` column and either ``low``/``high`` or an index
+column such as ``ST``). The format follows the suffix of ``-o`` (png, pdf, svg).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from energysim.cli import arguments
+from energysim.errors import ScenarioError
+
+MULTI = ("scenario_comparison",)
+TABLE = ("tornado",)
+
+
+def _chart_names() -> list[str]:
+    from energysim.plots import CHARTS
+
+    return [*CHARTS, *MULTI, *TABLE]
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", metavar="RESULTS.nc",
+                   help="results files written by `energysim run`")
+    p.add_argument("--chart", required=True, choices=_chart_names(), metavar="NAME",
+                   help=f"one of: {', '.join(_chart_names())}")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="output image (default <chart>.png)")
+    p.add_argument("--year", type=int, default=None, metavar="Y",
+                   help="year of the energy-flow chart (default 2030)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    p.add_argument("--table", default=None, metavar="CSV", help="sensitivity table (tornado)")
+    p.add_argument("--dpi", type=int, default=150, help="resolution of raster output")
+
+
+def open_results(path: str):
+    """Read a results file (NetCDF, engine h5netcdf) into memory.
+
+    Raises
+    ------
+    ScenarioError
+        When the file is missing or is not an energysim results file.
+    """
+    from pathlib import Path
+
+    import xarray as xr
+
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(f"file not found (expected a results file from `energysim run`, got "
+                            f"{path!r})", file=str(path))
+    try:
+        with xr.open_dataset(p, engine="h5netcdf") as ds:
+            ds = ds.load()
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"not a NetCDF results file (expected results.nc written by "
+                            f"`energysim run`, got {type(exc).__name__})", file=str(path)) from None
+    if "year" not in ds.dims:
+        raise ScenarioError("not an energysim results file (expected a year dimension, got "
+                            f"dims {list(ds.dims)})", file=str(path))
+    return ds
+
+
+def _read_table(path: str):
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path)
+    except FileNotFoundError:
+        raise ScenarioError(f"file not found (expected a sensitivity table CSV, got {path!r})",
+                            file=path, key="--table") from None
+
+
+@arguments(_configure)
+def plot_command(args: argparse.Namespace) -> int:
+    """Draw one chart from saved results and write it atomically."""
+    from pathlib import Path
+
+    from energysim import plots
+
+    out = Path(args.output) if args.output else Path(f"{args.chart}.png")
+    if args.chart in TABLE:
+        if args.table is None:
+            raise ScenarioError("the tornado chart needs a sensitivity table (expected --table "
+                                "FILE.csv, got none)", key="--table")
+        fig = plots.tornado(_read_table(args.table), lang=args.lang)
+    else:
+        if not args.files:
+            raise ScenarioError("no results file (expected one or more RESULTS.nc, got none)",
+                                key="files")
+        runs = [open_results(f) for f in args.files]
+        if args.chart in MULTI:
+            fig = plots.scenario_comparison(runs, lang=args.lang)
+        else:
+            if len(runs) > 1:
+                raise ScenarioError(f"{args.chart} draws one run (expected one results file, got "
+                                    f"{len(runs)})", key="files")
+            fn = plots.CHARTS[args.chart]
+            kwargs = {"year": args.year} if args.chart == "energy_flow" else {}
+            fig = fn(runs[0], lang=args.lang, **kwargs)
+    plots.save(fig, out, dpi=args.dpi)
+    print(f"wrote {out}")
+    return 0

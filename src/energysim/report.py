@@ -1,0 +1,896 @@
+"""The brief: one to three A4 pages for decision makers, as PDF, PNG or self-contained HTML.
+
+Contents (docs/briefing.md):
+
+1. title (Chinese, English subtitle — or the reverse for ``lang="en"``), the scenarios, and
+   a few highlights computed from the runs; the key numbers of each scenario side by side; the
+   traffic-light target table (:mod:`energysim.targets`);
+2. four to six charts (:mod:`energysim.plots`): the scenario comparison (small multiples),
+   CO2 by sector with its uncertainty band and peak year, the capacity mix;
+3. the policy wedges of each alternative against the scenario it extends
+   (:mod:`energysim.wedges`), the assumptions that differ between scenarios (the scenario
+   diff, :func:`energysim.compare.parameter_diff`) and the provenance of every run (package
+   version, seed, method, samples, scenario sha256, date).
+
+Pages are matplotlib figures laid out as vertical stacks of blocks (text drawn in inches, charts
+in sub-figures) and written with :class:`~matplotlib.backends.backend_pdf.PdfPages`; no LaTeX,
+no network. Every output is written to a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import io
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from energysim.errors import ScenarioError
+from energysim.labels import STATUS_TEXT, check_lang
+
+__all__ = ["Brief", "build_brief", "write_brief", "render_pages", "FORMATS", "TITLE"]
+
+FORMATS = ("pdf", "png", "html")
+#: Title of the brief: (zh, en).
+TITLE = ("准格尔旗能源转型情景简报", "Zhunge'er Banner energy-transition scenario brief")
+PAGE_W, PAGE_H = 8.27, 11.69  # A4 [in]
+MARGIN = 0.55  # [in]
+_INK = "#1a1a1a"
+_MUTED = "#666666"
+_RULE = "#1f4e79"
+
+
+# ---------------------------------------------------------------------------------------------
+# the content
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Brief:
+    """Everything a brief shows, computed once and rendered to any format.
+
+    Attributes
+    ----------
+    comparison : energysim.compare.Comparison
+        Runs (name → Dataset), scenarios, key table, diffs against the first scenario.
+    targets : dict of str to pandas.DataFrame
+        Scenario name → :func:`energysim.targets.evaluate` table.
+    wedges : dict of str to WedgeResult
+        Scenario name → its decomposition against its parent (scenarios with a parent).
+    lang : {"zh", "en"}
+    samples : int
+    seed : int or None
+    date : str
+        ISO date of the brief.
+    version : str
+    """
+
+    comparison: Any
+    targets: dict
+    wedges: dict
+    lang: str = "zh"
+    samples: int = 1
+    seed: int | None = None
+    date: str = ""
+    version: str = ""
+    wedge_year: int = 2030
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.comparison.datasets)
+
+
+def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = None,
+                method: str = "mc", lang: str = "zh", wedge_year: int = 2030,
+                datasets: Sequence[Any] | None = None) -> Brief:
+    """Run the scenarios and compute the brief's tables.
+
+    Parameters
+    ----------
+    scenarios : sequence of str, PathLike or Scenario
+        The first is the reference of the comparison and the diffs.
+    samples : int
+        1: central values; more: an ensemble per scenario (P(meet) and p5–p95 bands).
+    seed : int, optional
+    method : {"mc", "lhs", "sobol"}
+    lang : {"zh", "en"}
+    wedge_year : int
+        Year of the wedge table.
+    datasets : sequence of xarray.Dataset, optional
+        Runs already made (same order as ``scenarios``).
+
+    Returns
+    -------
+    Brief
+    """
+    from energysim import __version__
+    from energysim.compare import compare
+    from energysim.targets import evaluate
+    from energysim.wedges import decompose, parent_of
+
+    check_lang(lang)
+    if not scenarios:
+        raise ScenarioError("no scenario for the brief (expected one or more, got none)",
+                            key="scenarios")
+    comp = compare(scenarios, samples=samples, seed=seed, method=method, datasets=datasets)
+    tables = {n: evaluate(ds, lang=lang) for n, ds in comp.datasets.items()}
+    wedges, notes = {}, []
+    # wedges of the alternatives (all scenarios but the reference), or of a lone scenario
+    chosen = list(comp.scenarios.items())
+    chosen = chosen[1:] if len(chosen) > 1 else chosen
+    for name, s in chosen:
+        if len(s.chain) < 2:
+            continue
+        try:
+            parent = parent_of(s)
+        except ScenarioError as exc:  # pragma: no cover - parent resolved when loading
+            notes.append(exc.one_line())
+            continue
+        years = comp.datasets[name]["year"].values
+        year = wedge_year if wedge_year in set(int(y) for y in years) else int(years[-1])
+        wedges[name] = decompose(s, parent, year=year)
+    return Brief(comparison=comp, targets=tables, wedges=wedges, lang=lang, samples=samples,
+                 seed=seed, date=_dt.date.today().isoformat(), version=__version__,
+                 wedge_year=wedge_year, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# text helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _text_width(text: str, size: float) -> float:
+    """Estimated width of ``text`` at ``size`` pt [in] (CJK 1 em, others ~0.56 em)."""
+    em = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.52 for c in text)
+    return em * size / 72.0
+
+
+def _wrap(text: str, width_in: float, size: float) -> list[str]:
+    """Greedy wrap of mixed Chinese/Latin text to ``width_in`` inches."""
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line = ""
+        for token in _tokens(para):
+            if _text_width(line + token, size) <= width_in or not line:
+                line += token
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def _tokens(text: str) -> list[str]:
+    """Words (with their trailing space) and single CJK characters."""
+    out, word = [], ""
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(c)
+        elif c == " ":
+            out.append(word + " ")
+            word = ""
+        else:
+            word += c
+    if word:
+        out.append(word)
+    return out
+
+
+@dataclass
+class _Col:
+    head: str
+    width: float  # [in]
+    align: str = "left"
+
+
+@dataclass
+class _Table:
+    """A text table laid out in inches: wrapped cells, row heights."""
+
+    cols: list[_Col]
+    rows: list[list[Any]]
+    size: float = 7.0
+    head_size: float = 7.0
+    zebra: bool = True
+
+    def line_h(self, size: float | None = None) -> float:
+        return (size or self.size) * 1.32 / 72.0
+
+    def _cell_lines(self, cell, col: _Col) -> list[str]:
+        text = cell[0] if isinstance(cell, tuple) else cell
+        pad = 0.16 if isinstance(cell, tuple) else 0.0  # room for a status dot
+        return _wrap(str(text), col.width - 0.08 - pad, self.size)
+
+    def layout(self) -> tuple[list[list[str]], list[list[list[str]]], list[float], float]:
+        heads = [_wrap(c.head, c.width - 0.08, self.head_size) for c in self.cols]
+        head_h = max(len(h) for h in heads) * self.line_h(self.head_size) + 0.06
+        cells = [[self._cell_lines(cell, col) for cell, col in zip(row, self.cols, strict=True)]
+                 for row in self.rows]
+        heights = [max(len(c) for c in row) * self.line_h() + 0.045 for row in cells]
+        return heads, cells, heights, head_h
+
+    @property
+    def height(self) -> float:
+        _, _, heights, head_h = self.layout()
+        return head_h + sum(heights) + 0.05
+
+    def draw(self, ax, x0: float, y0: float) -> float:
+        from matplotlib.patches import Rectangle
+
+        heads, cells, heights, head_h = self.layout()
+        total_w = sum(c.width for c in self.cols)
+        ax.add_patch(Rectangle((x0, y0), total_w, head_h, facecolor="#e8eef5", lw=0))
+        x = x0
+        for col, head in zip(self.cols, heads, strict=True):
+            tx = x + 0.04 if col.align == "left" else x + col.width - 0.04
+            ax.text(tx, y0 + 0.03, "\n".join(head), ha=col.align, va="top",
+                    fontsize=self.head_size, color=_INK, linespacing=1.15)
+            x += col.width
+        y = y0 + head_h
+        for i, (row, lines, h) in enumerate(zip(self.rows, cells, heights, strict=True)):
+            if self.zebra and i % 2 == 1:
+                ax.add_patch(Rectangle((x0, y), total_w, h, facecolor="#f5f5f5", lw=0))
+            x = x0
+            for cell, col, text in zip(row, self.cols, lines, strict=True):
+                status = cell[1] if isinstance(cell, tuple) else None
+                tx = x + 0.04
+                if status is not None:
+                    color = STATUS_TEXT[status][3]
+                    ax.plot([tx + 0.05], [y + 0.025 + self.line_h() / 2.0], "o", ms=5.2,
+                            color=color, mec="none")
+                    tx += 0.15
+                if col.align == "right" and status is None:
+                    tx = x + col.width - 0.04
+                ax.text(tx, y + 0.025, "\n".join(text), ha=col.align if status is None else "left",
+                        va="top", fontsize=self.size, color=_INK, linespacing=1.2)
+                x += col.width
+            y += h
+        ax.plot([x0, x0 + total_w], [y, y], color="#bbbbbb", lw=0.6)
+        return y + 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# page layout: a vertical stack of blocks
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    height: float  # [in]
+    draw: Callable  # draw(subfigure) ; text blocks get an inches Axes
+
+
+def _text_block(height: float, draw_text: Callable) -> _Block:
+    def draw(sf):
+        ax = sf.add_axes([0, 0, 1, 1])
+        ax.set_axis_off()
+        ax.set_xlim(0, PAGE_W)
+        ax.set_ylim(height, 0)
+        draw_text(ax)
+
+    return _Block(height, draw)
+
+
+def _page(blocks: list[_Block]):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(PAGE_W, PAGE_H), layout="constrained")
+    fig.get_layout_engine().set(w_pad=MARGIN * 0.55, h_pad=0.04, hspace=0.0, wspace=0.02)
+    used = sum(b.height for b in blocks)
+    rest = max(PAGE_H - used, 0.01)
+    heights = [b.height for b in blocks] + [rest]
+    sfs = fig.subfigures(len(heights), 1, height_ratios=heights, hspace=0.0)
+    for b, sf in zip(blocks, sfs, strict=False):
+        b.draw(sf)
+    return fig
+
+
+def _chart_row(height: float, fns: list[Callable]) -> _Block:
+    def draw(sf):
+        parts = sf.subfigures(1, len(fns), wspace=0.0) if len(fns) > 1 else [sf]
+        for fn, part in zip(fns, np.atleast_1d(parts), strict=True):
+            fn(part)
+            _align_title(part)
+
+    return _Block(height, draw)
+
+
+def _align_title(sf) -> None:
+    """Move a chart's figure title to the page margin (or just inside its own left edge)."""
+    title = getattr(sf, "_suptitle", None)
+    if title is None:
+        return
+    x0, _, w, _ = sf.bbox.bounds
+    dpi = sf.figure.dpi
+    x0, w = x0 / dpi, w / dpi
+    target = MARGIN if x0 < MARGIN else x0 + 0.12
+    title.set_x((target - x0) / w)
+    title.set_horizontalalignment("left")
+
+
+def _heading(text: str, sub: str | None = None) -> _Block:
+    def draw(ax):
+        ax.text(MARGIN, 0.24, text, fontsize=11.5, color=_RULE, va="baseline")
+        if sub:
+            w = _text_width(text, 11.5) + 0.15
+            ax.text(MARGIN + w, 0.24, sub, fontsize=8.5, color=_MUTED, va="baseline")
+        ax.plot([MARGIN, PAGE_W - MARGIN], [0.31, 0.31], color=_RULE, lw=0.8)
+
+    return _text_block(0.38, draw)
+
+
+def _paragraph(lines: list[tuple[str, float, str]], width: float = PAGE_W - 2 * MARGIN,
+               gap: float = 0.02) -> _Block:
+    """Lines of (text, size, colour), wrapped."""
+    wrapped = [(_wrap(t, width, s), s, c) for t, s, c in lines]
+    height = sum(len(w) * s * 1.35 / 72.0 + gap for w, s, _ in wrapped) + 0.06
+
+    def draw(ax):
+        y = 0.03
+        for w, s, c in wrapped:
+            ax.text(MARGIN, y, "\n".join(w), fontsize=s, color=c, va="top", linespacing=1.25)
+            y += len(w) * s * 1.35 / 72.0 + gap
+
+    return _text_block(height, draw)
+
+
+def _table_block(table: _Table, note: str | None = None, *,
+                 status_legend: str | None = None) -> _Block:
+    """A table, an optional note under it and (``status_legend=lang``) the traffic-light key."""
+    note_lines = _wrap(note, PAGE_W - 2 * MARGIN, 6.5) if note else []
+    legend_h = 0.16 if status_legend else 0.0
+    height = table.height + len(note_lines) * 6.5 * 1.3 / 72.0 + 0.06 + legend_h
+
+    def draw(ax):
+        y = table.draw(ax, MARGIN, 0.02)
+        if status_legend:
+            x = MARGIN
+            for st in ("met", "at_risk", "missed"):
+                zh, en, _, color = STATUS_TEXT[st]
+                word = zh if status_legend == "zh" else en
+                ax.plot([x + 0.05], [y + 0.07], "o", ms=5.2, color=color, mec="none")
+                ax.text(x + 0.13, y + 0.07, word, fontsize=7, va="center", color=_INK)
+                x += 0.2 + _text_width(word, 7) + 0.15
+            y += legend_h
+        if note_lines:
+            ax.text(MARGIN, y + 0.01, "\n".join(note_lines), fontsize=6.5, color=_MUTED,
+                    va="top", linespacing=1.2)
+
+    return _text_block(height, draw)
+
+
+# ---------------------------------------------------------------------------------------------
+# page contents
+# ---------------------------------------------------------------------------------------------
+
+
+def _scenario_title(s, lang: str) -> str:
+    zh, en = s.title.get("zh", ""), s.title.get("en", "")
+    if lang == "zh":
+        return f"{zh} / {en}" if zh and en else (zh or en or s.name)
+    return f"{en} / {zh}" if zh and en else (en or zh or s.name)
+
+
+def _run_kind(brief: Brief) -> str:
+    lang = brief.lang
+    if brief.samples > 1:
+        seed = brief.seed if brief.seed is not None else 0
+        return _t(lang, f"集合模拟 {brief.samples} 个样本(种子 {seed}),数值为中位数",
+                  f"ensemble of {brief.samples} samples (seed {seed}), medians shown")
+    return _t(lang, "单次运行(不确定参数取中心值)", "single run at central values")
+
+
+def _highlights(brief: Brief) -> list[str]:
+    """Short sentences from the numbers: peak year, CO2 and renewable share in 2030, targets."""
+    from energysim.targets import summary_counts
+
+    lang = brief.lang
+    table = brief.comparison.table
+    out = []
+    names = brief.names
+    ref = names[0]
+    for name in names:
+        bits = []
+        if "co2_peak_year" in table.index:
+            col = next(c for c in table.columns if isinstance(c, tuple) and c[1] == name)
+            peak = table.at["co2_peak_year", col]
+            if np.isfinite(peak):
+                bits.append(_t(lang, f"碳排放{peak:.0f}年达峰", f"CO2 peaks in {peak:.0f}"))
+        yrs = sorted({c[0] for c in table.columns if isinstance(c, tuple)})
+        y = 2030 if 2030 in yrs else yrs[-1]
+        if "co2_total" in table.index:
+            v = table.at["co2_total", (y, name)]
+            unit = table.at["co2_total", "unit"]
+            text = _t(lang, f"{y}年排放{v:,.0f}{unit}", f"{y} CO2 {v:,.0f} {unit}")
+            if name != ref:
+                r = table.at["co2_total", (y, ref)]
+                if r:
+                    text += _t(lang, f"(较{ref}{(v - r) / r:+.0%})", f" ({(v - r) / r:+.0%} vs {ref})")
+            bits.append(text)
+        if "re_share" in table.index:
+            v = table.at["re_share", (y, name)]
+            bits.append(_t(lang, f"新能源发电占比{v:.0f}%", f"renewables {v:.0f}% of generation"))
+        counts = summary_counts(brief.targets[name])
+        bits.append(_t(lang, f"目标达标{counts['met']}项、有风险{counts['at_risk']}项、"
+                             f"未达标{counts['missed']}项",
+                       f"targets: {counts['met']} met, {counts['at_risk']} at risk, "
+                       f"{counts['missed']} missed"))
+        sep = ";" if lang == "zh" else "; "
+        out.append(f"{name}: " + sep.join(bits))
+    return out
+
+
+def _key_numbers_table(brief: Brief) -> _Table:
+    from energysim.targets import fmt_number
+
+    lang = brief.lang
+    table = brief.comparison.table
+    names = brief.names
+    years = sorted({c[0] for c in table.columns if isinstance(c, tuple)})
+    if len(names) > 2:
+        years = [y for y in years if y in (2030, 2060)] or years[-2:]
+    width = PAGE_W - 2 * MARGIN
+    label_w = 2.45
+    n = len(years) * len(names)
+    vw = (width - label_w) / max(n, 1)
+    cols = [_Col(_t(lang, "指标", "indicator"), label_w)]
+    for y in years:
+        for name in names:
+            cols.append(_Col(f"{y}\n{name}", vw, "right"))
+    rows = []
+    for key, r in table.iterrows():
+        label = (f"{r['zh']} {r['en']} [{r['unit']}]" if lang == "zh"
+                 else f"{r['en']} [{r['unit']}]")
+        cells = [label]
+        for y in years:
+            for name in names:
+                v = r[(y, name)]
+                if not np.isfinite(v):
+                    cells.append("–")
+                elif key == "co2_peak_year":
+                    cells.append(f"{v:.0f}")
+                else:
+                    cells.append(fmt_number(float(v)))
+        rows.append(cells)
+    return _Table(cols, rows, size=7.0)
+
+
+def _target_table(brief: Brief) -> _Table:
+    from energysim.targets import target_text, value_with_unit
+
+    lang = brief.lang
+    names = brief.names
+    first = brief.targets[names[0]]
+    width = PAGE_W - 2 * MARGIN
+    fixed = [_Col(_t(lang, "目标", "target"), 1.95), _Col(_t(lang, "年份", "year"), 0.42),
+             _Col(_t(lang, "目标值", "target value"), 1.35)]
+    rest = width - sum(c.width for c in fixed)
+    per = rest / len(names)
+    prob = brief.samples > 1
+    cols = list(fixed)
+    for name in names:
+        cols.append(_Col(f"{name}" + (_t(lang, "(数值 · 达标概率)", " (value · P(meet))") if prob
+                                      else _t(lang, "(数值)", " (value)")), per))
+    rows = []
+    for i, r in first.iterrows():
+        strength = "" if r["strength"] == "firm" else _t(lang, "(力争)", " (aspirational)")
+        cells: list[Any] = [f"{r['name']}{strength}", str(r["year"]), target_text(r, lang)]
+        for name in names:
+            rr = brief.targets[name].iloc[i]
+            text = value_with_unit(rr)
+            if prob:
+                text += f" · {100 * rr['p_meet']:.0f}%"
+            cells.append((text, rr["status"]))
+        rows.append(cells)
+    return _Table(cols, rows, size=6.8)
+
+
+def _status_legend(brief: Brief) -> str:
+    from energysim.targets import status_rule
+
+    lang = brief.lang
+    extra = _t(lang, "。(力争)为力争/预期性目标,其余为确保或约束性目标。",
+               ". (aspirational) marks 力争/expected targets; the others are firm or binding.")
+    return f"{status_rule(lang=lang)}{extra}"
+
+
+def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
+    lang = brief.lang
+    names = brief.names
+    if len(names) < 2:
+        return None, ""
+    ref = names[0]
+    paths: list[str] = []
+    for n in names[1:]:
+        for p in brief.comparison.diffs[n]["path"]:
+            if p not in paths:
+                paths.append(p)
+    width = PAGE_W - 2 * MARGIN
+    pw = 2.35
+    vw = (width - pw) / len(names)
+    cols = [_Col(_t(lang, "参数(标准单位)", "parameter (canonical units)"), pw)]
+    cols += [_Col(n, vw) for n in names]
+    from energysim.scenario import load_scenario
+
+    rows = []
+    scen = brief.comparison.scenarios
+    for p in paths[:max_rows]:
+        if p == "years":
+            cells = [p] + [f"{scen[n].base_year}–{scen[n].end_year}" for n in names]
+        else:
+            cells = [p] + [load_scenario(scen[n]).leaf(p).describe() for n in names]
+        rows.append(cells)
+    more = len(paths) - max_rows
+    note = _t(lang, f"{ref}为参照;仅列出取值不同的参数,共{len(paths)}项。",
+              f"{ref} is the reference; only parameters whose resolved values differ are listed "
+              f"({len(paths)}).")
+    if more > 0:
+        note += _t(lang, f"另有{more}项未列出,见 energysim compare。",
+                   f" {more} more not shown: see `energysim compare`.")
+    return _Table(cols, rows, size=6.2, head_size=6.8), note
+
+
+def _wedge_table(brief: Brief, name: str) -> _Table:
+    from energysim.targets import fmt_number
+
+    lang = brief.lang
+    w = brief.wedges[name]
+    tab = w.table(lang=lang)
+    units = w.units(lang)
+    cols = [_Col(_t(lang, "政策杠杆", "lever"), 1.9), _Col(_t(lang, "参数数", "params"), 0.6, "right")]
+    outs = list(w.outputs)
+    names = {"co2_total": _t(lang, "二氧化碳", "CO2"), "coal_output": _t(lang, "原煤产量", "coal output")}
+    for o in outs:
+        cols.append(_Col(f"Δ{names.get(o, o)} {w.year} [{units[o]}]", 1.45, "right"))
+    rows = []
+    for lever, r in tab.iterrows():
+        label = r["name"] if lever == "total" else f"{r['name']} ({lever})"
+        rows.append([label, str(int(r["n_params"]))] + [fmt_number(float(r[o])) for o in outs])
+    return _Table(cols, rows, size=6.8, zebra=True)
+
+
+def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
+    lang = brief.lang
+    lines = [(_t(lang, f"生成日期 {brief.date} · energysim {brief.version} · {_run_kind(brief)}",
+                 f"generated {brief.date} · energysim {brief.version} · {_run_kind(brief)}"),
+              6.8, _INK)]
+    for name, ds in brief.comparison.datasets.items():
+        a = ds.attrs
+        s = brief.comparison.scenarios[name]
+        lines.append((f"{name}: {_t(lang, '文件', 'file')} {s.file or '-'} · "
+                      f"seed {_seed_text(a)} · method {a.get('method', '-')} · "
+                      f"samples {a.get('n_samples', '-')} · "
+                      f"sha256 {str(a.get('scenario_sha256', ''))[:16]}… · "
+                      f"energysim {a.get('energysim_version', '-')}", 6.5, _MUTED))
+    for w in brief.wedges.values():
+        method = {"shapley": _t(lang, f"Shapley值(对{len(w.levers)}个杠杆的全部加入顺序取平均,"
+                                      f"{w.runs}次组合运行)",
+                               f"Shapley values (average over all orders of {len(w.levers)} "
+                               f"levers, {w.runs} combined runs)"),
+                  "one_at_a_time": _t(lang, "逐项累加(按所列顺序)",
+                                      "one lever at a time, in the order listed")}[w.method]
+        lines.append((_t(lang, f"政策楔形 {w.child_name} 相对 {w.parent_name}: {method},"
+                               "各项之和等于两情景之差。",
+                         f"Wedges {w.child_name} vs {w.parent_name}: {method}; contributions "
+                         "add up to the difference."), 6.5, _MUTED))
+    lines.extend((n, 6.5, _MUTED) for n in brief.notes)
+    return lines
+
+
+def _seed_text(a) -> str:
+    seed = a.get("seed", None)
+    return "–" if seed is None or int(seed) < 0 else str(int(seed))
+
+
+def _page1_blocks(brief: Brief) -> tuple[list[_Block], bool]:
+    """Blocks of the first page, and whether the comparison chart fitted on it."""
+    lang = brief.lang
+    zh, en = TITLE
+    main, sub = (zh, en) if lang == "zh" else (en, zh)
+    scen_lines = [(f"• {n}: {_scenario_title(s, lang)}", 7.5, _INK)
+                  for n, s in brief.comparison.scenarios.items()]
+
+    def header(ax):
+        ax.text(MARGIN, 0.42, main, fontsize=19, color=_INK, va="baseline")
+        ax.text(MARGIN, 0.70, sub, fontsize=11, color=_MUTED, va="baseline")
+        ax.text(PAGE_W - MARGIN, 0.70, brief.date, fontsize=8, color=_MUTED, ha="right",
+                va="baseline")
+        ax.plot([MARGIN, PAGE_W - MARGIN], [0.80, 0.80], color=_RULE, lw=1.6)
+
+    blocks = [_text_block(0.86, header),
+              _paragraph(scen_lines + [(_run_kind(brief), 6.8, _MUTED)]),
+              _heading(_t(lang, "要点", "Highlights"), _t(lang, "Highlights", "要点")),
+              _paragraph([(f"• {t}", 7.5, _INK) for t in _highlights(brief)]),
+              _heading(_t(lang, "一、关键指标", "1. Key numbers"), _t(lang, "Key numbers", "关键指标")),
+              _table_block(_key_numbers_table(brief),
+                           _t(lang, "单位为报告口径(万千瓦、亿吨、万吨等);二氧化碳为辖区内排放(生产侧核算)。",
+                              "Units as the report writes them; CO2 is territorial "
+                              "(production-based).")),
+              _heading(_t(lang, "二、目标跟踪", "2. Targets"), _t(lang, "Target tracking", "目标跟踪")),
+              _table_block(_target_table(brief), _status_legend(brief), status_legend=lang)]
+    room = PAGE_H - sum(b.height for b in blocks) - 0.15
+    if len(brief.names) > 1 and room >= _MIN_COMPARISON_H:
+        blocks.append(_chart_row(min(room, 4.3), [_comparison_fn(brief)]))
+        return blocks, True
+    return blocks, False
+
+
+#: Smallest height of the comparison chart on the first page [in].
+_MIN_COMPARISON_H = 3.1
+
+
+def _comparison_fn(brief: Brief) -> Callable:
+    from energysim import plots
+
+    return lambda sf: plots.scenario_comparison(brief.comparison.datasets, lang=brief.lang,
+                                                fig=sf)
+
+
+def _chart_fns(brief: Brief, comparison_done: bool = False
+               ) -> list[tuple[float, list[Callable]]]:
+    """Rows of charts (height [in], draw functions) of the chart page.
+
+    Several scenarios: the comparison (unless already on page 1), CO2 by sector and the
+    capacity mix of the first and last scenario, and (when the comparison went to page 1) the
+    energy flows of the last scenario. One scenario: CO2, capacity, generation, coal, flows.
+    """
+    from energysim import plots
+
+    lang = brief.lang
+    runs = brief.comparison.datasets
+    names = list(runs)
+    rows: list[tuple[float, list[Callable]]] = []
+    if len(names) > 1:
+        if not comparison_done:
+            rows.append((4.3, [_comparison_fn(brief)]))
+        pick = [names[0], names[-1]]
+        rows.append((3.0, [lambda sf, n=n: _labelled(plots.co2_by_sector, runs[n], n, lang, sf)
+                           for n in pick]))
+        rows.append((3.0, [lambda sf, n=n: _labelled(plots.capacity_mix, runs[n], n, lang, sf)
+                           for n in pick]))
+        if comparison_done:
+            last = names[-1]
+            yrs = {int(y) for y in runs[last]["year"].values}
+            year = brief.wedge_year if brief.wedge_year in yrs else None
+            rows.append((3.5, [lambda sf: _labelled(plots.energy_flow, runs[last], last, lang,
+                                                    sf, year=year)]))
+    else:
+        ds = runs[names[0]]
+        rows.append((3.0, [lambda sf: plots.co2_by_sector(ds, lang=lang, fig=sf),
+                           lambda sf: plots.capacity_mix(ds, lang=lang, fig=sf)]))
+        rows.append((3.0, [lambda sf: plots.generation_mix(ds, lang=lang, fig=sf),
+                           lambda sf: plots.coal_balance(ds, lang=lang, fig=sf)]))
+        rows.append((3.4, [lambda sf: plots.energy_flow(ds, lang=lang, fig=sf)]))
+    return rows
+
+
+def _labelled(fn, ds, name, lang, sf, **kw):
+    fig = fn(ds, lang=lang, fig=sf, **kw)
+    ax = fig.axes[0]
+    ax.set_title(f"{ax.get_title(loc='left')} · {name}", loc="left")
+    return fig
+
+
+def _page2(brief: Brief, comparison_done: bool):
+    lang = brief.lang
+    blocks = [_heading(_t(lang, "三、情景图表", "3. Charts"), _t(lang, "Charts", "情景图表"))]
+    for height, fns in _chart_fns(brief, comparison_done):
+        blocks.append(_chart_row(height, fns))
+    return _page(blocks)
+
+
+def _page3(brief: Brief):
+    from energysim import plots
+
+    lang = brief.lang
+    blocks = []
+    if brief.wedges:
+        blocks.append(_heading(_t(lang, "四、政策楔形", "4. Policy wedges"),
+                               _t(lang, "Policy wedges", "政策楔形")))
+        for name in list(brief.wedges)[:2]:
+            w = brief.wedges[name]
+            blocks.append(_chart_row(2.75, [lambda sf, w=w: plots.wedges(w, lang=lang, fig=sf)]))
+            blocks.append(_table_block(_wedge_table(brief, name)))
+    used = sum(b.height for b in blocks)
+    prov = _paragraph(_provenance_lines(brief))
+    prov_head = _heading(_t(lang, "六、运行信息", "6. Provenance"), _t(lang, "Provenance", "运行信息"))
+    room = PAGE_H - 0.3 - used - prov.height - prov_head.height - 0.38
+    diff_blocks = []
+    if len(brief.names) > 1:
+        rows = 60
+        while rows > 0:
+            table, note = _diff_table(brief, rows)
+            block = _table_block(table, note)
+            if block.height <= room or rows <= 3:
+                break
+            rows -= 1
+        diff_blocks = [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
+                                _t(lang, "Assumptions that differ", "情景假设差异")), block]
+    return _page(blocks + diff_blocks + [prov_head, prov])
+
+
+def render_pages(brief: Brief) -> list:
+    """The brief's pages as matplotlib Figures (A4 portrait)."""
+    from energysim.plots import style
+
+    with style():
+        first, done = _page1_blocks(brief)
+        pages = [_page(first), _page2(brief, done), _page3(brief)]
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# writers
+# ---------------------------------------------------------------------------------------------
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is None:
+        fmt = path.suffix.lstrip(".").lower() or "pdf"
+        if fmt not in FORMATS:
+            fmt = "pdf"
+    if fmt not in FORMATS:
+        raise ScenarioError(f"unknown brief format (expected one of {', '.join(FORMATS)}, got "
+                            f"{fmt!r})", key="--format")
+    return fmt
+
+
+def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = None,
+                dpi: int = 150) -> Path:
+    """Write the brief atomically.
+
+    Parameters
+    ----------
+    brief : Brief
+    path : path-like
+    format : {"pdf", "png", "html"}, optional
+        Default from the file suffix (pdf if unknown). PNG: the pages one under another in
+        one image; HTML: one self-contained file (charts as base64 PNG).
+    dpi : int
+        Resolution of PNG output and of the charts in HTML.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from energysim.plots import style
+    from energysim.results import _atomic
+
+    target = Path(path)
+    fmt = _format_of(target, format)
+    if fmt == "html":
+        text = render_html(brief, dpi=dpi)
+        with _atomic(target) as tmp:
+            Path(tmp).write_text(text, encoding="utf-8")
+        return target
+    pages = render_pages(brief)
+    with style(), _atomic(target) as tmp:
+        if fmt == "pdf":
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with PdfPages(tmp, metadata=_pdf_metadata(brief)) as pdf:
+                for fig in pages:
+                    pdf.savefig(fig)
+        else:
+            _stack_png(pages, tmp, dpi)
+    return target
+
+
+def _pdf_metadata(brief: Brief) -> dict[str, str]:
+    zh, en = TITLE
+    return {"Title": f"{zh} / {en}", "Subject": ", ".join(brief.names),
+            "Creator": f"energysim {brief.version}", "Keywords": "energysim brief"}
+
+
+def _stack_png(pages: list, path: str, dpi: int) -> None:
+    import matplotlib.image as mimage
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    images = []
+    for fig in pages:
+        canvas = FigureCanvasAgg(fig)
+        fig.set_dpi(dpi)
+        canvas.draw()
+        images.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+        sep = np.full((max(2, dpi // 20), images[-1].shape[1], 3), 200, dtype=np.uint8)
+        images.append(sep)
+    mimage.imsave(path, np.concatenate(images[:-1], axis=0), format="png")
+
+
+def _png_base64(fig, dpi: int) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _html_table(table: _Table) -> str:
+    head = "".join(f"<th>{html.escape(c.head).replace(chr(10), '<br>')}</th>" for c in table.cols)
+    body = []
+    for row in table.rows:
+        cells = []
+        for cell, col in zip(row, table.cols, strict=True):
+            if isinstance(cell, tuple):
+                color = STATUS_TEXT[cell[1]][3]
+                cells.append(f'<td><span class="dot" style="background:{color}"></span>'
+                             f"{html.escape(str(cell[0]))}</td>")
+            else:
+                cls = ' class="num"' if col.align == "right" else ""
+                cells.append(f"<td{cls}>{html.escape(str(cell))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+_CSS = """
+body{font-family:"Noto Sans SC","Source Han Sans SC","Microsoft YaHei",sans-serif;max-width:60em;
+margin:2em auto;color:#1a1a1a;font-size:14px;line-height:1.45}
+h1{margin-bottom:0}h1+p.sub{color:#666;margin-top:.2em;font-size:1.2em}
+h2{color:#1f4e79;border-bottom:1px solid #1f4e79;font-size:1.15em;margin-top:1.6em}
+table{border-collapse:collapse;font-size:12px;margin:.5em 0}
+th{background:#e8eef5;text-align:left;padding:3px 6px}td{padding:3px 6px;vertical-align:top}
+tbody tr:nth-child(even){background:#f5f5f5}td.num{text-align:right}
+.dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.4em;
+vertical-align:-.1em}.note{color:#666;font-size:12px}img{max-width:100%}
+"""
+
+
+def render_html(brief: Brief, *, dpi: int = 110) -> str:
+    """The brief as one self-contained HTML document (charts as base64 PNG)."""
+    from energysim import plots
+    from energysim.plots import style
+
+    lang = brief.lang
+    zh, en = TITLE
+    main, sub = (zh, en) if lang == "zh" else (en, zh)
+    e = html.escape
+    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head>"
+             f"<meta charset=\"utf-8\"><title>{e(main)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{e(main)}</h1><p class=\"sub\">{e(sub)} · {e(brief.date)}</p><ul>"]
+    for n, s in brief.comparison.scenarios.items():
+        parts.append(f"<li><b>{e(n)}</b>: {e(_scenario_title(s, lang))}</li>")
+    parts.append(f"</ul><p class=\"note\">{e(_run_kind(brief))}</p>")
+    parts.append(f"<h2>{e(_t(lang, '要点', 'Highlights'))}</h2><ul>")
+    parts.extend(f"<li>{e(t)}</li>" for t in _highlights(brief))
+    parts.append("</ul>")
+    parts.append(f"<h2>{e(_t(lang, '一、关键指标', '1. Key numbers'))}</h2>")
+    parts.append(_html_table(_key_numbers_table(brief)))
+    parts.append(f"<h2>{e(_t(lang, '二、目标跟踪', '2. Targets'))}</h2>")
+    parts.append(_html_table(_target_table(brief)))
+    parts.append(f"<p class=\"note\">{e(_status_legend(brief))}</p>")
+    parts.append(f"<h2>{e(_t(lang, '三、情景图表', '3. Charts'))}</h2>")
+    with style():
+        for _, fns in _chart_fns(brief):
+            for fn in fns:
+                fig = fn(None)
+                parts.append(f'<p><img alt="chart" src="data:image/png;base64,'
+                             f'{_png_base64(fig, dpi)}"></p>')
+        if brief.wedges:
+            parts.append(f"<h2>{e(_t(lang, '四、政策楔形', '4. Policy wedges'))}</h2>")
+            for name, w in brief.wedges.items():
+                fig = plots.wedges(w, lang=lang)
+                parts.append(f'<p><img alt="wedges" src="data:image/png;base64,'
+                             f'{_png_base64(fig, dpi)}"></p>')
+                parts.append(_html_table(_wedge_table(brief, name)))
+    if len(brief.names) > 1:
+        table, note = _diff_table(brief, 10_000)
+        parts.append(f"<h2>{e(_t(lang, '五、情景假设差异', '5. Assumptions that differ'))}</h2>")
+        parts.append(_html_table(table))
+        parts.append(f"<p class=\"note\">{e(note)}</p>")
+    parts.append(f"<h2>{e(_t(lang, '六、运行信息', '6. Provenance'))}</h2>")
+    parts.extend(f"<p class=\"note\">{e(t)}</p>" for t, _, _ in _provenance_lines(brief))
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,145 @@
+"""Results: Dataset assembly, summaries, indicators, atomic writers and the `run` command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from energysim import engine, results
+from energysim.cli import main
+from energysim.errors import ScenarioError
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return engine.run(samples=5, seed=2)
+
+
+def test_every_variable_describes_itself(ds):
+    for name, var in ds.data_vars.items():
+        for key in ("units", "long_name", "long_name_zh"):
+            assert key in var.attrs, (name, key)
+        assert var.attrs["long_name"] and var.attrs["long_name_zh"], name
+    assert set(ds.data_vars) == set(engine.output_specs())
+    assert ds["power_cap"].dims == ("sample", "year", "tech")
+    assert list(ds["tech"].values) == ["coal", "wind", "solar"]
+    assert ds["co2_peak_year"].dims == ("sample",)
+
+
+def test_attributes_allow_an_exact_rerun(ds):
+    a = ds.attrs
+    assert a["scenario"] == "baseline" and a["seed"] == 2 and a["method"] == "mc"
+    assert a["n_samples"] == 5 and a["energysim_version"]
+    assert a["scenario_sha256"] == hashlib.sha256(a["scenario_yaml"].encode()).hexdigest()
+    again = engine.run(samples=5, seed=2)
+    xr.testing.assert_identical(ds, again)
+
+
+def test_deterministic_outputs_are_broadcast_not_copied(ds):
+    cap = ds["power_cap"].data
+    assert cap.shape[0] == 5 and cap.strides[0] == 0  # the same for every sample
+
+
+def test_summary_statistics(ds):
+    s = results.summary(ds)
+    assert list(s["stat"].values) == ["mean", "std", "p5", "p50", "p95"]
+    assert "sample" not in s.dims
+    gdp = ds["gdp"]
+    np.testing.assert_allclose(s["gdp"].sel(stat="mean"), gdp.mean("sample"))
+    np.testing.assert_allclose(s["gdp"].sel(stat="std"), gdp.std("sample"))
+    np.testing.assert_allclose(s["gdp"].sel(stat="p95"), gdp.quantile(0.95, "sample").values)
+    cap = s["power_cap"]
+    np.testing.assert_array_equal(cap.sel(stat="std"), 0.0)
+    np.testing.assert_array_equal(cap.sel(stat="p5"), cap.sel(stat="mean"))
+    assert s["gdp"].attrs["units"] == "bnCNY"
+
+
+def test_indicators_in_report_units(ds):
+    table = results.indicators(ds)
+    assert list(table.columns[3:]) == [2022, 2025, 2030, 2035, 2060]
+    np.testing.assert_allclose(table.loc["coal_output", 2022], 3.2, rtol=0.01)  # 亿吨
+    assert table.loc["coal_output", "unit"] == "亿吨"
+    assert table.loc["cap_coal", "unit"] == "万千瓦"
+    assert 2022 <= table.loc["co2_peak_year", 2022] <= 2060
+    text = results.format_indicators(ds)
+    assert "原煤产量 Raw coal output [亿吨]" in text and "p5–p95" in text
+
+
+def test_indicator_years_outside_the_horizon_are_refused(ds):
+    with pytest.raises(ScenarioError, match="indicator years outside"):
+        results.indicators(ds, [2100])
+
+
+def test_netcdf_roundtrip_and_identical_files(tmp_path, ds):
+    p1 = results.write_netcdf(ds, tmp_path / "a.nc")
+    p2 = results.write_netcdf(engine.run(samples=5, seed=2), tmp_path / "b.nc")
+    with xr.open_dataset(p1, engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["power_cap"].values, ds["power_cap"].values)
+        assert back["co2_total"].attrs["long_name_zh"] == "二氧化碳排放总量"
+        assert back.attrs["scenario_sha256"] == ds.attrs["scenario_sha256"]
+    with xr.open_dataset(p1, engine="h5netcdf") as x, xr.open_dataset(p2, engine="h5netcdf") as y:
+        xr.testing.assert_identical(x, y)
+    assert oct(os.stat(p1).st_mode & 0o777) != "0o600"  # not left with mkstemp's mode
+
+
+def test_writers_are_atomic(tmp_path, ds):
+    bad = ds.copy()
+    bad.attrs["unstorable"] = {"a": 1}  # NetCDF cannot store a dict attribute
+    with pytest.raises((TypeError, ValueError)):
+        results.write_netcdf(bad, tmp_path / "r.nc")
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary
+    (tmp_path / "r.nc").write_text("old")
+    with pytest.raises((TypeError, ValueError)):
+        results.write_netcdf(bad, tmp_path / "r.nc")
+    assert (tmp_path / "r.nc").read_text() == "old"  # an existing file is never half-replaced
+
+
+def test_summary_csv_is_tidy(tmp_path, ds):
+    import pandas as pd
+
+    path = results.write_summary_csv(ds, tmp_path / "s.csv")
+    table = pd.read_csv(path, encoding="utf-8-sig")
+    assert list(table.columns[:1]) == ["variable"]
+    assert {"tech", "sector", "product", "powertrain", "water_sector", "year", "stat", "value",
+            "unit"} <= set(table.columns)
+    row = table[(table.variable == "power_cap") & (table.tech == "coal") & (table.year == 2022)
+                & (table.stat == "mean")]
+    assert len(row) == 1 and row.unit.item() == "GW"
+    assert table[table.variable == "co2_peak_year"].year.isna().all()
+
+
+def test_summary_xlsx_has_a_sheet_per_topic(tmp_path, ds):
+    from openpyxl import load_workbook
+
+    path = results.write_summary_xlsx(ds, tmp_path / "s.xlsx")
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames[0] == "运行信息 run"
+    assert {"煤炭 coal", "电力 power", "排放 emissions", "氢能 hydrogen"} <= set(wb.sheetnames)
+    rows = list(wb["煤炭 coal"].iter_rows(max_row=5, values_only=True))
+    assert rows[0][1] == "Raw coal output [Mt/yr]" and rows[1][1] == "原煤产量"
+    assert rows[3][1] == "mean" and rows[4][0] == 2022
+    np.testing.assert_allclose(rows[4][1], ds["coal_output"].sel(year=2022).mean())
+
+
+def test_cli_run_writes_three_files_and_prints_the_table(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "-o", str(out), "--samples", "2", "--seed", "1", "--end-year",
+                 "2035"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["results.nc", "summary.csv",
+                                                      "summary.xlsx"]
+    printed = capsys.readouterr().out
+    assert "原煤产量 Raw coal output" in printed and "2035" in printed
+
+
+def test_cli_run_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "-o", str(out), "--years", "2099"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "indicator years outside" in err
+    assert not out.exists()
+    assert main(["run", "no-such-scenario", "-o", str(out)]) == 2
+    assert not out.exists()
