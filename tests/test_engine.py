@@ -51,7 +51,8 @@ def test_keep_returns_only_what_is_asked(defaults):
 
 def test_stock_path_retires_the_initial_stock_evenly():
     stock, retire, hist, n_pre = engine.stock_path(
-        np.array([10.0]), np.array([5.0]), np.zeros((8, 1)), np.array([5.0]))
+        np.array([10.0]), np.array([5.0]), np.zeros((8, 1)), np.array([5.0])
+    )
     np.testing.assert_allclose(retire[:, 0], [2, 2, 2, 2, 2, 0, 0, 0])
     np.testing.assert_allclose(stock[:, 0], [8, 6, 4, 2, 0, 0, 0, 0], atol=1e-12)
 
@@ -59,8 +60,7 @@ def test_stock_path_retires_the_initial_stock_evenly():
 def test_stock_path_additions_retire_after_their_lifetime():
     add = np.zeros((6, 1))
     add[1] = 3.0
-    stock, retire, _, _ = engine.stock_path(np.array([0.0]), np.array([1.0]), add,
-                                            np.array([2.0]))
+    stock, retire, _, _ = engine.stock_path(np.array([0.0]), np.array([1.0]), add, np.array([2.0]))
     np.testing.assert_allclose(stock[:, 0], [0, 3, 3, 0, 0, 0])
     np.testing.assert_allclose(retire[:, 0], [0, 0, 0, 3, 0, 0])
 
@@ -77,12 +77,15 @@ def test_stock_path_per_sample_lifetime_equals_deterministic_one():
         np.testing.assert_allclose(per[0][t], alive, atol=1e-12)
 
 
-@pytest.mark.parametrize("n,size,expected", [
-    (1, 16, [(0, 1)]),
-    (2, 1, [(0, 2)]),
-    (7, 3, [(0, 3), (3, 7)]),
-    (10, 4, [(0, 4), (4, 8), (8, 10)]),
-])
+@pytest.mark.parametrize(
+    "n,size,expected",
+    [
+        (1, 16, [(0, 1)]),
+        (2, 1, [(0, 2)]),
+        (7, 3, [(0, 3), (3, 7)]),
+        (10, 4, [(0, 4), (4, 8), (8, 10)]),
+    ],
+)
 def test_blocks_never_hold_a_lone_sample(n, size, expected):
     assert engine._blocks(n, size) == expected
 
@@ -99,15 +102,19 @@ def test_blocks_widen_an_output_that_differs_only_in_later_blocks(defaults):
     params = _water_ensemble(defaults)
     whole = engine.simulate(params)
     for workers in (1, 2):
-        blocks = engine.simulate_blocks(lambda a, b: params.take(slice(a, b)), 4,
-                                        chunk_size=2, workers=workers)
+        blocks = engine.simulate_blocks(
+            lambda a, b: params.take(slice(a, b)), 4, chunk_size=2, workers=workers
+        )
         assert blocks["chem_water_scale"].shape[0] == 4
         assert (blocks["chem_water_scale"][2:] < 1).any()  # the cap binds in block 2 only
         for name, arr in whole.items():  # bit identity is tested in tests/properties
             np.testing.assert_allclose(
                 np.broadcast_to(blocks[name], (4,) + arr.shape[1:]),
-                np.broadcast_to(arr, (4,) + arr.shape[1:]), rtol=1e-13, atol=1e-12,
-                err_msg=name)
+                np.broadcast_to(arr, (4,) + arr.shape[1:]),
+                rtol=1e-13,
+                atol=1e-12,
+                err_msg=name,
+            )
 
 
 def test_deterministic_outputs_stay_at_sample_size_one(defaults):

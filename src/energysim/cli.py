@@ -48,6 +48,8 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("report", "write the 1-3 page brief (pdf, png or html) of scenarios", "energysim.commands.report", "report_command"),  # noqa: E501
     ("compare", "compare scenarios: key indicators, parameter diff, charts", "energysim.commands.compare", "compare_command"),  # noqa: E501
     ("plot", "chart a saved run (results.nc) without rerunning", "energysim.commands.plot", "plot_command"),  # noqa: E501
+    ("sensitivity", "Sobol' or Morris sensitivity indices of scenario outputs", "energysim.commands.sensitivity", "sensitivity_command"),  # noqa: E501
+    ("sweep", "run a grid of lever values as one ensemble; table of outcomes", "energysim.commands.sweep", "sweep_command"),  # noqa: E501
     # other commands (run, targets, report, sensitivity, calibrate, plot, compare) add a line
 ]
 

@@ -57,10 +57,46 @@ from energysim.model import (
 )
 from energysim.params import Params
 
-__all__ = ["simulate", "run", "default_params", "output_specs", "DEFAULT_CHUNK"]
+__all__ = [
+    "simulate",
+    "simulate_blocks",
+    "run",
+    "default_params",
+    "output_specs",
+    "output_layout",
+    "DEFAULT_CHUNK",
+    "KEY_OUTPUTS",
+]
 
 #: Samples per block (arrays of 16k float64 = 128 KiB stay in the L2 cache).
 DEFAULT_CHUNK = 16384
+#: The outputs behind the indicator table, the balances' totals and the briefing: a light
+#: ``keep`` for large ensembles (``run(..., keep="key")``).
+KEY_OUTPUTS = (
+    "gdp",
+    "coal_output",
+    "coal_local_use",
+    "power_cap",
+    "power_gen",
+    "generation",
+    "renewable_gen_share",
+    "curtailment_share",
+    "storage_cap",
+    "net_export",
+    "h2_green_supply",
+    "h2_grey_supply",
+    "electrolyser_cap",
+    "mining_truck_fleet",
+    "heavy_truck_fleet",
+    "chem_output",
+    "water_use",
+    "water_deficit",
+    "co2",
+    "co2_total",
+    "co2_peak_year",
+    "energy_use_tce",
+    "energy_intensity",
+)
 #: Default simulated years.
 BASE_YEAR, END_YEAR = 2022, 2060
 
@@ -104,8 +140,21 @@ def default_params(years: Iterable[int] | None = None, n_samples: int = 1) -> Pa
 
 
 def _year_major(params: Params) -> dict[str, np.ndarray]:
-    """Every parameter as a C-contiguous ``(n_years, n | 1)`` array (own memory)."""
-    return {k: np.array(v.T, order="C") for k, v in params.values.items()}
+    """Every parameter as a ``(n_years, n | 1)`` array whose rows (years) are contiguous.
+
+    C-ordered inputs (the ``Params`` contract) are transposed into a copy; inputs whose
+    transpose already has contiguous rows (Fortran-ordered arrays, or slices of them) are used
+    as they are, without a copy. The engine never writes into these arrays.
+    """
+    out = {}
+    for k, v in params.values.items():
+        vt = v.T
+        out[k] = (
+            vt
+            if (vt.shape[1] == 1 or vt.strides[1] == vt.itemsize) and v.ndim == 2
+            else np.array(vt, order="C")
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,8 +216,7 @@ class _Recorder:
             try:
                 buf[t] = v
             except ValueError:  # deterministic in early years, uncertain from now on: widen
-                wider = np.empty((self.n_years,) + np.broadcast_shapes(buf.shape[1:],
-                                                                       np.shape(v)))
+                wider = np.empty((self.n_years,) + np.broadcast_shapes(buf.shape[1:], np.shape(v)))
                 wider[:t] = buf[:t]
                 wider[t] = v
                 arrays[name] = wider
@@ -220,8 +268,9 @@ def stock_path(initial, age_span, add, lifetime):
     life = np.atleast_1d(lifetime)
     if life.shape[0] == 1:  # one lifetime: the retirements are the history shifted by it
         L = max(1, int(np.rint(life[0])))
-        retire = np.ascontiguousarray(np.broadcast_to(hist[n_pre - L:n_pre - L + n_years],
-                                                      (n_years, m)))
+        retire = np.ascontiguousarray(
+            np.broadcast_to(hist[n_pre - L : n_pre - L + n_years], (n_years, m))
+        )
     else:
         retire = np.empty((n_years, m))
         for t in range(n_years):
@@ -240,10 +289,19 @@ def _share(part, rest):
 #: Outputs of the sectors helper's step functions that the engine records from their
 #: precomputed whole-horizon arrays instead of per year (they depend on parameters only).
 _FROM_PRE = {
-    "transport": ("heavy_truck_fleet", "heavy_truck_sales", "heavy_truck_retire",
-                  "heavy_truck_diesel_use", "heavy_truck_elec_use"),
-    "hydrogen": ("electrolyser_cap", "h2_green_supply", "electrolysis_elec_use",
-                 "electrolysis_water_use"),
+    "transport": (
+        "heavy_truck_fleet",
+        "heavy_truck_sales",
+        "heavy_truck_retire",
+        "heavy_truck_diesel_use",
+        "heavy_truck_elec_use",
+    ),
+    "hydrogen": (
+        "electrolyser_cap",
+        "h2_green_supply",
+        "electrolysis_elec_use",
+        "electrolysis_water_use",
+    ),
 }
 
 
@@ -252,8 +310,9 @@ _FROM_PRE = {
 # ---------------------------------------------------------------------------------------------
 
 
-def _simulate(params: Params, keep: set[str] | None = None,
-              out: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def _simulate(
+    params: Params, keep: set[str] | None = None, out: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
     """The model for one block of samples; year-major outputs ``(n_years, [k,] m)``."""
     P = _year_major(params)
     years = np.asarray(params.years)
@@ -284,41 +343,68 @@ def _simulate(params: Params, keep: set[str] | None = None,
         p = f"power.{tech}"
         add[tech] = P[f"{p}.add"]
         cap[tech], retire[tech], _, _ = stock_path(
-            P[f"{p}.capacity_initial"][0], P[f"{p}.existing_age_span"][0], add[tech],
-            P[f"{p}.lifetime"][0])
+            P[f"{p}.capacity_initial"][0],
+            P[f"{p}.existing_age_span"][0],
+            add[tech],
+            P[f"{p}.lifetime"][0],
+        )
     st_add = storage.storage_additions(
-        P["storage.power_add"], P["storage.allocation_share"], add["wind"] + add["solar"])
+        P["storage.power_add"], P["storage.allocation_share"], add["wind"] + add["solar"]
+    )
     st_cap, st_retire, _, _ = stock_path(
-        P["storage.power_initial"][0], P["storage.existing_age_span"][0], st_add,
-        P["storage.lifetime"][0])
+        P["storage.power_initial"][0],
+        P["storage.existing_age_span"][0],
+        st_add,
+        P["storage.lifetime"][0],
+    )
     st_energy, st_charged, st_losses = storage.storage_flows(
-        st_cap, P["storage.duration"], P["storage.cycles"], P["storage.round_trip_efficiency"])
+        st_cap, P["storage.duration"], P["storage.cycles"], P["storage.round_trip_efficiency"]
+    )
     # coal units are never curtailed: generation, coal burned and water for all years
     coal_gen = power.generation_potential(cap["coal"], P["power.coal.hours"])
     own_use = coal_gen * P["power.own_use_share"]
     burn, burn_ccus = power.coal_burn(
-        coal_gen, P["power.own_use_share"], P["power.coal.heat_rate"],
-        P["power.coal.ccus_share"], P["power.coal.ccus_energy_penalty"])
+        coal_gen,
+        P["power.own_use_share"],
+        P["power.coal.heat_rate"],
+        P["power.coal.ccus_share"],
+        P["power.coal.ccus_energy_penalty"],
+    )
     power_coal = burn / P["coal.tce_per_t"]
     power_water = coal_gen * P["power.coal.water_per_mwh"]
     wind_pot = power.generation_potential(cap["wind"], P["power.wind.hours"])
     solar_pot = power.generation_potential(cap["solar"], P["power.solar.hours"])
     vre_pot = wind_pot + solar_pot
     curtailed, curt_share = power.curtailment(
-        vre_pot, coal_gen, st_charged, *(P[f"power.curtailment.{k}"] for k in
-                                         ("base", "slope", "ref_share", "max", "storage_relief")))
+        vre_pot,
+        coal_gen,
+        st_charged,
+        *(
+            P[f"power.curtailment.{k}"]
+            for k in ("base", "slope", "ref_share", "max", "storage_relief")
+        ),
+    )
     kept = 1.0 - curt_share
     wind_gen = wind_pot * kept
     solar_gen = solar_pot * kept
     vre_gen = wind_gen + solar_gen
     generation = coal_gen + vre_gen
-    for name, v in (("storage_cap", st_cap), ("storage_add", st_add),
-                    ("storage_retire", st_retire), ("storage_energy_cap", st_energy),
-                    ("storage_charged", st_charged), ("storage_losses", st_losses),
-                    ("power_coal_tce", burn), ("own_use", own_use), ("power_water", power_water),
-                    ("coal_power_use", power_coal), ("curtailment_share", curt_share),
-                    ("curtailed_gen", curtailed), ("generation", generation),
-                    ("renewable_gen_share", _share(vre_gen, coal_gen))):
+    for name, v in (
+        ("storage_cap", st_cap),
+        ("storage_add", st_add),
+        ("storage_retire", st_retire),
+        ("storage_energy_cap", st_energy),
+        ("storage_charged", st_charged),
+        ("storage_losses", st_losses),
+        ("power_coal_tce", burn),
+        ("own_use", own_use),
+        ("power_water", power_water),
+        ("coal_power_use", power_coal),
+        ("curtailment_share", curt_share),
+        ("curtailed_gen", curtailed),
+        ("generation", generation),
+        ("renewable_gen_share", _share(vre_gen, coal_gen)),
+    ):
         rec.whole(name, v)
 
     # sectors with their own precomputation
@@ -334,12 +420,13 @@ def _simulate(params: Params, keep: set[str] | None = None,
     skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
 
     # per-year parameters used in the loop
-    mine_cap, util, out_cap, outbound = (P[f"coal.{k}"] for k in
-                                         ("mine_capacity", "max_utilization", "output_cap",
-                                          "outbound_demand"))
-    tce, diesel_pt, elec_pt, water_pt = (P[f"coal.{k}"] for k in
-                                         ("tce_per_t", "diesel_per_t", "electricity_per_t",
-                                          "water_per_t"))
+    mine_cap, util, out_cap, outbound = (
+        P[f"coal.{k}"]
+        for k in ("mine_capacity", "max_utilization", "output_cap", "outbound_demand")
+    )
+    tce, diesel_pt, elec_pt, water_pt = (
+        P[f"coal.{k}"] for k in ("tce_per_t", "diesel_per_t", "electricity_per_t", "water_per_t")
+    )
     loss_share = P["power.grid_loss_share"]
     capture = P["power.coal.ccus_capture_rate"]
     ef_coal = P["emissions.coal_co2_per_tce"]
@@ -381,10 +468,16 @@ def _simulate(params: Params, keep: set[str] | None = None,
         mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
         coal_prev = output
         # electricity balance
-        consumption = (mining_elec + ch["chem_elec_use"] + h2_elec[t]
-                       + tr["mining_truck_elec_use"] + tr["heavy_truck_elec_use"]
-                       + dem["other_industry", "electricity"] + dem["buildings", "electricity"]
-                       + st_losses[t])
+        consumption = (
+            mining_elec
+            + ch["chem_elec_use"]
+            + h2_elec[t]
+            + tr["mining_truck_elec_use"]
+            + tr["heavy_truck_elec_use"]
+            + dem["other_industry", "electricity"]
+            + dem["buildings", "electricity"]
+            + st_losses[t]
+        )
         losses = electricity.grid_losses(consumption, loss_share[t])
         el_demand = consumption + own_use[t]
         net_exp = electricity.net_export(generation[t], el_demand, losses)
@@ -393,8 +486,7 @@ def _simulate(params: Params, keep: set[str] | None = None,
         co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
         co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
         co2_other = other_coal * (tce[t] * ef_coal[t])
-        parts = (co2_power, ch["chem_co2"], co2_mining, co2_transport, hy["h2_grey_co2"],
-                 co2_other)
+        parts = (co2_power, ch["chem_co2"], co2_mining, co2_transport, hy["h2_grey_co2"], co2_other)
         total = (((co2_power + parts[1]) + co2_mining) + co2_transport + parts[4]) + co2_other
         co2_rows.append(total)
         diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
@@ -404,39 +496,51 @@ def _simulate(params: Params, keep: set[str] | None = None,
         row.update(ch)
         row.update(wa)
         row.update((name, v) for name, v in hy.items() if name not in skip)
-        row.update({
-            "gdp": gdp,
-            "other_industry_electricity": dem["other_industry", "electricity"],
-            "other_industry_coal": dem["other_industry", "coal"],
-            "buildings_electricity": dem["buildings", "electricity"],
-            "buildings_coal": dem["buildings", "coal"],
-            "coal_output": output,
-            "coal_local_use": local,
-            "coal_shipments": shipments,
-            "coal_imports": imports,
-            "coal_other_use": other_coal,
-            "mining_diesel": mining_diesel,
-            "mining_electricity": mining_elec,
-            "electricity_consumption": consumption,
-            "electricity_demand": el_demand,
-            "grid_losses": losses,
-            "net_export": net_exp,
-            "co2": _parts_row(*parts),
-            "co2_total": total,
-            "co2_captured": captured,
-            "energy_use_tce": energy,
-            "energy_intensity": economy.intensity(energy, gdp),
-            "co2_intensity": economy.intensity(total, gdp),
-        })
+        row.update(
+            {
+                "gdp": gdp,
+                "other_industry_electricity": dem["other_industry", "electricity"],
+                "other_industry_coal": dem["other_industry", "coal"],
+                "buildings_electricity": dem["buildings", "electricity"],
+                "buildings_coal": dem["buildings", "coal"],
+                "coal_output": output,
+                "coal_local_use": local,
+                "coal_shipments": shipments,
+                "coal_imports": imports,
+                "coal_other_use": other_coal,
+                "mining_diesel": mining_diesel,
+                "mining_electricity": mining_elec,
+                "electricity_consumption": consumption,
+                "electricity_demand": el_demand,
+                "grid_losses": losses,
+                "net_export": net_exp,
+                "co2": _parts_row(*parts),
+                "co2_total": total,
+                "co2_captured": captured,
+                "energy_use_tce": energy,
+                "energy_intensity": economy.intensity(energy, gdp),
+                "co2_intensity": economy.intensity(total, gdp),
+            }
+        )
         rec.year(t, row)
 
     # ---- 4. after the loop ------------------------------------------------------------------
-    rec.whole("power_cap", _parts(cap["coal"], cap["wind"], cap["solar"]))
-    rec.whole("power_add", _parts(add["coal"], add["wind"], add["solar"]))
-    rec.whole("power_retire", _parts(retire["coal"], retire["wind"], retire["solar"]))
-    rec.whole("power_gen", _parts(coal_gen, wind_gen, solar_gen))
-    rec.whole("power_hours", _parts(P["power.coal.hours"], P["power.wind.hours"] * kept,
-                                    P["power.solar.hours"] * kept))
+    for name, parts in (
+        ("power_cap", lambda: (cap["coal"], cap["wind"], cap["solar"])),
+        ("power_add", lambda: (add["coal"], add["wind"], add["solar"])),
+        ("power_retire", lambda: (retire["coal"], retire["wind"], retire["solar"])),
+        ("power_gen", lambda: (coal_gen, wind_gen, solar_gen)),
+        (
+            "power_hours",
+            lambda: (
+                P["power.coal.hours"],
+                P["power.wind.hours"] * kept,
+                P["power.solar.hours"] * kept,
+            ),
+        ),
+    ):
+        if rec.wants(name):
+            rec.whole(name, _parts(*parts()))
     arrays = rec.finish()
     totals = _stack_rows(co2_rows)
     rec.whole("co2_peak_year", emissions.peak_year(totals.T, years))
@@ -522,8 +626,12 @@ def output_specs() -> dict[str, Any]:
 
 
 #: The module whose ``COORDS`` define each standard category dimension.
-_DIM_OWNERS = {"tech": "power", "sector": "emissions", "product": "chemicals",
-               "powertrain": "transport"}
+_DIM_OWNERS = {
+    "tech": "power",
+    "sector": "emissions",
+    "product": "chemicals",
+    "powertrain": "transport",
+}
 
 
 def output_layout() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -542,8 +650,9 @@ def output_layout() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ..
         Dimension name → labels.
     """
     modules = {m.__name__.rsplit(".", 1)[-1]: m for m in _sector_modules()}
-    coords = {d: tuple(modules[owner].COORDS[d]) for d, owner in _DIM_OWNERS.items()
-              if owner in modules}
+    coords = {
+        d: tuple(modules[owner].COORDS[d]) for d, owner in _DIM_OWNERS.items() if owner in modules
+    }
     dims: dict[str, tuple[str, ...]] = {}
     for mname, m in modules.items():
         mcoords = getattr(m, "COORDS", {})
@@ -691,9 +800,11 @@ def simulate_blocks(
 
 
 def _widen(full: dict[str, np.ndarray], name: str, arr: np.ndarray, n: int) -> np.ndarray:
-    """A full-size buffer ``(..., n)`` for ``name``, filled with ``arr`` broadcast."""
+    """A full-size buffer ``(..., n)`` for ``name``; filled with ``arr`` if that is shared
+    (sample size 1), else left for the blocks to write (no needless first touch)."""
     buf = np.empty(arr.shape[:-1] + (n,))
-    buf[...] = arr if arr.shape[-1] == 1 else 0.0
+    if arr.shape[-1] == 1:
+        buf[...] = arr
     full[name] = buf
     return buf
 
@@ -709,6 +820,7 @@ def run(
     keep: Iterable[str] | None = None,
     workers: int | None = None,
     from_year: int | None = None,
+    **options: Any,
 ):
     """Run a scenario and return its results Dataset.
 
@@ -727,8 +839,9 @@ def run(
         Last simulated year (default: the scenario's).
     chunk_size : int
         Samples per block; results do not depend on it.
-    keep : iterable of str, optional
-        Output variables to keep (default all; see :func:`output_specs`).
+    keep : iterable of str or "key", optional
+        Output variables to keep (default all; see :func:`output_specs`); ``"key"`` keeps
+        :data:`KEY_OUTPUTS` (for the baseline ~10 kB instead of ~23 kB per sample).
     workers : int, optional
         Threads running blocks (default: CPU count).
     from_year : int, optional
@@ -736,6 +849,11 @@ def run(
         from_year ≤ base_year``); initial stocks then mean the end of ``from_year − 1`` and
         series still apply to their calendar years
         (:func:`energysim.calibration.hindcast.with_base_year`).
+    **options
+        Ensembles at scale, handled by :func:`energysim.ensemble.run` (docs/ensembles.md):
+        ``keep="summary"`` (streamed summary in bounded memory; returns the summary Dataset),
+        ``dask=True`` or a ``distributed.Client``, ``scheduler=ADDRESS``, ``zarr=PATH``,
+        ``max_memory``, ``quantiles``, ``exact_quantiles``, ``bins``, ``progress``.
 
     Returns
     -------
@@ -750,14 +868,35 @@ def run(
     from energysim import results
     from energysim.scenario import compile_scenario
 
+    if keep == "summary" or options:  # ensembles at scale (issue 4)
+        from energysim import ensemble
+
+        return ensemble.run(scenario, samples=samples, seed=seed, method=method,
+                            end_year=end_year, chunk_size=chunk_size, keep=keep,
+                            workers=workers, from_year=from_year, **options)
     if from_year is not None:  # hindcast from an earlier base year
         from energysim.calibration.hindcast import with_base_year
         from energysim.scenario import load_scenario
 
-        scenario = with_base_year(load_scenario("baseline" if scenario is None else scenario),
-                                  from_year)
-    compiled = compile_scenario("baseline" if scenario is None else scenario, samples=samples,
-                                seed=seed, method=method, end_year=end_year)
+        scenario = with_base_year(
+            load_scenario("baseline" if scenario is None else scenario), from_year
+        )
+    compiled = compile_scenario(
+        "baseline" if scenario is None else scenario,
+        samples=samples,
+        seed=seed,
+        method=method,
+        end_year=end_year,
+    )
+    if isinstance(keep, str):
+        if keep != "key":
+            from energysim.errors import ScenarioError
+
+            raise ScenarioError(
+                f"unknown keep preset (expected 'key' or a list of output names, got {keep!r})",
+                key="keep",
+            )
+        keep = KEY_OUTPUTS
     if keep is not None:
         unknown = sorted(set(keep) - set(output_specs()))
         if unknown:
@@ -765,11 +904,21 @@ def run(
 
             raise ScenarioError(
                 f"unknown output variable(s) {unknown} (expected names from "
-                "energysim.engine.output_specs())", key="keep")
-    outputs = simulate_blocks(compiled.params, compiled.n_samples, chunk_size=chunk_size,
-                              keep=keep, workers=workers)
+                "energysim.engine.output_specs())",
+                key="keep",
+            )
+    from energysim.ensemble import check_memory  # refused before anything is allocated
+
+    check_memory(compiled.n_samples, compiled.n_years, output_specs() if keep is None else keep)
+    outputs = simulate_blocks(
+        compiled.params, compiled.n_samples, chunk_size=chunk_size, keep=keep, workers=workers
+    )
     scen = compiled.scenario
-    attrs = results.run_attrs(scenario_name=scen.name, scenario_yaml=scen.to_yaml(),
-                              seed=compiled.seed, method=compiled.method,
-                              n_samples=compiled.n_samples)
+    attrs = results.run_attrs(
+        scenario_name=scen.name,
+        scenario_yaml=scen.to_yaml(),
+        seed=compiled.seed,
+        method=compiled.method,
+        n_samples=compiled.n_samples,
+    )
     return results.assemble(outputs, compiled.years, compiled.n_samples, attrs=attrs)

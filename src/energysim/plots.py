@@ -9,8 +9,9 @@ Every chart function takes a results Dataset (or several) and
   (the brief lays several charts out on one page this way);
 
 and returns the Figure (or SubFigure) it drew. Ensembles (``sample`` > 1): stacked areas show
-the mean across samples (means add up; medians do not) and totals show the median with the
-p5–p95 band.
+the mean across samples (means add up; medians do not), and so do the lines drawn with them
+(a total is the top of its stack), each with its p5–p95 band; the scenario comparison shows
+medians with p5–p95 bands.
 
 The values drawn are also kept on each Axes as ``ax.energysim_series`` (label → array in the
 display unit), so that tests and notebooks can check the data without reading pixels.
@@ -294,7 +295,7 @@ def _stack_vars(ax, years, ds, names: Sequence[str], lang: str, factor: float,
         y = _mean(ds[name]) * factor
         if not np.any(y):
             continue
-        label = var_name(ds[name].attrs, lang, name)
+        label = _short(var_name(ds[name].attrs, lang, name))
         ax.fill_between(years, base, base + y, label=label, color=color, linewidth=0.0,
                         alpha=0.9)
         _record(ax, label, y)
@@ -302,11 +303,27 @@ def _stack_vars(ax, years, ds, names: Sequence[str], lang: str, factor: float,
     return base
 
 
+def _short(name: str) -> str:
+    """A legend label: the long name without parenthesised qualifiers."""
+    import re
+
+    return re.sub(r"\s*[(（][^()（）]*[)）]", "", name).strip() or name
+
+
 def _line_band(ax, years, da, lang: str, *, factor: float | None = None, label: str | None = None,
-               color: str = "black", lw: float = 1.4, ls: str = "-", band: bool = True):
-    """Median line of a variable with its p5–p95 band (ensembles)."""
+               color: str = "black", lw: float = 1.4, ls: str = "-", band: bool = True,
+               center: str = "mean"):
+    """Line of a variable (mean or median over samples) with its p5–p95 band (ensembles).
+
+    Returns
+    -------
+    ndarray, shape (3, n_years)
+        p5, centre line, p95 (display unit).
+    """
     f = _unit(da, lang)[0] if factor is None else factor
     q = _quantiles(da) * f
+    if center == "mean":
+        q[1] = _mean(da) * f
     name = label if label is not None else var_name(da.attrs, lang, str(da.name))
     ax.plot(years, q[1], color=color, lw=lw, ls=ls, label=name)
     _record(ax, name, q[1])
@@ -498,13 +515,13 @@ def coal_balance(ds, *, lang: str = "zh", fig=None):
     if mine is not None and util is not None:
         y = mine * util * f
         ax.plot(years, y, color="#a0522d", lw=1.0, ls=":",
-                label="煤矿产能×最大利用率" if lang == "zh" else "Mine capacity × max utilisation")
+                label="煤矿产能×最大利用率" if lang == "zh" else "Mine capacity × max use")
         _record(ax, "mine_capacity", y)
     _xaxis(ax, years)
     _ylim0(ax)
     _ylabel(ax, f"{var_name(out.attrs, lang)} [{unit}]")
     _title(ax, "原煤产量及去向", "Raw coal output and its uses", lang)
-    _legend_below(fig, [ax], ncol=3)
+    _legend_below(fig, [ax], ncol=2)
     return fig
 
 
@@ -530,14 +547,13 @@ def co2_by_sector(ds, *, lang: str = "zh", fig=None):
         ax.axvline(peak, color="#d7301f", lw=1.0, ls="--")
         spread = f"({pq[0]:.0f}–{pq[2]:.0f})" if pq[2] > pq[0] else ""
         text = f"达峰 {peak:.0f}{spread}" if lang == "zh" else f"peak {peak:.0f}{spread}"
-        top = float(np.nanmax(q[2]))
-        ax.annotate(text, (peak, top), xytext=(4, -2), textcoords="offset points",
-                    color="#d7301f", fontsize=7.5, va="top",
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+        # in the headroom above the data (the y axis gets 12 % more room below)
+        ax.annotate(text, (peak, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -1),
+                    textcoords="offset points", color="#d7301f", fontsize=7.5, va="top")
         ax.energysim_series["peak_year"] = np.asarray([peak])
     _xaxis(ax, years)
     _ylim0(ax)
-    ax.set_ylim(top=ax.get_ylim()[1] * 1.08)
+    ax.set_ylim(top=float(np.nanmax(q[2])) * 1.14)
     _ylabel(ax, f"{var_name(total.attrs, lang)} [{unit}]")
     _title(ax, "分部门二氧化碳排放", "CO2 emissions by sector", lang)
     _legend_below(fig, [ax], ncol=4)
@@ -923,7 +939,8 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
             f, unit = _unit(da.rename(ind.split("[")[0]), lang)
             label = (titles or {}).get(name, name)
             _line_band(ax, _years(ds), da, lang, factor=f, label=label,
-                       color=SCENARIO_COLORS[j % len(SCENARIO_COLORS)], lw=1.4)
+                       color=SCENARIO_COLORS[j % len(SCENARIO_COLORS)], lw=1.4,
+                       center="median")
         ax.set_title(f"{zh if lang == 'zh' else en} [{unit}]", loc="left", fontsize=8)
         _xaxis(ax, _years(next(iter(runs.values()))))
         _ylim0(ax)

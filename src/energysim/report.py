@@ -420,7 +420,8 @@ def _highlights(brief: Brief) -> list[str]:
             if name != ref:
                 r = table.at["co2_total", (y, ref)]
                 if r:
-                    text += _t(lang, f"(较{ref}{(v - r) / r:+.0%})", f" ({(v - r) / r:+.0%} vs {ref})")
+                    change = f"{(v - r) / r:+.0%}"
+                    text += _t(lang, f"(较{ref}{change})", f" ({change} vs {ref})")
             bits.append(text)
         if "re_share" in table.index:
             v = table.at["re_share", (y, name)]
@@ -552,9 +553,11 @@ def _wedge_table(brief: Brief, name: str) -> _Table:
     w = brief.wedges[name]
     tab = w.table(lang=lang)
     units = w.units(lang)
-    cols = [_Col(_t(lang, "政策杠杆", "lever"), 1.9), _Col(_t(lang, "参数数", "params"), 0.6, "right")]
+    cols = [_Col(_t(lang, "政策杠杆", "lever"), 1.9),
+            _Col(_t(lang, "参数数", "params"), 0.6, "right")]
     outs = list(w.outputs)
-    names = {"co2_total": _t(lang, "二氧化碳", "CO2"), "coal_output": _t(lang, "原煤产量", "coal output")}
+    names = {"co2_total": _t(lang, "二氧化碳", "CO2"),
+             "coal_output": _t(lang, "原煤产量", "coal output")}
     for o in outs:
         cols.append(_Col(f"Δ{names.get(o, o)} {w.year} [{units[o]}]", 1.45, "right"))
     rows = []
@@ -616,12 +619,15 @@ def _page1_blocks(brief: Brief) -> tuple[list[_Block], bool]:
               _paragraph(scen_lines + [(_run_kind(brief), 6.8, _MUTED)]),
               _heading(_t(lang, "要点", "Highlights"), _t(lang, "Highlights", "要点")),
               _paragraph([(f"• {t}", 7.5, _INK) for t in _highlights(brief)]),
-              _heading(_t(lang, "一、关键指标", "1. Key numbers"), _t(lang, "Key numbers", "关键指标")),
+              _heading(_t(lang, "一、关键指标", "1. Key numbers"),
+                       _t(lang, "Key numbers", "关键指标")),
               _table_block(_key_numbers_table(brief),
-                           _t(lang, "单位为报告口径(万千瓦、亿吨、万吨等);二氧化碳为辖区内排放(生产侧核算)。",
+                           _t(lang, "单位为报告口径(万千瓦、亿吨、万吨等);"
+                                    "二氧化碳为辖区内排放(生产侧核算)。",
                               "Units as the report writes them; CO2 is territorial "
                               "(production-based).")),
-              _heading(_t(lang, "二、目标跟踪", "2. Targets"), _t(lang, "Target tracking", "目标跟踪")),
+              _heading(_t(lang, "二、目标跟踪", "2. Targets"),
+                       _t(lang, "Target tracking", "目标跟踪")),
               _table_block(_target_table(brief), _status_legend(brief), status_legend=lang)]
     room = PAGE_H - sum(b.height for b in blocks) - 0.15
     if len(brief.names) > 1 and room >= _MIN_COMPARISON_H:
@@ -667,7 +673,7 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
             last = names[-1]
             yrs = {int(y) for y in runs[last]["year"].values}
             year = brief.wedge_year if brief.wedge_year in yrs else None
-            rows.append((3.5, [lambda sf: _labelled(plots.energy_flow, runs[last], last, lang,
+            rows.append((4.6, [lambda sf: _labelled(plots.energy_flow, runs[last], last, lang,
                                                     sf, year=year)]))
     else:
         ds = runs[names[0]]
@@ -686,12 +692,18 @@ def _labelled(fn, ds, name, lang, sf, **kw):
     return fig
 
 
-def _page2(brief: Brief, comparison_done: bool):
+def _page2_blocks(brief: Brief, comparison_done: bool) -> list[_Block]:
     lang = brief.lang
     blocks = [_heading(_t(lang, "三、情景图表", "3. Charts"), _t(lang, "Charts", "情景图表"))]
     for height, fns in _chart_fns(brief, comparison_done):
         blocks.append(_chart_row(height, fns))
-    return _page(blocks)
+    return blocks
+
+
+def _provenance_blocks(brief: Brief) -> list[_Block]:
+    lang = brief.lang
+    return [_heading(_t(lang, "六、运行信息", "6. Provenance"), _t(lang, "Provenance", "运行信息")),
+            _paragraph(_provenance_lines(brief))]
 
 
 def _page3(brief: Brief):
@@ -707,8 +719,7 @@ def _page3(brief: Brief):
             blocks.append(_chart_row(2.75, [lambda sf, w=w: plots.wedges(w, lang=lang, fig=sf)]))
             blocks.append(_table_block(_wedge_table(brief, name)))
     used = sum(b.height for b in blocks)
-    prov = _paragraph(_provenance_lines(brief))
-    prov_head = _heading(_t(lang, "六、运行信息", "6. Provenance"), _t(lang, "Provenance", "运行信息"))
+    prov_head, prov = _provenance_blocks(brief)
     room = PAGE_H - 0.3 - used - prov.height - prov_head.height - 0.38
     diff_blocks = []
     if len(brief.names) > 1:
@@ -730,7 +741,13 @@ def render_pages(brief: Brief) -> list:
 
     with style():
         first, done = _page1_blocks(brief)
-        pages = [_page(first), _page2(brief, done), _page3(brief)]
+        second = _page2_blocks(brief, done)
+        pages = [_page(first)]
+        if not brief.wedges and len(brief.names) == 1:  # nothing for a third page
+            prov = _provenance_blocks(brief)
+            if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
+                return [*pages, _page(second + prov)]
+        pages += [_page(second), _page3(brief)]
     return pages
 
 

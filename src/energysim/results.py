@@ -42,9 +42,16 @@ __all__ = [
 
 #: Sheet (topic) of each sector module in the xlsx summary, with its Chinese name.
 TOPICS = {
-    "economy": "经济", "power": "电力", "storage": "储能", "transport": "交通",
-    "chemicals": "煤化工", "water": "水资源", "hydrogen": "氢能", "electricity": "电力平衡",
-    "coal": "煤炭", "emissions": "排放",
+    "economy": "经济",
+    "power": "电力",
+    "storage": "储能",
+    "transport": "交通",
+    "chemicals": "煤化工",
+    "water": "水资源",
+    "hydrogen": "氢能",
+    "electricity": "电力平衡",
+    "coal": "煤炭",
+    "emissions": "排放",
 }
 
 #: Extra dimensions in the order they appear after ``sample`` and ``year``.
@@ -130,9 +137,14 @@ def assemble(
             arr = np.broadcast_to(arr, shape)
         used_dims.update(dims[2:])
         data_vars[name] = xr.Variable(
-            dims, arr,
-            attrs={"units": spec.unit, "long_name": spec.en, "long_name_zh": spec.zh,
-                   "sector": spec.sector},
+            dims,
+            arr,
+            attrs={
+                "units": spec.unit,
+                "long_name": spec.en,
+                "long_name_zh": spec.zh,
+                "sector": spec.sector,
+            },
         )
     all_coords = {"sample": np.arange(n_samples), "year": np.asarray(years, dtype=np.int64)}
     for d in sorted(used_dims, key=_dim_order):
@@ -143,8 +155,9 @@ def assemble(
     return ds
 
 
-def run_attrs(*, scenario_name: str, scenario_yaml: str, seed: int | None, method: str,
-              n_samples: int) -> dict[str, Any]:
+def run_attrs(
+    *, scenario_name: str, scenario_yaml: str, seed: int | None, method: str, n_samples: int
+) -> dict[str, Any]:
     """The Dataset attributes that let a results file be rerun exactly.
 
     Returns
@@ -211,10 +224,13 @@ def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
             res = np.stack([row, np.zeros_like(row)] + [row] * len(q))
         else:
             a = np.asarray(arr, dtype=np.float64)
-            res = np.concatenate([
-                a.mean(axis=0)[None], a.std(axis=0)[None],
-                np.quantile(a, q, axis=0).reshape((len(q),) + a.shape[1:]),
-            ])
+            res = np.concatenate(
+                [
+                    a.mean(axis=0)[None],
+                    a.std(axis=0)[None],
+                    np.quantile(a, q, axis=0).reshape((len(q),) + a.shape[1:]),
+                ]
+            )
         out[name] = xr.Variable(("stat",) + v.dims[1:], res, attrs=dict(var.attrs))
     coords = {k: c for k, c in ds.coords.items() if "sample" not in c.dims}
     coords["stat"] = np.asarray(stats, dtype=str)
@@ -239,6 +255,7 @@ def _for_writing(ds, quantiles):
 # key indicators
 # ---------------------------------------------------------------------------------------------
 
+
 #: Indicators of the CLI table: (key, en, zh, report unit, extractor → (sample, year) array in
 #: canonical unit, factor to the report unit). The extractors take the Dataset.
 def _indicator_table() -> list[tuple[str, str, str, str, Callable, float]]:
@@ -251,18 +268,42 @@ def _indicator_table() -> list[tuple[str, str, str, str, Callable, float]]:
 
     rows = [
         ("coal_output", "Raw coal output", "原煤产量", "亿吨", var("coal_output"), 0.01),
-        ("cap_coal", "Coal power capacity", "煤电装机", "万千瓦",
-         var("power_cap", tech="coal"), 100.0),
+        (
+            "cap_coal",
+            "Coal power capacity",
+            "煤电装机",
+            "万千瓦",
+            var("power_cap", tech="coal"),
+            100.0,
+        ),
         ("cap_wind", "Wind capacity", "风电装机", "万千瓦", var("power_cap", tech="wind"), 100.0),
-        ("cap_solar", "Solar capacity", "光伏装机", "万千瓦", var("power_cap", tech="solar"),
-         100.0),
+        (
+            "cap_solar",
+            "Solar capacity",
+            "光伏装机",
+            "万千瓦",
+            var("power_cap", tech="solar"),
+            100.0,
+        ),
         ("cap_storage", "Battery storage power", "储能功率", "万千瓦", var("storage_cap"), 100.0),
-        ("re_share", "Renewable share of generation", "新能源发电量占比", "%",
-         var("renewable_gen_share"), 100.0),
+        (
+            "re_share",
+            "Renewable share of generation",
+            "新能源发电量占比",
+            "%",
+            var("renewable_gen_share"),
+            100.0,
+        ),
         ("h2_output", "Hydrogen output", "氢气产量", "万吨", h2_output, 0.1),
         ("co2_total", "CO2 emissions", "二氧化碳排放", "万吨", var("co2_total"), 100.0),
-        ("energy_intensity", "Energy intensity", "单位GDP能耗", "吨标准煤/万元",
-         var("energy_intensity"), 1.0),
+        (
+            "energy_intensity",
+            "Energy intensity",
+            "单位GDP能耗",
+            "吨标准煤/万元",
+            var("energy_intensity"),
+            1.0,
+        ),
     ]
     return rows
 
@@ -302,12 +343,26 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
         if not hasattr(da, "dims"):
             continue
         vals = da.sel(stat=stat, year=yrs).values * factor
-        records.append({"key": key, "en": en, "zh": zh, "unit": unit,
-                        **{int(y): float(v) for y, v in zip(yrs, vals, strict=True)}})
+        records.append(
+            {
+                "key": key,
+                "en": en,
+                "zh": zh,
+                "unit": unit,
+                **{int(y): float(v) for y, v in zip(yrs, vals, strict=True)},
+            }
+        )
     if "co2_peak_year" in summ:
         peak = float(summ["co2_peak_year"].sel(stat=stat).values)
-        records.append({"key": "co2_peak_year", "en": "CO2 peak year", "zh": "碳排放达峰年份",
-                        "unit": "年", **{int(yrs[0]): peak}})
+        records.append(
+            {
+                "key": "co2_peak_year",
+                "en": "CO2 peak year",
+                "zh": "碳排放达峰年份",
+                "unit": "年",
+                **{int(yrs[0]): peak},
+            }
+        )
     return pd.DataFrame.from_records(records).set_index("key")
 
 
@@ -325,7 +380,9 @@ def _choose_years(available: np.ndarray, years: Iterable[int] | None) -> list[in
 
         raise ScenarioError(
             f"indicator years outside the simulated years (expected {avail[0]}–{avail[-1]}, "
-            f"got {missing})", key="years")
+            f"got {missing})",
+            key="years",
+        )
     return chosen
 
 
@@ -345,7 +402,8 @@ def format_indicators(ds, years: Iterable[int] | None = None) -> str:
     """
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     mid = indicators(summ, years, "p50")
-    spread = "sample" in ds.dims and ds.sizes["sample"] > 1
+    n = ds.sizes["sample"] if "sample" in ds.dims else int(ds.attrs.get("n_samples", 1))
+    spread = n > 1 and {"p5", "p95"} <= set(map(str, summ["stat"].values))  # also a summary
     lo = indicators(summ, years, "p5") if spread else None
     hi = indicators(summ, years, "p95") if spread else None
     yrs = [c for c in mid.columns if isinstance(c, int)]
@@ -361,13 +419,14 @@ def format_indicators(ds, years: Iterable[int] | None = None) -> str:
                 continue
             fmt = "{:.0f}" if key == "co2_peak_year" else _fmt(v)
             if spread:
-                text = f"{fmt.format(v)} [{fmt.format(lo.loc[key, y])}–{fmt.format(hi.loc[key, y])}]"
+                low, high = fmt.format(lo.loc[key, y]), fmt.format(hi.loc[key, y])
+                text = f"{fmt.format(v)} [{low}–{high}]"
                 cells.append(f"{text:>22}")
             else:
                 cells.append(f"{fmt.format(v):>12}")
         lines.append(_pad(label, label_w) + "".join(cells))
     if spread:
-        lines.append(f"median [p5–p95] of {ds.sizes['sample']} samples")
+        lines.append(f"median [p5–p95] of {n} samples")
     return "\n".join(lines)
 
 
@@ -455,8 +514,9 @@ def _tidy(summ):
     return out
 
 
-def write_summary_csv(ds, path: str | os.PathLike,
-                      quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> Path:
+def write_summary_csv(
+    ds, path: str | os.PathLike, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
+) -> Path:
     """Write the summary as a tidy CSV, atomically.
 
     Columns: ``variable``, one per category dimension present (``tech``, ``sector``,
@@ -481,8 +541,9 @@ def write_summary_csv(ds, path: str | os.PathLike,
     return Path(path)
 
 
-def write_summary_xlsx(ds, path: str | os.PathLike,
-                       quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> Path:
+def write_summary_xlsx(
+    ds, path: str | os.PathLike, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
+) -> Path:
     """Write the summary to an Excel workbook, atomically: one sheet per topic.
 
     The first sheet ("运行信息 run") holds the scenario, seed, method, samples, version and
@@ -509,8 +570,7 @@ def write_summary_xlsx(ds, path: str | os.PathLike,
     wb = Workbook(write_only=True)  # streaming writer: several times faster than the default
     bold = Font(bold=True)
     info = wb.create_sheet("运行信息 run")
-    for key in ("scenario", "seed", "method", "n_samples", "energysim_version",
-                "scenario_sha256"):
+    for key in ("scenario", "seed", "method", "n_samples", "energysim_version", "scenario_sha256"):
         if key in summ.attrs:
             info.append([key, str(summ.attrs[key])])
     years = [int(y) for y in summ["year"].values]
@@ -529,8 +589,13 @@ def write_summary_xlsx(ds, path: str | os.PathLike,
             cats = [d for d in var.dims if d not in ("year", "stat")]
             if "year" not in var.dims:
                 for s in var["stat"].values:
-                    scalars.append((f"{var.attrs['long_name']} [{unit}] {s}",
-                                    var.attrs["long_name_zh"], float(var.sel(stat=s))))
+                    scalars.append(
+                        (
+                            f"{var.attrs['long_name']} [{unit}] {s}",
+                            var.attrs["long_name_zh"],
+                            float(var.sel(stat=s)),
+                        )
+                    )
                 continue
             stacked = var.transpose("year", "stat", *cats).values
             labels = list(np.ndindex(*stacked.shape[2:])) if cats else [()]

@@ -18,13 +18,15 @@ def test_peak_year_per_sample():
 
 
 def test_one_sample_and_broadcast_factor():
-    emitted, _ = emissions.power_co2(np.array([1.0, 2.0]), np.array([0.0]), np.array([0.9]),
-                                     np.array([2.0]))
+    emitted, _ = emissions.power_co2(
+        np.array([1.0, 2.0]), np.array([0.0]), np.array([0.9]), np.array([2.0])
+    )
     np.testing.assert_allclose(emitted, [2.0, 4.0])
 
 
 def test_sectors_and_factors():
     assert emissions.SECTORS[0] == "power" and len(set(emissions.SECTORS)) == 6
     by_path = {p.path: p for p in emissions.PARAMS}
-    np.testing.assert_allclose(by_path["emissions.coal_co2_per_tce"].default, 1.9003 / 0.7143,
-                               rtol=2e-3)
+    np.testing.assert_allclose(
+        by_path["emissions.coal_co2_per_tce"].default, 1.9003 / 0.7143, rtol=2e-3
+    )

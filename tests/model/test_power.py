@@ -13,25 +13,28 @@ def test_generation_potential_units():
 
 
 def test_curtailment_formula_without_storage():
-    curtailed, share = power.curtailment(np.array([40.0]), np.array([60.0]), np.array([0.0]),
-                                         **CURT)
+    curtailed, share = power.curtailment(
+        np.array([40.0]), np.array([60.0]), np.array([0.0]), **CURT
+    )
     k0 = 0.05 + 0.3 * (0.4 - 0.2)
     np.testing.assert_allclose(share, k0)
     np.testing.assert_allclose(curtailed, 40.0 * k0)
 
 
 def test_storage_absorbs_curtailment_up_to_all_of_it():
-    _, share_some = power.curtailment(np.array([40.0]), np.array([60.0]), np.array([2.0]),
-                                      **CURT)
-    _, share_all = power.curtailment(np.array([40.0]), np.array([60.0]), np.array([100.0]),
-                                     **CURT)
+    _, share_some = power.curtailment(np.array([40.0]), np.array([60.0]), np.array([2.0]), **CURT)
+    _, share_all = power.curtailment(np.array([40.0]), np.array([60.0]), np.array([100.0]), **CURT)
     np.testing.assert_allclose(share_some, 0.11 - 0.5 * 2.0 / 40.0)  # k0 = 0.05 + 0.3·0.2
     assert share_all[0] == 0.0
 
 
 def test_curtailment_bounds_and_zero_renewables():
-    c, k = power.curtailment(np.array([0.0, 90.0, 1.0]), np.array([0.0, 10.0, 99.0]),
-                             np.array([0.0]), **{**CURT, "slope": 1.0})
+    c, k = power.curtailment(
+        np.array([0.0, 90.0, 1.0]),
+        np.array([0.0, 10.0, 99.0]),
+        np.array([0.0]),
+        **{**CURT, "slope": 1.0},
+    )
     np.testing.assert_array_equal(k[[0]], [0.0])  # no wind or solar: no NaN
     np.testing.assert_allclose(k[1], 0.3)  # capped at max
     assert k[2] == 0.0  # below the reference share: clipped at 0
@@ -42,8 +45,16 @@ def test_curtailment_bounds_and_zero_renewables():
 def test_more_potential_never_lowers_generation(slope, kmax):
     """Within the catalogue bounds (slope ≤ 2, max ≤ 0.5) generation rises with capacity."""
     v = np.linspace(0.0, 500.0, 20001)
-    c, k = power.curtailment(v, np.array([100.0]), np.array([3.0]), base=0.1, slope=slope,
-                             ref_share=0.1, max_share=kmax, storage_relief=0.5)
+    c, k = power.curtailment(
+        v,
+        np.array([100.0]),
+        np.array([3.0]),
+        base=0.1,
+        slope=slope,
+        ref_share=0.1,
+        max_share=kmax,
+        storage_relief=0.5,
+    )
     gen = v * (1.0 - k)
     assert (np.diff(gen) >= -1e-12).all()
 
@@ -51,9 +62,16 @@ def test_more_potential_never_lowers_generation(slope, kmax):
 def test_curtailment_many_samples_broadcast_params():
     rng = np.random.default_rng(0)
     vre, coal_gen = rng.uniform(0, 50, 6), rng.uniform(0, 50, 6)
-    c, k = power.curtailment(vre, coal_gen, np.array([0.0]), base=np.array([0.05]),
-                             slope=rng.uniform(0, 2, 6), ref_share=0.2, max_share=0.5,
-                             storage_relief=0.5)
+    c, k = power.curtailment(
+        vre,
+        coal_gen,
+        np.array([0.0]),
+        base=np.array([0.05]),
+        slope=rng.uniform(0, 2, 6),
+        ref_share=0.2,
+        max_share=0.5,
+        storage_relief=0.5,
+    )
     assert c.shape == k.shape == (6,)
     assert ((k >= 0) & (k <= 0.5)).all()
 
@@ -77,4 +95,5 @@ def test_params_bounds_make_sense():
         if path.endswith("_share"):
             assert p.bounds[0] >= 0.0 and p.bounds[1] <= 1.0
     assert by_path["power.curtailment.slope"].bounds[1] <= 4 * (
-        1 - by_path["power.curtailment.max"].bounds[1])
+        1 - by_path["power.curtailment.max"].bounds[1]
+    )

@@ -19,7 +19,8 @@ def test_flows_units():
 
 def test_flows_many_samples_broadcast():
     cap = np.array([0.0, 1.0, 2.0])
-    energy, charged, losses = storage.storage_flows(cap, np.array([2.0]), 100.0,
-                                                    np.array([0.9, 0.8, 1.0]))
+    energy, charged, losses = storage.storage_flows(
+        cap, np.array([2.0]), 100.0, np.array([0.9, 0.8, 1.0])
+    )
     np.testing.assert_allclose(losses, [0.0, 0.2 * 0.2, 0.0])
     assert (losses <= charged).all()

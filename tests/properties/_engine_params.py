@@ -35,8 +35,9 @@ def perturb(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
     else:
         factor = rng.uniform(0.5, 1.5, (n, 1)) * rng.uniform(0.9, 1.1, (n, len(YEARS)))
         value = base * factor
-    return np.ascontiguousarray(np.clip(value, -np.inf if lo is None else lo,
-                                        np.inf if hi is None else hi))
+    return np.ascontiguousarray(
+        np.clip(value, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+    )
 
 
 @st.composite

@@ -25,8 +25,14 @@ RTOL = 1e-9
 #: Outputs that may legitimately be negative: net export (import), chemicals' CO2 where a
 #: product uses more CO2 than it emits, intensities and energy use derived from them.
 MAY_BE_NEGATIVE = {
-    "net_export", "chem_co2", "chem_co2_avoided", "co2", "co2_total", "co2_intensity",
-    "energy_use_tce", "energy_intensity",
+    "net_export",
+    "chem_co2",
+    "chem_co2_avoided",
+    "co2",
+    "co2_total",
+    "co2_intensity",
+    "energy_use_tce",
+    "energy_intensity",
 }
 
 
@@ -45,35 +51,53 @@ def close(a, b, scale=None):
 
 def check_identities(o: dict[str, np.ndarray]) -> None:
     # electricity
-    consumption = (o["mining_electricity"] + o["chem_elec_use"] + o["electrolysis_elec_use"]
-                   + o["mining_truck_elec_use"] + o["heavy_truck_elec_use"]
-                   + o["other_industry_electricity"] + o["buildings_electricity"]
-                   + o["storage_losses"])
+    consumption = (
+        o["mining_electricity"]
+        + o["chem_elec_use"]
+        + o["electrolysis_elec_use"]
+        + o["mining_truck_elec_use"]
+        + o["heavy_truck_elec_use"]
+        + o["other_industry_electricity"]
+        + o["buildings_electricity"]
+        + o["storage_losses"]
+    )
     close(o["electricity_consumption"], consumption)
     close(o["electricity_demand"], o["electricity_consumption"] + o["own_use"])
-    close(o["generation"], o["electricity_demand"] + o["grid_losses"] + o["net_export"],
-          scale=o["generation"] + o["electricity_demand"] + o["grid_losses"])
+    close(
+        o["generation"],
+        o["electricity_demand"] + o["grid_losses"] + o["net_export"],
+        scale=o["generation"] + o["electricity_demand"] + o["grid_losses"],
+    )
     close(o["generation"], o["power_gen"].sum(axis=-1))
     # coal
-    close(o["coal_local_use"], o["coal_power_use"] + o["chem_coal_use"] + o["coal_other_use"]
-          + o["h2_grey_coal_use"])
+    close(
+        o["coal_local_use"],
+        o["coal_power_use"] + o["chem_coal_use"] + o["coal_other_use"] + o["h2_grey_coal_use"],
+    )
     close(o["coal_output"] + o["coal_imports"], o["coal_local_use"] + o["coal_shipments"])
     # hydrogen
-    close(o["h2_green_supply"] + o["h2_grey_supply"],
-          o["h2_truck_use"] + o["h2_chem_substitution"] + o["h2_other_use"] + o["h2_export"])
+    close(
+        o["h2_green_supply"] + o["h2_grey_supply"],
+        o["h2_truck_use"] + o["h2_chem_substitution"] + o["h2_other_use"] + o["h2_export"],
+    )
     # emissions
     co2 = o["co2"]
     close(o["co2_total"], co2.sum(axis=-1), scale=np.abs(co2).sum(axis=-1))
     close(co2[..., emissions.SECTORS.index("chemicals")], o["chem_co2"])
     close(co2[..., emissions.SECTORS.index("hydrogen")], o["h2_grey_co2"])
     # stocks: year-on-year change = additions − retirements
-    for stock, add, ret in (("power_cap", "power_add", "power_retire"),
-                            ("storage_cap", "storage_add", "storage_retire"),
-                            ("mining_truck_fleet", "mining_truck_sales", "mining_truck_retire"),
-                            ("heavy_truck_fleet", "heavy_truck_sales", "heavy_truck_retire")):
+    for stock, add, ret in (
+        ("power_cap", "power_add", "power_retire"),
+        ("storage_cap", "storage_add", "storage_retire"),
+        ("mining_truck_fleet", "mining_truck_sales", "mining_truck_retire"),
+        ("heavy_truck_fleet", "heavy_truck_sales", "heavy_truck_retire"),
+    ):
         s = o[stock]
-        close(s[:, 1:] - s[:, :-1], o[add][:, 1:] - o[ret][:, 1:],
-              scale=np.abs(s[:, 1:]) + np.abs(s[:, :-1]) + np.abs(o[add][:, 1:]))
+        close(
+            s[:, 1:] - s[:, :-1],
+            o[add][:, 1:] - o[ret][:, 1:],
+            scale=np.abs(s[:, 1:]) + np.abs(s[:, :-1]) + np.abs(o[add][:, 1:]),
+        )
     # signs and finiteness
     for name, v in o.items():
         assert np.isfinite(v).all(), name
@@ -103,8 +127,11 @@ def test_stocks_equal_sum_of_alive_vintages(n, seed, per_sample_lifetime):
     for t in range(n_years):
         alive = stocks.alive_vintages(hist.T, n_pre + t, life).sum(axis=-1)
         close(stock[t], alive, scale=initial + add.sum(axis=0) + 1.0)
-    close(stock, np.maximum(initial + np.cumsum(add - retire, axis=0), 0.0),
-          scale=initial + add.sum(axis=0) + 1.0)
+    close(
+        stock,
+        np.maximum(initial + np.cumsum(add - retire, axis=0), 0.0),
+        scale=initial + add.sum(axis=0) + 1.0,
+    )
     assert (retire >= 0).all() and (stock >= 0).all()
 
 
@@ -117,8 +144,9 @@ def test_sample_alone_equals_sample_in_ensemble(params, data):
     alone = full(engine.simulate(params.take([i])), 1)
     for name in whole:
         scale = np.abs(whole[name]).max() + 1.0
-        np.testing.assert_allclose(alone[name][0], whole[name][i], rtol=1e-12,
-                                   atol=1e-12 * scale, err_msg=name)
+        np.testing.assert_allclose(
+            alone[name][0], whole[name][i], rtol=1e-12, atol=1e-12 * scale, err_msg=name
+        )
 
 
 @given(ensembles(max_samples=6), st.data())
@@ -147,8 +175,9 @@ def test_permuting_samples_permutes_results(params, rnd):
 @given(ensembles(max_samples=7), st.integers(1, 4))
 def test_chunked_equals_unchunked(params, chunk):
     whole = full(engine.simulate(params), params.n_samples)
-    chunked = engine.simulate_blocks(lambda a, b: params.take(slice(a, b)), params.n_samples,
-                                     chunk_size=chunk, workers=2)
+    chunked = engine.simulate_blocks(
+        lambda a, b: params.take(slice(a, b)), params.n_samples, chunk_size=chunk, workers=2
+    )
     chunked = full(chunked, params.n_samples)
     for name in whole:
         np.testing.assert_array_equal(chunked[name], whole[name], err_msg=name)
@@ -156,9 +185,11 @@ def test_chunked_equals_unchunked(params, chunk):
 
 @given(ensembles(max_samples=3), st.floats(1.0, 3.0))
 def test_more_solar_never_lowers_solar_generation(params, factor):
-    more = with_values(params, power__solar__add=params["power.solar.add"] * factor,
-                       power__solar__capacity_initial=params["power.solar.capacity_initial"]
-                       * factor)
+    more = with_values(
+        params,
+        power__solar__add=params["power.solar.add"] * factor,
+        power__solar__capacity_initial=params["power.solar.capacity_initial"] * factor,
+    )
     n = params.n_samples
     solar = full(engine.simulate(params, keep=["power_gen"]), n)["power_gen"][..., 2]
     solar_more = full(engine.simulate(more, keep=["power_gen"]), n)["power_gen"][..., 2]
@@ -167,8 +198,10 @@ def test_more_solar_never_lowers_solar_generation(params, factor):
 
 @given(ensembles(max_samples=3), st.floats(1.0, 1.5))
 def test_higher_coal_emission_factor_never_lowers_co2(params, factor):
-    higher = with_values(params, emissions__coal_co2_per_tce=np.minimum(
-        params["emissions.coal_co2_per_tce"] * factor, 5.0))
+    higher = with_values(
+        params,
+        emissions__coal_co2_per_tce=np.minimum(params["emissions.coal_co2_per_tce"] * factor, 5.0),
+    )
     n = params.n_samples
     co2 = full(engine.simulate(params, keep=["co2_total"]), n)["co2_total"]
     co2_higher = full(engine.simulate(higher, keep=["co2_total"]), n)["co2_total"]

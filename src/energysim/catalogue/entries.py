@@ -23,7 +23,16 @@ from energysim.model import (
 
 #: Sector modules, in engine order (docs/model.md, "Sector order inside one year").
 SECTOR_MODULES = [
-    economy, power, storage, transport, chemicals, water, hydrogen, electricity, coal, emissions,
+    economy,
+    power,
+    storage,
+    transport,
+    chemicals,
+    water,
+    hydrogen,
+    electricity,
+    coal,
+    emissions,
 ]
 
 PARAMS: list[Param] = [p for module in SECTOR_MODULES for p in module.PARAMS]

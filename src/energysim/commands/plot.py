@@ -4,13 +4,14 @@ Usage::
 
     energysim plot RESULTS.nc --chart NAME [-o out.png] [--year Y] [--lang zh|en] [--dpi D]
     energysim plot A.nc B.nc … --chart scenario_comparison -o comparison.png
-    energysim plot --chart tornado --table sensitivity.csv -o tornado.png
+    energysim plot --chart tornado --table sensitivity.csv [--indicator NAME] -o tornado.png
 
 NAME is one of the single-run charts of :data:`energysim.plots.CHARTS` (capacity_mix,
 generation_mix, coal_balance, co2_by_sector, hydrogen_balance, storage, truck_fleet,
 water_use, energy_flow), ``scenario_comparison`` (one or more results files) or ``tornado``
 (a sensitivity table as CSV: a ``parameter`` column and either ``low``/``high`` or an index
-column such as ``ST``). The format follows the suffix of ``-o`` (png, pdf, svg).
+column such as ``ST``; a table of ``energysim sensitivity`` with several outputs is cut to
+``--indicator NAME``, default its first). The format follows the suffix of ``-o`` (png, pdf, svg).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="year of the energy-flow chart (default 2030)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
     p.add_argument("--table", default=None, metavar="CSV", help="sensitivity table (tornado)")
+    p.add_argument("--indicator", default=None, metavar="NAME",
+                   help="output of a sensitivity table with several (default: its first)")
     p.add_argument("--dpi", type=int, default=150, help="resolution of raster output")
 
 
@@ -94,7 +97,16 @@ def plot_command(args: argparse.Namespace) -> int:
         if args.table is None:
             raise ScenarioError("the tornado chart needs a sensitivity table (expected --table "
                                 "FILE.csv, got none)", key="--table")
-        fig = plots.tornado(_read_table(args.table), lang=args.lang)
+        table = _read_table(args.table)
+        name = None
+        if "output" in table.columns:  # `energysim sensitivity` writes one block per output
+            names = list(dict.fromkeys(table["output"].astype(str)))
+            name = args.indicator or names[0]
+            if name not in names:
+                raise ScenarioError(f"no output {name!r} in the table (expected one of "
+                                    f"{', '.join(names)})", key="--indicator")
+            table = table[table["output"].astype(str) == name]
+        fig = plots.tornado(table, lang=args.lang, output=name)
     else:
         if not args.files:
             raise ScenarioError("no results file (expected one or more RESULTS.nc, got none)",

@@ -23,23 +23,59 @@ from energysim.errors import ScenarioError
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", nargs="?", default="baseline",
-                   help="scenario file or bundled name (default: baseline)")
-    p.add_argument("-o", "--output", metavar="DIR",
-                   help="output directory (default: results/<scenario name>)")
-    p.add_argument("--samples", type=int, default=1, metavar="N",
-                   help="number of samples (default 1: a deterministic run)")
-    p.add_argument("--seed", type=int, default=None, metavar="S",
-                   help="seed of the sampling design (default 0); stored in the results")
-    p.add_argument("--end-year", type=int, default=None, metavar="Y",
-                   help="last simulated year (default: the scenario's)")
-    p.add_argument("--from-year", type=int, default=None, metavar="Y",
-                   help="hindcast: start in year Y instead of the base year (initial stocks = "
-                        "end of Y-1; series keep their calendar years; docs/calibration.md)")
-    p.add_argument("--method", choices=("mc", "lhs", "sobol"), default="mc",
-                   help="sampling design (default mc)")
-    p.add_argument("--years", default=None, metavar="Y1,Y2,…",
-                   help="years of the indicator table (default 2022,2025,2030,2035,2060)")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default="baseline",
+        help="scenario file or bundled name (default: baseline)",
+    )
+    p.add_argument(
+        "-o", "--output", metavar="DIR", help="output directory (default: results/<scenario name>)"
+    )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=1,
+        metavar="N",
+        help="number of samples (default 1: a deterministic run)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="seed of the sampling design (default 0); stored in the results",
+    )
+    p.add_argument(
+        "--end-year",
+        type=int,
+        default=None,
+        metavar="Y",
+        help="last simulated year (default: the scenario's)",
+    )
+    p.add_argument(
+        "--from-year",
+        type=int,
+        default=None,
+        metavar="Y",
+        help="hindcast: start in year Y instead of the base year (initial stocks = "
+        "end of Y-1; series keep their calendar years; docs/calibration.md)",
+    )
+    p.add_argument(
+        "--method",
+        choices=("mc", "lhs", "sobol"),
+        default="mc",
+        help="sampling design (default mc)",
+    )
+    p.add_argument(
+        "--years",
+        default=None,
+        metavar="Y1,Y2,…",
+        help="years of the indicator table (default 2022,2025,2030,2035,2060)",
+    )
+    from energysim.ensemble import add_run_arguments  # ensemble options (docs/ensembles.md)
+
+    add_run_arguments(p)
 
 
 def _years(text: str | None) -> list[int] | None:
@@ -50,7 +86,8 @@ def _years(text: str | None) -> list[int] | None:
     except ValueError:
         raise ScenarioError(
             f"invalid --years (expected comma-separated years such as 2025,2030, got {text!r})",
-            key="--years") from None
+            key="--years",
+        ) from None
 
 
 @contextmanager
@@ -61,8 +98,11 @@ def _without_dask():
     arrays are plain numpy. Only done when neither xarray nor dask is imported yet (a fresh
     ``energysim run`` process), so an interactive session that uses dask is never affected.
     """
-    hide = [] if "xarray" in sys.modules else [
-        m for m in ("dask", "distributed") if m not in sys.modules]
+    hide = (
+        []
+        if "xarray" in sys.modules
+        else [m for m in ("dask", "distributed") if m not in sys.modules]
+    )
     for m in hide:
         sys.modules[m] = None  # type: ignore[assignment]  # `import dask` fails fast
     try:
@@ -76,6 +116,10 @@ def _without_dask():
 @arguments(_configure)
 def run_command(args: argparse.Namespace) -> int:
     """Run, write the three files, print the key indicators; returns the exit status."""
+    from energysim import ensemble
+
+    if ensemble.wants_ensemble(args):  # ensembles: summaries, memory budget, dask, Zarr
+        return ensemble.run_command(args)
     with _without_dask():
         return _run(args)
 
@@ -86,8 +130,14 @@ def _run(args: argparse.Namespace) -> int:
 
     years = _years(args.years)
     start = time.perf_counter()
-    ds = run(args.scenario, samples=args.samples, seed=args.seed, method=args.method,
-             end_year=args.end_year, from_year=args.from_year)
+    ds = run(
+        args.scenario,
+        samples=args.samples,
+        seed=args.seed,
+        method=args.method,
+        end_year=args.end_year,
+        from_year=args.from_year,
+    )
     elapsed = time.perf_counter() - start
     table = results.format_indicators(ds, years)  # validates --years before writing anything
     out = Path(args.output) if args.output else Path("results") / ds.attrs["scenario"]
@@ -98,9 +148,11 @@ def _run(args: argparse.Namespace) -> int:
         results.write_summary_xlsx(summ, out / "summary.xlsx"),
     ]
     n = ds.sizes["sample"]
-    print(f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "
-          f"{int(ds['year'][0])}–{int(ds['year'][-1])}, seed {ds.attrs['seed']}, "
-          f"{args.method}; simulated in {elapsed:.2f} s")
+    print(
+        f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "
+        f"{int(ds['year'][0])}–{int(ds['year'][-1])}, seed {ds.attrs['seed']}, "
+        f"{args.method}; simulated in {elapsed:.2f} s"
+    )
     print(table)
     print("wrote " + ", ".join(str(p) for p in written))
     sys.stdout.flush()

@@ -481,10 +481,9 @@ def product_sum(intensity: np.ndarray, output: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n | 1,)
-        A BLAS vector–matrix product when ``intensity`` is deterministic.
     """
-    if intensity.shape[-1] == 1:
-        return intensity[:, 0] @ output
+    # Row-by-row accumulation over products (no BLAS: a BLAS product rounds differently with
+    # the number of samples in the block, which would break chunk invariance).
     return (intensity * output).sum(axis=0)
 
 

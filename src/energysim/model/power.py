@@ -112,7 +112,7 @@ PARAMS: list[Param] = [
         "煤电",
         9.4,
         "assumption, to be calibrated: chosen so that the 1.32 GW added in 2022 (汇能长滩电厂) "
-        f"gives the report's generation growth (+14.1%): (C + 1.32)/C ≈ 1.141 ⇒ C ≈ 9.4 GW",
+        "gives the report's generation growth (+14.1%): (C + 1.32)/C ≈ 1.141 ⇒ C ≈ 9.4 GW",
         20.0,
         {2022: 1.32, 2023: 2.64, 2024: 0.0, 2025: 0.0, 2026: 2.64, 2027: 0.0},
         f"{_REPORT}: 2022 新增电力装机132万千瓦 (汇能长滩电厂建成投运); 2023 确保国电建投长滩电厂、"

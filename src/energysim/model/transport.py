@@ -528,7 +528,9 @@ def fleet_turnover(
     keep[1] = 1.0 - frac
     keep[2] = keep[1]
     survivors = after * keep
-    return survivors + sales, sales, stock - survivors, keep
+    # due + (after − survivors), not stock − survivors: the latter rounds differently when
+    # another sample in the block retires early, breaking chunk invariance.
+    return survivors + sales, sales, due + (after - survivors), keep
 
 
 def vehicle_energy(

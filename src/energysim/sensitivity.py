@@ -1,0 +1,506 @@
+"""Global sensitivity analysis: Sobol' indices and Morris elementary effects with SALib.
+
+The inputs are the scenario's uncertain parameters — the columns of its sampling design, one
+per ``dist:`` or ``multiplier:`` in the YAML — and the outputs are single numbers of the
+results, written ``variable@year`` (``co2_total@2030``), ``variable[label]@year`` for a
+variable with a category dimension (``power_cap[solar]@2030``, ``co2[power]@2035``), or just
+``variable`` for a per-sample scalar (``co2_peak_year``).
+
+How (docs/ensembles.md, "Sensitivity"):
+
+1. SALib makes a design in the unit hypercube: Saltelli's scheme on a scrambled Sobol'
+   sequence (``N (d + 2)`` rows for first-order and total indices) or Morris trajectories
+   (``N (d + 1)`` rows);
+2. every row goes through the scenario's own marginals
+   (:meth:`energysim.scenario.CompiledScenario.params_from_unit`: inverse CDFs truncated to
+   the bounds, multipliers on the deterministic paths). Correlations are *not* applied:
+   variance-based indices are defined for independent inputs;
+3. the model runs once, vectorized over all rows (in blocks, :func:`energysim.ensemble.gather`);
+4. SALib analyses each output: first-order ``S1`` and total ``ST`` indices with bootstrap
+   confidence intervals (half-widths at ``conf_level``), or Morris ``mu_star`` (mean absolute
+   elementary effect, per unit of the parameter's probability scale), ``mu`` and ``sigma``.
+
+:func:`indices` is the same analysis for any vectorized function of the unit hypercube (it
+is what the Ishigami test checks); :func:`analyse_scenario` is the scenario version.
+
+SALib, pandas and matplotlib are imported only when needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from energysim.errors import ScenarioError
+
+__all__ = [
+    "OutputRef",
+    "parse_outputs",
+    "unit_design",
+    "analyse",
+    "indices",
+    "analyse_scenario",
+    "SensitivityResult",
+    "format_table",
+    "write",
+    "METHODS",
+]
+
+METHODS = ("sobol", "morris")
+#: Morris grid levels (SALib's default).
+MORRIS_LEVELS = 4
+
+_REF = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*([^\]]+?)\s*\])?\s*(?:@\s*(\d{4}))?\s*$")
+
+
+@dataclass(frozen=True)
+class OutputRef:
+    """One scalar output of the results: a variable, a category label, a year.
+
+    Attributes
+    ----------
+    text : str
+        As written (``co2_total@2030``).
+    variable : str
+    label : str or None
+        Category label for variables with a category dimension.
+    year : int or None
+        None for per-sample scalars (``co2_peak_year``).
+    """
+
+    text: str
+    variable: str
+    label: str | None = None
+    year: int | None = None
+
+    @property
+    def name(self) -> str:
+        lab = f"[{self.label}]" if self.label else ""
+        yr = f"@{self.year}" if self.year is not None else ""
+        return f"{self.variable}{lab}{yr}"
+
+
+def parse_outputs(text: str | Iterable[str], shapes: Mapping[str, tuple] | None = None,
+                  years: Sequence[int] | None = None) -> list[OutputRef]:
+    """Parse and check ``variable[label]@year`` items.
+
+    Parameters
+    ----------
+    text : str or iterable of str
+        Comma-separated items (``co2_total@2030,coal_output@2035``) or a list of them.
+    shapes : mapping, optional
+        Output name → shape after the sample axis (``(n_years,)``, ``(n_years, k)`` or
+        ``()``), to check years and labels; default: only names and labels are checked.
+    years : sequence of int, optional
+        The simulated years.
+
+    Returns
+    -------
+    list of OutputRef
+
+    Raises
+    ------
+    ScenarioError
+        Unknown variable (with a suggestion), missing or unknown label, year outside the run.
+    """
+    from energysim.engine import output_layout, output_specs
+
+    items = [t for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    if not items:
+        raise ScenarioError("no outputs (expected items such as co2_total@2030)", key="outputs")
+    specs = output_specs()
+    dims, coords = output_layout()
+    refs = []
+    for item in items:
+        m = _REF.match(item)
+        if m is None:
+            raise ScenarioError(f"invalid output (expected variable@year or "
+                                f"variable[label]@year, got {item.strip()!r})", key="outputs")
+        var, label, year = m.group(1), m.group(2), m.group(3)
+        if var not in specs:
+            import difflib
+
+            close = difflib.get_close_matches(var, list(specs), n=1)
+            raise ScenarioError(f"unknown output variable (expected a result variable, got "
+                                f"{var!r})", key="outputs",
+                                hint=f"did you mean {close[0]!r}?" if close else None)
+        cat = dims[var]
+        if cat and label is None:
+            raise ScenarioError(f"{var} has a {cat[0]} dimension (expected {var}[label]@year "
+                                f"with a label in {', '.join(coords[cat[0]])}, got "
+                                f"{item.strip()!r})", key="outputs")
+        if label is not None and (not cat or label not in coords[cat[0]]):
+            allowed = ", ".join(coords[cat[0]]) if cat else "none"
+            raise ScenarioError(f"unknown label for {var} (expected one of {allowed}, got "
+                                f"{label!r})", key="outputs")
+        scalar = shapes is not None and len(shapes.get(var, (0,))) == 0
+        if year is None and not scalar:
+            raise ScenarioError(f"missing year (expected {item.strip()}@YEAR, e.g. "
+                                f"{var}@2030)", key="outputs")
+        if year is not None and scalar:
+            raise ScenarioError(f"{var} has no year (expected {var}, got {item.strip()!r})",
+                                key="outputs")
+        if year is not None and years is not None and int(year) not in set(map(int, years)):
+            raise ScenarioError(f"year outside the simulated years (expected {years[0]}–"
+                                f"{years[-1]}, got {year})", key="outputs")
+        refs.append(OutputRef(item.strip(), var, label, None if year is None else int(year)))
+    return refs
+
+
+# ---------------------------------------------------------------------------------------------
+# designs and analysis (any function of the unit hypercube)
+# ---------------------------------------------------------------------------------------------
+
+
+def _problem(names: Sequence[str]) -> dict:
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ScenarioError(f"unknown sensitivity method (expected one of "
+                            f"{', '.join(METHODS)}, got {method!r})", key="method")
+
+
+def unit_design(method: str, d: int, samples: int, seed: int = 0, *,
+                levels: int = MORRIS_LEVELS) -> np.ndarray:
+    """A SALib design in the unit hypercube.
+
+    Parameters
+    ----------
+    method : {"sobol", "morris"}
+    d : int
+        Number of inputs.
+    samples : int
+        Base sample ``N``: a power of two for Sobol' (``N (d + 2)`` rows); the number of
+        trajectories for Morris (``N (d + 1)`` rows).
+    seed : int
+    levels : int
+        Morris grid levels.
+
+    Returns
+    -------
+    ndarray, shape (rows, d)
+    """
+    _check_method(method)
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 2:
+        raise ScenarioError(f"invalid sample count (expected an integer ≥ 2, got {samples!r})",
+                            key="samples")
+    problem = _problem([f"x{i}" for i in range(d)])
+    if method == "sobol":
+        if samples & (samples - 1):
+            raise ScenarioError(f"Sobol' indices need a power of two base samples (expected "
+                                f"2^k such as 1024, got {samples})", key="samples")
+        from SALib.sample import sobol as sobol_sample
+
+        return sobol_sample.sample(problem, int(samples), calc_second_order=False,
+                                   scramble=True, seed=seed)
+    from SALib.sample import morris as morris_sample
+
+    return morris_sample.sample(problem, int(samples), num_levels=levels, seed=seed)
+
+
+def analyse(method: str, names: Sequence[str], X: np.ndarray, Y: np.ndarray, *,
+            outputs: Sequence[str] | None = None, seed: int = 0, conf_level: float = 0.95,
+            num_resamples: int = 100, levels: int = MORRIS_LEVELS):
+    """Indices of each output column of ``Y`` for the design ``X``.
+
+    Parameters
+    ----------
+    method : {"sobol", "morris"}
+    names : sequence of str
+        Input names, one per column of ``X``.
+    X : ndarray, shape (rows, d)
+        The design from :func:`unit_design`.
+    Y : ndarray, shape (rows,) or (rows, n_out)
+    outputs : sequence of str, optional
+        Output names (default ``y0``, ``y1`` …).
+    seed : int
+        Bootstrap seed.
+    conf_level : float
+    num_resamples : int
+    levels : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (output, parameter): Sobol' ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, or
+        Morris ``mu_star``, ``mu_star_conf``, ``mu``, ``sigma`` (confidence half-widths at
+        ``conf_level``). An output that does not vary gets zeros.
+    """
+    import pandas as pd
+
+    _check_method(method)
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.ndim == 1:
+        Y = Y[:, None]
+    outputs = list(outputs) if outputs is not None else [f"y{i}" for i in range(Y.shape[1])]
+    problem = _problem(names)
+    rows = []
+    for j, out in enumerate(outputs):
+        y = np.ascontiguousarray(Y[:, j])
+        flat = not np.all(np.isfinite(y)) or np.ptp(y) == 0.0
+        if method == "sobol":
+            cols = ("S1", "S1_conf", "ST", "ST_conf")
+            if flat:
+                res = {c: np.zeros(len(names)) for c in cols}
+            else:
+                from SALib.analyze import sobol
+
+                res = sobol.analyze(problem, y, calc_second_order=False, conf_level=conf_level,
+                                    num_resamples=num_resamples, seed=seed)
+        else:
+            cols = ("mu_star", "mu_star_conf", "mu", "sigma")
+            if flat:
+                res = {c: np.zeros(len(names)) for c in cols}
+            else:
+                from SALib.analyze import morris
+
+                res = morris.analyze(problem, np.asarray(X), y, conf_level=conf_level,
+                                     num_resamples=num_resamples, num_levels=levels, seed=seed)
+        for i, name in enumerate(names):
+            rows.append({"output": out, "parameter": name,
+                         **{c: float(np.asarray(res[c])[i]) for c in cols}})
+    return pd.DataFrame.from_records(rows)
+
+
+def indices(fn: Callable[[np.ndarray], np.ndarray], names: Sequence[str], *,
+            method: str = "sobol", samples: int = 1024, seed: int = 0,
+            outputs: Sequence[str] | None = None, **kw):
+    """Sensitivity indices of a vectorized function of the unit hypercube.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(u)`` with ``u`` of shape ``(rows, d)`` in [0, 1] returns ``(rows,)`` or
+        ``(rows, n_out)``.
+    names : sequence of str
+        Input names (``d`` of them).
+    method, samples, seed
+        See :func:`unit_design`.
+    outputs : sequence of str, optional
+    **kw
+        Passed to :func:`analyse`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`analyse`.
+    """
+    X = unit_design(method, len(names), samples, seed, levels=kw.get("levels", MORRIS_LEVELS))
+    return analyse(method, names, X, fn(X), outputs=outputs, seed=seed, **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _UnitSource:
+    """Parameters of design rows (for :func:`energysim.ensemble.gather`)."""
+
+    compiled: Any
+    design: np.ndarray
+
+    def get(self):
+        return self
+
+    def params(self, start: int, stop: int):
+        return self.compiled.params_from_unit(self.design[start:stop], correlate=False)
+
+
+@dataclass
+class SensitivityResult:
+    """The indices of a scenario's outputs, with what is needed to report them.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        See :func:`analyse`, plus ``kind`` (``value`` or ``multiplier``) and ``unit``.
+    method : str
+    samples : int
+        Base sample ``N``.
+    runs : int
+        Model runs (rows of the design).
+    parameters : list of str
+    outputs : list of OutputRef
+    units : dict
+        Output name → canonical unit.
+    scenario : str
+    seed : int
+    notes : list of str
+    """
+
+    table: Any
+    method: str
+    samples: int
+    runs: int
+    parameters: list[str]
+    outputs: list[OutputRef]
+    units: dict[str, str]
+    scenario: str
+    seed: int
+    notes: list[str] = field(default_factory=list)
+
+
+def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_total@2030", *,
+                     method: str = "sobol", samples: int = 1024, seed: int | None = None,
+                     end_year: int | None = None, levels: int = MORRIS_LEVELS,
+                     conf_level: float = 0.95, num_resamples: int = 100,
+                     chunk_size: int | None = None, workers: int | None = None,
+                     progress: bool | None = None) -> SensitivityResult:
+    """Sobol' or Morris indices of scenario outputs over its uncertain parameters.
+
+    Parameters
+    ----------
+    scenario : str, path, Scenario or None
+        Scenario (None: baseline); it needs at least one uncertain parameter.
+    outputs : str or iterable of str
+        ``variable@year`` items (see :func:`parse_outputs`).
+    method : {"sobol", "morris"}
+    samples : int
+        Base sample ``N`` (a power of two for Sobol').
+    seed : int, optional
+        Seed of the design and the bootstrap (default 0).
+    end_year : int, optional
+    levels, conf_level, num_resamples
+        See :func:`analyse`.
+    chunk_size, workers, progress
+        See :func:`energysim.ensemble.gather`.
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    from energysim.engine import output_specs, simulate
+    from energysim.ensemble import gather
+    from energysim.scenario import compile_scenario
+
+    seed = 0 if seed is None else int(seed)
+    compiled = compile_scenario("baseline" if scenario is None else scenario, samples=1,
+                                seed=seed, end_year=end_year)
+    names = list(compiled.uncertain)
+    if not names:
+        raise ScenarioError("the scenario has no uncertain parameters (expected at least one "
+                            "`dist:` or `multiplier:`, got none)", file=str(compiled.scenario.file)
+                            if getattr(compiled.scenario, "file", None) else None,
+                            key="parameters")
+    probe = simulate(compiled.params(0, 1))  # shapes of the outputs
+    years = [int(y) for y in compiled.years]
+    refs = parse_outputs(outputs, {k: v.shape[1:] for k, v in probe.items()}, years)
+    X = unit_design(method, len(names), samples, seed, levels=levels)
+    wanted = sorted({r.variable for r in refs})
+    arrays = gather(_UnitSource(compiled, X), len(X), wanted, chunk_size=chunk_size,
+                    workers=workers, progress=progress, desc=f"{method}: {len(X)} runs")
+    Y = np.column_stack([_column(arrays[r.variable], r, years, len(X)) for r in refs])
+    table = analyse(method, names, X, Y, outputs=[r.name for r in refs], seed=seed,
+                    conf_level=conf_level, num_resamples=num_resamples, levels=levels)
+    leaves = compiled.scenario.parameters
+    table.insert(2, "kind", ["multiplier" if leaves[p].multiplier is not None else "value"
+                             for p in table["parameter"]])
+    specs = output_specs()
+    units = {r.name: specs[r.variable].unit for r in refs}
+    table["unit"] = [units[o] for o in table["output"]]
+    notes = []
+    if compiled.scenario.correlations:
+        notes.append("the scenario's correlations are not applied: Sobol' and Morris indices "
+                     "assume independent inputs")
+    for j, r in enumerate(refs):
+        if np.ptp(Y[:, j]) == 0.0:
+            notes.append(f"{r.name} does not vary with the uncertain parameters (indices 0)")
+    return SensitivityResult(table=table, method=method, samples=int(samples), runs=len(X),
+                             parameters=names, outputs=refs, units=units,
+                             scenario=compiled.scenario.name, seed=seed, notes=notes)
+
+
+def _column(arr: np.ndarray, ref: OutputRef, years: Sequence[int], rows: int) -> np.ndarray:
+    """The ``(rows,)`` values of one output reference from a gathered array."""
+    from energysim.engine import output_layout
+
+    if ref.year is None:
+        col = arr.reshape(arr.shape[0])
+    else:
+        col = arr[:, list(years).index(ref.year)]
+        if ref.label is not None:
+            dims, coords = output_layout()
+            col = col[:, list(coords[dims[ref.variable][0]]).index(ref.label)]
+    return np.broadcast_to(col, (rows,)).astype(np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# reporting
+# ---------------------------------------------------------------------------------------------
+
+
+def format_table(result: SensitivityResult) -> str:
+    """The indices as aligned text, one block per output, largest total effect first."""
+    t = result.table
+    sobol = result.method == "sobol"
+    cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "mu",
+                                                              "sigma")
+    heads = ("S1", "±", "ST", "±") if sobol else ("mu*", "±", "mu", "sigma")
+    labels = [_label(p, k) for p, k in zip(t["parameter"], t["kind"], strict=True)]
+    width = max(len(x) for x in labels) + 2
+    how = (f"Sobol' (Saltelli), N = {result.samples}" if sobol else
+           f"Morris, {result.samples} trajectories")
+    lines = [f"{result.scenario}: {how}, {len(result.parameters)} uncertain parameters, "
+             f"{result.runs} model runs, seed {result.seed}"]
+    for out in dict.fromkeys(t["output"]):
+        sub = t[t["output"] == out].sort_values(cols[2] if sobol else cols[0], ascending=False)
+        lines.append("")
+        lines.append(f"{out} [{result.units[out]}]")
+        lines.append(" " * width + "".join(f"{h:>9}" for h in heads))
+        for _, row in sub.iterrows():
+            lines.append(f"{_label(row['parameter'], row['kind']):<{width}}"
+                         + "".join(f"{row[c]:>9.3f}" for c in cols))
+    ci = "± = 95 % confidence half-width (bootstrap)"
+    lines.append("")
+    lines.append(ci if sobol else ci + "; mu* per unit of the parameter's probability scale")
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def _label(parameter: str, kind: str) -> str:
+    return f"{parameter} (×)" if kind == "multiplier" else parameter
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
+
+
+def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = "zh",
+          chart: bool = True) -> list[Path]:
+    """Write ``sensitivity.csv`` and one tornado chart per output (``tornado_<output>.png``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (atomically).
+    """
+    from energysim.results import _atomic
+
+    out = Path(out_dir)
+    csv = out / "sensitivity.csv"
+    with _atomic(csv) as tmp:
+        result.table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
+    written = [csv]
+    if chart:
+        from energysim import plots
+
+        col = "ST" if result.method == "sobol" else "mu_star"
+        for name in dict.fromkeys(result.table["output"]):
+            sub = result.table[result.table["output"] == name]
+            frame = sub.assign(parameter=[_label(p, k) for p, k in
+                                          zip(sub["parameter"], sub["kind"], strict=True)])
+            frame = frame.set_index("parameter")[[col]]
+            fig = plots.tornado(frame, lang=lang, output=name)
+            written.append(plots.save(fig, out / f"tornado_{_slug(name)}.png"))
+    return written

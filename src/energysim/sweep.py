@@ -1,0 +1,362 @@
+"""Scenario sweeps: a grid of lever values run as one vectorized ensemble.
+
+A sweep file (YAML)::
+
+    sweep:
+      name: solar_x_electrolysers            # default: the file name
+      base: baseline                         # bundled name, or a path relative to this file
+      levers:                                # every combination is one grid point
+        power.solar.add: [100万千瓦, 200万千瓦, 300万千瓦]
+        hydrogen.electrolyser.add:
+          - 0万千瓦
+          - {values: {2025: 10万千瓦, 2030: 30万千瓦}}
+      outputs: [co2_total@2030, coal_output@2035, "power_gen[solar]@2030"]
+      samples_per_point: 1                   # > 1: the base's uncertainty at every point
+      seed: 0
+      method: mc                             # mc | lhs | sobol
+      end_year: 2060                         # optional
+
+Each lever value is written exactly as in a scenario (any value form of
+docs/scenario-language.md). Grid point ``p`` is the base scenario with those values, i.e.
+``extends: [base]`` plus the levers; every point is compiled with the same seed and design, so
+the points share their random draws (common random numbers) and differ only by the levers.
+
+The points' parameters are stacked along the sample axis — rows ``p·S … p·S + S − 1`` are
+point ``p``'s ``S`` samples, parameters equal at every point stay shared — and the model runs
+once over all rows (:func:`energysim.ensemble.gather`). Since no sample's result depends on
+the others, row ``p·S + s`` equals sample ``s`` of a separate run of point ``p``.
+
+The result is a table, one row per lever combination: the lever values as written and, per
+output, the value (``samples_per_point: 1``) or mean, p5, p50 and p95.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from energysim.errors import ScenarioError
+
+__all__ = ["SweepSpec", "SweepResult", "load_sweep", "run_sweep", "format_table", "write"]
+
+_KEYS = ("name", "title", "base", "levers", "outputs", "samples_per_point", "seed", "method",
+         "end_year")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A parsed sweep file.
+
+    Attributes
+    ----------
+    name : str
+    file : str
+        The sweep file (for messages).
+    base : str
+        The base scenario reference as written.
+    levers : tuple of (path, tuple of (text, value, line))
+        Each lever's catalogue path and its values: display text, the plain YAML value, and
+        the line it is on.
+    outputs : tuple of str
+    samples_per_point, seed, method, end_year
+    base_dir : Path
+        Directory relative references resolve against.
+    lever_lines : dict
+        Lever path → line of its key.
+    """
+
+    name: str
+    file: str
+    base: str
+    levers: tuple
+    outputs: tuple[str, ...]
+    samples_per_point: int
+    seed: int
+    method: str
+    end_year: int | None
+    base_dir: Path
+    lever_lines: Mapping[str, int]
+
+    @property
+    def points(self) -> list[tuple[int, ...]]:
+        """Value indices of every grid point (first lever varies slowest)."""
+        return list(itertools.product(*(range(len(vals)) for _, vals in self.levers)))
+
+
+def _err(message: str, node, key: str, hint: str | None = None) -> ScenarioError:
+    return ScenarioError(message, file=node.file, line=node.line, key=key, hint=hint)
+
+
+def _text(value: Any) -> str:
+    """A lever value as a short display text."""
+    if isinstance(value, str | int | float):
+        return str(value)
+    import yaml
+
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                          width=10**6).strip()
+
+
+def load_sweep(path: str | os.PathLike) -> SweepSpec:
+    """Read and check a sweep file (every grid point's scenario is loaded and validated).
+
+    Raises
+    ------
+    ScenarioError
+        One line ``file:line: sweep.key: what (expected …, got …)``.
+    """
+    from energysim.scenario.yamlio import read_yaml
+
+    p = Path(path)
+    root = read_yaml(p, display=str(path))
+    node = root
+    if root.is_map and "sweep" in root.value:
+        node = root.value["sweep"]
+    if not node.is_map:
+        raise _err("invalid sweep (expected a mapping with base, levers, outputs)", node, "sweep")
+    v = node.value
+    for k in v:
+        if k not in _KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(k), _KEYS, n=1)
+            raise ScenarioError(f"unknown key (expected one of {', '.join(_KEYS)}, got {k!r})",
+                                file=node.file, line=(node.key_lines or {}).get(k, node.line),
+                                key=f"sweep.{k}",
+                                hint=f"did you mean {close[0]!r}?" if close else None)
+    for k in ("base", "levers", "outputs"):
+        if k not in v:
+            raise _err(f"missing key (expected sweep.{k})", node, f"sweep.{k}")
+    base = v["base"].plain()
+    if not isinstance(base, str) or not base.strip():
+        raise _err(f"invalid base (expected a scenario name or file, got {base!r})", v["base"],
+                   "sweep.base")
+    lev = v["levers"]
+    if not lev.is_map or not lev.value:
+        raise _err("invalid levers (expected a mapping of parameter paths to lists of values)",
+                   lev, "sweep.levers")
+    levers = []
+    for lpath, vals in lev.value.items():
+        if not vals.is_seq or not vals.value:
+            raise _err(f"invalid values (expected a non-empty list of values, got "
+                       f"{vals.plain()!r})", vals, f"sweep.levers.{lpath}")
+        levers.append((str(lpath), tuple((_text(x.plain()), x.plain(), x.line)
+                                         for x in vals.value)))
+    outs = v["outputs"].plain()
+    if isinstance(outs, str):
+        outs = [o for o in outs.split(",") if o.strip()]
+    if not isinstance(outs, list) or not outs or not all(isinstance(o, str) for o in outs):
+        raise _err(f"invalid outputs (expected a list such as [co2_total@2030], got {outs!r})",
+                   v["outputs"], "sweep.outputs")
+    spp = _int(v, "samples_per_point", 1, 1)
+    seed = _int(v, "seed", 0, 0)
+    end_year = _int(v, "end_year", None, 1)
+    method = v["method"].plain() if "method" in v else "mc"
+    if method not in ("mc", "lhs", "sobol"):
+        raise _err(f"unknown method (expected mc, lhs or sobol, got {method!r})", v["method"],
+                   "sweep.method")
+    name = v["name"].plain() if "name" in v else p.stem
+    spec = SweepSpec(name=str(name), file=str(path), base=base.strip(), levers=tuple(levers),
+                     outputs=tuple(o.strip() for o in outs), samples_per_point=spp, seed=seed,
+                     method=method, end_year=end_year, base_dir=p.resolve().parent,
+                     lever_lines={k: (lev.key_lines or {}).get(k, lev.line) for k, _ in levers})
+    for i, (lpath, vals) in enumerate(spec.levers):  # each value on its own: precise errors
+        for j in range(len(vals)):
+            _point_scenario(spec, {i: j})
+    return spec
+
+
+def _int(v: Mapping, key: str, default, lo: int):
+    if key not in v:
+        return default
+    x = v[key].plain()
+    if isinstance(x, bool) or not isinstance(x, int) or x < lo:
+        raise _err(f"invalid {key} (expected an integer ≥ {lo}, got {x!r})", v[key],
+                   f"sweep.{key}")
+    return x
+
+
+def _point_scenario(spec: SweepSpec, choice: Mapping[int, int], name: str | None = None):
+    """The base scenario with lever ``i`` at value ``choice[i]`` (all chosen levers)."""
+    import yaml
+
+    from energysim.scenario import loads_scenario
+
+    params = {spec.levers[i][0]: spec.levers[i][1][j][1] for i, j in choice.items()}
+    doc = {"name": name or f"{spec.name}-point", "extends": [spec.base], "parameters": params}
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    try:
+        return loads_scenario(text, file=spec.file, base_dir=spec.base_dir)
+    except ScenarioError as exc:
+        key = exc.key or ""
+        for i, j in choice.items():
+            lpath, vals = spec.levers[i]
+            if key == f"parameters.{lpath}" or key.startswith(f"parameters.{lpath}."):
+                line = vals[j][2] if exc.line is not None and exc.file == spec.file else None
+                if key == f"parameters.{lpath}" and "unknown parameter" in exc.message:
+                    line = spec.lever_lines[lpath]
+                raise type(exc)(exc.message, file=spec.file,
+                                line=line if line is not None else vals[j][2],
+                                key=f"sweep.levers.{key[len('parameters.'):]}",
+                                hint=exc.hint) from None
+        if exc.key == "extends" and exc.file == spec.file:
+            raise type(exc)(exc.message, file=spec.file, line=None, key="sweep.base",
+                            hint=exc.hint) from None
+        raise
+
+
+@dataclass(frozen=True)
+class _Stacked:
+    """Parameters of all grid points stacked along the sample axis."""
+
+    years: np.ndarray
+    values: Mapping[str, np.ndarray]
+    n: int
+
+    def get(self):
+        return self
+
+    def params(self, start: int, stop: int):
+        from energysim.params import Params
+
+        vals = {k: v if v.shape[0] == 1 else v[start:stop] for k, v in self.values.items()}
+        return Params(years=self.years, n_samples=stop - start, values=vals)
+
+
+def stack_points(compiled: Sequence[Any]) -> _Stacked:
+    """Stack the parameters of compiled grid points (each with the same samples and years).
+
+    Parameters equal (and deterministic) at every point stay ``(1, n_years)``; the others get
+    ``(P·S, n_years)`` rows, point by point.
+    """
+    first = compiled[0]
+    S = first.n_samples
+    per = [c.params(0, S) for c in compiled]
+    values = {}
+    for path in per[0].values:
+        arrs = [p[path] for p in per]
+        if all(a.shape[0] == 1 for a in arrs) and all(
+                np.array_equal(a, arrs[0], equal_nan=True) for a in arrs):
+            values[path] = arrs[0]
+            continue
+        out = np.empty((len(arrs) * S, arrs[0].shape[1]))
+        for i, a in enumerate(arrs):
+            out[i * S:(i + 1) * S] = a
+        values[path] = out
+    return _Stacked(years=first.years, values=values, n=len(compiled) * S)
+
+
+@dataclass
+class SweepResult:
+    """Outcomes of a sweep.
+
+    Attributes
+    ----------
+    spec : SweepSpec
+    table : pandas.DataFrame
+        One row per grid point: lever columns (values as written) and outcome columns.
+    values : dict
+        Output name → ``(n_points, samples_per_point)`` array [canonical unit].
+    units : dict
+        Output name → canonical unit.
+    """
+
+    spec: SweepSpec
+    table: Any
+    values: dict[str, np.ndarray]
+    units: dict[str, str]
+
+
+def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = None,
+              workers: int | None = None, progress: bool | None = None) -> SweepResult:
+    """Run every grid point of a sweep in one vectorized ensemble.
+
+    Parameters
+    ----------
+    sweep : path or SweepSpec
+    chunk_size, workers, progress
+        See :func:`energysim.ensemble.gather`.
+
+    Returns
+    -------
+    SweepResult
+    """
+    import pandas as pd
+
+    from energysim.engine import output_specs, simulate
+    from energysim.ensemble import gather
+    from energysim.scenario import compile_scenario
+    from energysim.sensitivity import _column, parse_outputs
+
+    spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
+    points = spec.points
+    S = spec.samples_per_point
+    compiled = []
+    for k, idx in enumerate(points):
+        scen = _point_scenario(spec, dict(enumerate(idx)), name=f"{spec.name}-{k}")
+        compiled.append(compile_scenario(scen, samples=S, seed=spec.seed, method=spec.method,
+                                         end_year=spec.end_year))
+    years = [int(y) for y in compiled[0].years]
+    probe = simulate(compiled[0].params(0, 1))
+    try:
+        refs = parse_outputs(list(spec.outputs), {k: v.shape[1:] for k, v in probe.items()},
+                             years)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.message, file=spec.file, key="sweep.outputs",
+                            hint=exc.hint) from None
+    stacked = stack_points(compiled)
+    wanted = sorted({r.variable for r in refs})
+    arrays = gather(stacked, stacked.n, wanted, chunk_size=chunk_size, workers=workers,
+                    progress=progress, desc=f"sweep: {len(points)} points")
+    specs = output_specs()
+    values, units = {}, {}
+    rows = []
+    for r in refs:
+        values[r.name] = _column(arrays[r.variable], r, years, stacked.n).reshape(len(points), S)
+        units[r.name] = specs[r.variable].unit
+    for k, idx in enumerate(points):
+        row = {"point": k}
+        for (lpath, vals), j in zip(spec.levers, idx, strict=True):
+            row[lpath] = vals[j][0]
+        for name, vals in values.items():
+            u = units[name]
+            if S == 1:
+                row[f"{name} [{u}]"] = float(vals[k, 0])
+            else:
+                x = vals[k]
+                row[f"{name} mean [{u}]"] = float(x.mean())
+                for q in (0.05, 0.5, 0.95):
+                    row[f"{name} p{100 * q:g} [{u}]"] = float(np.quantile(x, q))
+        rows.append(row)
+    table = pd.DataFrame.from_records(rows).set_index("point")
+    return SweepResult(spec=spec, table=table, values=values, units=units)
+
+
+def format_table(result: SweepResult) -> str:
+    """The outcome table as text, with a header line."""
+    import pandas as pd
+
+    spec = result.spec
+    n = len(result.table)
+    head = (f"{spec.name}: {n} lever combinations × {spec.samples_per_point} sample"
+            f"{'s' if spec.samples_per_point > 1 else ''} of {spec.base} (seed {spec.seed}, "
+            f"{spec.method})")
+    with pd.option_context("display.width", 200, "display.max_columns", 50,
+                           "display.float_format", lambda v: f"{v:.4g}"):
+        return head + "\n" + result.table.to_string()
+
+
+def write(result: SweepResult, out_dir: str | os.PathLike) -> list[Path]:
+    """Write ``sweep.csv`` (atomically); returns the files written."""
+    from energysim.results import _atomic
+
+    path = Path(out_dir) / "sweep.csv"
+    with _atomic(path) as tmp:
+        result.table.to_csv(tmp, encoding="utf-8-sig", float_format="%.10g")
+    return [path]

@@ -1,0 +1,136 @@
+"""Scenario comparison: central values, the exact parameter diff, the key table, the CLI."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from energysim import compare, results
+from energysim.cli import main
+from energysim.scenario import load_scenario, loads_scenario
+from energysim.scenario.series import Const
+from energysim.scenario.spec import Leaf
+from energysim.scenario.uncertainty import Distribution
+
+CHILD = """
+name: child
+extends: baseline
+parameters:
+  storage:
+    allocation_share: 25%                    # changed (baseline 15 %)
+  water:
+    cap: 2.0亿立方米                          # the baseline's value again: not a difference
+  hydrogen:
+    max_substitution_share:                  # the same numbers as a flat series: no difference
+      values: {2022: 30%, 2060: 30%}
+  coal:
+    tce_per_t: {dist: uniform, low: 0.70 tce/t, high: 0.73 tce/t}   # now uncertain: differs
+  power:
+    wind:
+      hours: {dist: triangular, low: 2000 h, mode: 2400 h, high: 2800 h}  # as in the baseline
+"""
+
+
+@pytest.fixture()
+def child(tmp_path):
+    path = tmp_path / "child.yaml"
+    path.write_text(textwrap.dedent(CHILD), encoding="utf-8")
+    return load_scenario(path)
+
+
+def test_diff_lists_exactly_the_changed_parameters(child):
+    diff = compare.parameter_diff("baseline", child)
+    assert list(diff["path"]) == ["storage.allocation_share", "coal.tce_per_t"]
+    row = diff.set_index("path").loc["storage.allocation_share"]
+    assert (row["a"], row["b"]) == ("0.15", "0.25")
+    assert row["lever"] == "storage"
+    tce = diff.set_index("path").loc["coal.tce_per_t"]
+    assert tce["a"] == "0.7143 tce/t" and tce["b"].startswith("uniform(low=0.7, high=0.73)")
+
+
+def test_diff_is_symmetric_and_empty_for_equal_scenarios(child):
+    assert compare.parameter_diff("baseline", "baseline").empty
+    ab = set(compare.parameter_diff("baseline", child)["path"])
+    ba = set(compare.parameter_diff(child, "baseline")["path"])
+    assert ab == ba
+
+
+def test_diff_of_the_bundled_alternative_matches_its_file():
+    diff = compare.parameter_diff("baseline", "accelerated")
+    paths = set(diff["path"])
+    assert {"power.coal.add", "power.coal.ccus_share", "storage.allocation_share",
+            "hydrogen.max_substitution_share"} <= paths
+    assert "water.cap" not in paths and "economy.gdp_growth" not in paths
+    text = compare.format_diff(diff, "baseline", "accelerated", "en")
+    assert f"{len(diff)} parameter(s) differ" in text
+
+
+def test_diff_reports_different_horizons(tmp_path):
+    p = tmp_path / "long.yaml"
+    p.write_text("name: long\nextends: baseline\nend_year: 2070\n", encoding="utf-8")
+    diff = compare.parameter_diff("baseline", p)
+    assert diff["path"].iloc[0] == "years" and diff["b"].iloc[0] == "2022–2070"
+    assert len(diff) == 1
+
+
+def test_central_values():
+    years = np.arange(2022, 2026)
+    tri = Leaf("x", "h/yr", None, dist=Distribution("triangular", {"low": 1.0, "mode": 4.0,
+                                                                    "high": 5.0}))
+    np.testing.assert_array_equal(compare.central_value(tri, years, 2022), [4.0] * 4)
+    normal = Leaf("x", "", None, dist=Distribution("normal", {"mean": 2.0, "sd": 1.0}))
+    np.testing.assert_allclose(compare.central_value(normal, years, 2022), 2.0)
+    mult = Leaf("x", "", Const(3.0), multiplier=Distribution(
+        "triangular", {"low": 0.5, "mode": 0.9, "high": 1.5}))
+    np.testing.assert_array_equal(compare.central_value(mult, years, 2022), 3.0)  # × 1
+    high = Leaf("x", "", Const(3.0), multiplier=Distribution("uniform", {"low": 2.0, "high": 3.0}))
+    np.testing.assert_allclose(compare.central_value(high, years, 2022), 6.0)  # 1 moved into [2, 3]
+    np.testing.assert_array_equal(compare.central_value(tri, years, 2022, (None, 3.5)), 3.5)
+
+
+def test_run_scenario_uses_central_values():
+    ds = compare.run_scenario("accelerated")
+    assert ds.attrs["method"] == "central" and ds.sizes["sample"] == 1
+    s = load_scenario("accelerated")
+    hours = s.parameters["power.coal.hours"].base.evaluate(np.asarray(ds["year"]), 2022)
+    np.testing.assert_allclose(ds["power_hours"].sel(tech="coal").values[0], hours)
+    ens = compare.run_scenario("accelerated", samples=4, seed=1)
+    assert ens.sizes["sample"] == 4 and ens.attrs["method"] == "mc"
+
+
+def test_key_table_side_by_side():
+    a, b = compare.run_scenario("baseline"), compare.run_scenario("accelerated")
+    comp = compare.compare(["baseline", "accelerated"], datasets=[a, b])
+    table = comp.table
+    ind = results.indicators(b, [2025, 2030, 2035, 2060])
+    assert table.at["coal_output", (2030, "accelerated")] == pytest.approx(ind.at["coal_output",
+                                                                                  2030])
+    assert table.at["co2_peak_year", (2060, "baseline")] == float(a["co2_peak_year"].values[0])
+    assert list(comp.diffs) == ["accelerated"] and comp.reference == "baseline"
+    text = compare.format_comparison(table, "zh")
+    assert "原煤产量" in text and "accelerated" in text
+
+
+def test_compare_command(tmp_path, capsys):
+    out = tmp_path / "charts"
+    assert main(["compare", "baseline", "accelerated", "-o", str(out), "--years", "2030"]) == 0
+    text = capsys.readouterr().out
+    assert "2030" in text and "storage.allocation_share" in text
+    assert "accelerated 相对 baseline 的参数差异" in text
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["accelerated-capacity.png", "accelerated-co2.png", "baseline-capacity.png",
+                     "baseline-co2.png", "comparison.png"]
+
+
+def test_compare_command_bad_years(capsys):
+    assert main(["compare", "baseline", "accelerated", "--years", "1990", "--no-charts"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "years outside the simulated years" in err
+
+
+def test_loads_scenario_without_file_can_be_compared():
+    s = loads_scenario("name: t\nextends: baseline\n"
+                       "parameters: {storage: {allocation_share: 0.2}}\n")
+    assert list(compare.parameter_diff("baseline", s)["path"]) == ["storage.allocation_share"]

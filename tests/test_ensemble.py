@@ -1,0 +1,293 @@
+"""Ensembles at scale: chunk invariance, streamed summaries, memory refusal, Zarr, progress, CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import energysim as es
+from energysim import cli, engine, ensemble, results
+from energysim.errors import MemoryBudgetError, ScenarioError
+
+N = 600
+
+
+@pytest.fixture(scope="module")
+def full():
+    """A full in-memory ensemble (unchunked: one block)."""
+    return ensemble.run("baseline", samples=N, seed=7, method="lhs", chunk_size=N,
+                        progress=False)
+
+
+def _same(a, b) -> list[str]:
+    """Variables whose values differ (bit for bit)."""
+    assert set(a.data_vars) == set(b.data_vars)
+    return [k for k in a.data_vars if not np.array_equal(a[k].values, b[k].values)]
+
+
+# -- blocks and chunk invariance ---------------------------------------------------------------
+
+
+def test_blocks_cover_the_samples_without_lone_samples():
+    assert ensemble.blocks(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert ensemble.blocks(9, 4) == [(0, 4), (4, 9)]  # no one-sample block
+    assert ensemble.blocks(1, 4) == [(0, 1)]
+    for n in range(2, 40):
+        for size in (1, 2, 3, 7):
+            b = ensemble.blocks(n, size)
+            assert b[0][0] == 0 and b[-1][1] == n
+            assert all(x[1] == y[0] for x, y in zip(b, b[1:], strict=False))
+            assert all(hi - lo >= 2 for lo, hi in b)
+
+
+def test_chunked_equals_unchunked_bit_for_bit(full):
+    chunked = ensemble.run("baseline", samples=N, seed=7, method="lhs", chunk_size=97,
+                           workers=2, progress=False)
+    assert _same(full, chunked) == []
+    assert full.attrs["seed"] == 7 and full.attrs["method"] == "lhs"
+
+
+def test_ensemble_path_equals_engine_run(full):
+    ds = engine.run("baseline", samples=N, seed=7, method="lhs")
+    assert _same(full, ds) == []
+
+
+def test_keep_a_list_of_variables(full):
+    ds = es.run("baseline", samples=N, seed=7, method="lhs", keep=["co2_total", "power_cap"],
+                progress=False)
+    assert set(ds.data_vars) == {"co2_total", "power_cap"}
+    assert np.array_equal(ds["co2_total"].values, full["co2_total"].values)
+
+
+def test_unknown_keep_is_one_line_error():
+    with pytest.raises(ScenarioError, match="did you mean 'co2_total'"):
+        ensemble.run("baseline", samples=4, keep=["co2_totl"])
+
+
+# -- streamed summaries ------------------------------------------------------------------------
+
+
+def _compare_summaries(exact_summ, streamed, *, exact_quantiles: bool) -> None:
+    for name, var in exact_summ.data_vars.items():
+        got = streamed[name].transpose(*var.dims)
+        mean = var.sel(stat="mean").values
+        np.testing.assert_allclose(got.sel(stat="mean").values, mean, rtol=1e-12, atol=0,
+                                   err_msg=name)
+        # std to 1e-12 relative, or to 1e-12 of the mean where the spread is only rounding
+        std, s = var.sel(stat="std").values, got.sel(stat="std").values
+        assert np.all(np.abs(s - std) <= 1e-12 * (np.abs(std) + np.abs(mean))), name
+        bound = streamed[name].attrs["quantile_max_error"]
+        for stat in var["stat"].values[2:]:
+            want, have = var.sel(stat=stat).values, got.sel(stat=stat).values
+            if exact_quantiles:
+                assert np.array_equal(want, have), (name, stat)
+            else:
+                assert np.all(np.abs(want - have) <= bound), (name, stat)
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_streamed_summary_equals_summary_of_the_full_arrays(full, exact):
+    streamed = ensemble.run("baseline", samples=N, seed=7, method="lhs", keep="summary",
+                            stream=True, chunk_size=128, bins=64, exact_quantiles=exact,
+                            progress=False)
+    assert streamed.attrs["quantile_method"] == ("exact" if exact else "histogram")
+    assert "streamed in" in streamed.attrs["summary_method"]
+    _compare_summaries(results.summary(full), streamed, exact_quantiles=exact)
+
+
+def test_histogram_bound_is_range_over_bins(full):
+    bins = 32
+    streamed = ensemble.run("baseline", samples=N, seed=7, method="lhs", keep="summary",
+                            stream=True, chunk_size=200, bins=bins, progress=False)
+    for name in ("co2_total", "coal_output", "power_gen"):
+        a = full[name].values
+        spread = np.max(a.max(axis=0) - a.min(axis=0))
+        assert 0 < streamed[name].attrs["quantile_max_error"] <= spread / bins * (1 + 1e-9)
+
+
+def test_small_summary_is_exact_in_one_pass(full):
+    summ = es.run("baseline", samples=N, seed=7, method="lhs", keep="summary", progress=False)
+    assert summ.attrs["quantile_method"] == "exact"
+    assert _same(summ, results.summary(full)) == []
+
+
+class _Synthetic:
+    """A fake compiled source: ``params(a, b)`` is the range, simulated by :func:`_fake_sim`."""
+
+    def get(self):
+        return self
+
+    def params(self, a, b):
+        return (a, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 700),
+    seed=st.integers(0, 2**32 - 1),
+    atoms=st.integers(0, 4),
+    scale=st.sampled_from([1e-9, 1.0, 1e6]),
+    bins=st.integers(2, 40),
+    chunk=st.integers(2, 300),
+    budget=st.sampled_from([8, 10**6]),
+    qs=st.lists(st.floats(0, 1), min_size=1, max_size=4),
+)
+def test_quantile_search_on_awkward_data(n, seed, atoms, scale, bins, chunk, budget, qs):
+    """Ties, point masses, signs, tiny spreads: exact mode equals np.quantile bit for bit;
+    the histogram estimate stays within its bound."""
+    rng = np.random.default_rng(seed)
+    data = rng.normal(size=(n, 5, 2)) * scale
+    if atoms:
+        levels = rng.normal(size=atoms) * scale
+        pick = rng.random((n, 5, 2)) < 0.7
+        data[pick] = rng.choice(levels, size=pick.sum())
+    data[:, 0, 0] = 3.0  # a cell with one value
+    if n > 3:
+        data[: n // 2, 1, 1] = -0.0
+        data[n // 2:, 1, 1] = 0.0
+    for exact in (False, True):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
+            mp.setattr(ensemble, "COLLECT_BUDGET", budget)
+            stats, bounds, info = ensemble.streamed_summary(
+                _Synthetic(), n, quantiles=qs, bins=bins, exact_quantiles=exact,
+                chunk_size=chunk, progress=False)
+        got = stats["x"]
+        want = np.quantile(data, np.asarray(qs), axis=0)
+        np.testing.assert_allclose(got[0], data.mean(axis=0), rtol=1e-12, atol=1e-12 * scale)
+        if exact and info["exact"]:
+            assert np.array_equal(got[2:], want)
+        else:
+            assert np.all(np.abs(got[2:] - want) <= bounds["x"] * (1 + 1e-12))
+            spread = np.max(data.max(axis=0) - data.min(axis=0))
+            assert bounds["x"] <= spread / bins * (1 + 1e-9) + 4 * np.spacing(np.max(np.abs(data)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(lo=st.floats(-1e6, 1e6), width=st.floats(1e-6, 1e6), bins=st.integers(2, 5000),
+       seed=st.integers(0, 2**32 - 1))
+def test_bin_ends_agree_with_the_binning(lo, width, bins, seed):
+    hi = lo + width
+    if not (hi - lo) / bins >= 4 * np.spacing(max(abs(lo), abs(hi))):
+        return
+    x = lo + (hi - lo) * np.random.default_rng(seed).random(2000)
+    x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf)])
+    x = x[(x >= lo) & (x < hi)]
+    f = ensemble._bin_of(x[None], np.array([lo]), np.array([hi]), bins)[0]
+    ends = ensemble._lower_bound(np.full(bins + 1, lo), np.full(bins + 1, hi), bins,
+                                 np.arange(bins + 1))
+    assert ends[0] == lo and ends[-1] == hi and np.all(np.diff(ends) >= 0)
+    assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
+
+
+# -- memory budget -----------------------------------------------------------------------------
+
+
+def test_parse_size():
+    assert ensemble.parse_size("4GB") == 4 * 2**30
+    assert ensemble.parse_size("512 MiB") == 512 * 2**20
+    assert ensemble.parse_size("1.5g") == int(1.5 * 2**30)
+    assert ensemble.parse_size(1000) == 1000
+    with pytest.raises(ScenarioError, match="expected a size"):
+        ensemble.parse_size("lots")
+
+
+def test_estimate_counts_category_sizes():
+    assert ensemble.estimate_bytes(10, 39, ["co2_total"]) == 10 * 39 * 8
+    assert ensemble.estimate_bytes(10, 39, ["co2"]) == 10 * 39 * 6 * 8  # six sectors
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail if anything is simulated; record the attempt."""
+    calls = []
+
+    def boom(*a, **k):
+        calls.append(1)
+        raise AssertionError("simulated although the run should have been refused")
+
+    monkeypatch.setattr(engine, "simulate", boom)
+    monkeypatch.setattr(engine, "_simulate", boom)
+    monkeypatch.setattr(engine, "simulate_blocks", boom)
+    return calls
+
+
+def test_memory_refusal_happens_before_any_simulation(monkeypatch, no_simulation):
+    monkeypatch.setattr(ensemble, "available_memory", lambda: 64 * 2**20)  # budget 32 MiB
+    for run in (engine.run, ensemble.run):
+        with pytest.raises(MemoryBudgetError) as exc:
+            run("baseline", samples=20000)
+        text = str(exc.value)
+        assert "\n" not in text and "696 MiB" in text and "20000 samples × 39 years" in text
+        assert "--keep summary" in text
+    with pytest.raises(MemoryBudgetError):
+        ensemble.run("baseline", samples=20000, keep=["co2_total"], max_memory="1MB")
+    assert no_simulation == []
+
+
+def test_memory_refusal_on_the_command_line(capsys, no_simulation):
+    status = cli.main(["run", "--samples", "1000000", "--max-memory", "100MB", "-o", "/nonexistent"])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and len(err.splitlines()) == 1
+    assert err.startswith("keep: kept outputs need about") and "100 MiB, --max-memory" in err
+    assert no_simulation == []
+
+
+# -- Zarr, progress, CLI -----------------------------------------------------------------------
+
+
+def test_zarr_store_holds_the_full_results(tmp_path, full):
+    import xarray as xr
+
+    store = tmp_path / "r.zarr"
+    summ = ensemble.run("baseline", samples=N, seed=7, method="lhs", zarr=store, chunk_size=256,
+                        bins=64, progress=False)
+    assert "stat" in summ.dims and summ.attrs["results_store"] == str(store)
+    z = xr.open_zarr(store)
+    assert _same(full, z.load()) == []
+    assert z.attrs["scenario_sha256"] == full.attrs["scenario_sha256"]
+    assert not list(tmp_path.glob(".*tmp"))  # temporary store renamed
+
+
+def test_progress_bar_only_when_asked(capsys):
+    from energysim.progress import progress
+
+    bar = progress(10, "work", show=False)
+    bar.update(10)
+    bar.close()
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest
+    bar = progress(10, "work", show=True, delay=0)
+    bar.update(10)
+    bar.close()
+    assert "work" in capsys.readouterr().err
+
+
+def test_run_command_summary_mode(tmp_path, capsys):
+    status = cli.main(["run", "--samples", "300", "--keep", "summary", "--quiet", "--seed", "3",
+                       "-o", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "300 samples" in out and "summary only" in out and "median [p5–p95]" in out
+    for f in ("summary.nc", "summary.csv", "summary.xlsx"):
+        assert (tmp_path / f).exists()
+    assert not (tmp_path / "results.nc").exists()
+
+
+def test_run_command_keeps_listed_variables(tmp_path, capsys):
+    import xarray as xr
+
+    status = cli.main(["run", "--samples", "50", "--keep", "co2_total,coal_output", "--quiet",
+                       "-o", str(tmp_path)])
+    assert status == 0
+    with xr.open_dataset(tmp_path / "results.nc", engine="h5netcdf") as ds:
+        assert set(ds.data_vars) == {"co2_total", "coal_output"}
+        assert ds.sizes["sample"] == 50
+
+
+def test_run_command_rejects_bad_options(capsys):
+    assert cli.main(["run", "--samples", "10", "--keep", "co2_totl"]) == 2
+    assert "did you mean 'co2_total'" in capsys.readouterr().err
+    assert cli.main(["run", "--samples", "10", "--quantiles", "0.5,7"]) == 2
+    assert "quantiles" in capsys.readouterr().err
