@@ -10,8 +10,6 @@ import pytest
 from energysim import compare, results
 from energysim.cli import main
 from energysim.scenario import load_scenario, loads_scenario
-from energysim.scenario.series import Const
-from energysim.scenario.spec import Leaf
 from energysim.scenario.uncertainty import Distribution
 
 CHILD = """
@@ -76,18 +74,15 @@ def test_diff_reports_different_horizons(tmp_path):
 
 
 def test_central_values():
-    years = np.arange(2022, 2026)
-    tri = Leaf("x", "h/yr", None, dist=Distribution("triangular", {"low": 1.0, "mode": 4.0,
-                                                                    "high": 5.0}))
-    np.testing.assert_array_equal(compare.central_value(tri, years, 2022), [4.0] * 4)
-    normal = Leaf("x", "", None, dist=Distribution("normal", {"mean": 2.0, "sd": 1.0}))
-    np.testing.assert_allclose(compare.central_value(normal, years, 2022), 2.0)
-    mult = Leaf("x", "", Const(3.0), multiplier=Distribution(
-        "triangular", {"low": 0.5, "mode": 0.9, "high": 1.5}))
-    np.testing.assert_array_equal(compare.central_value(mult, years, 2022), 3.0)  # × 1
-    high = Leaf("x", "", Const(3.0), multiplier=Distribution("uniform", {"low": 2.0, "high": 3.0}))
-    np.testing.assert_allclose(compare.central_value(high, years, 2022), 6.0)  # 1 moved into [2, 3]
-    np.testing.assert_array_equal(compare.central_value(tri, years, 2022, (None, 3.5)), 3.5)
+    from energysim.scenario.uncertainty import central_value
+
+    tri = Distribution("triangular", {"low": 1.0, "mode": 4.0, "high": 5.0})
+    assert central_value(tri) == 4.0  # the mode, as written
+    assert central_value(Distribution("normal", {"mean": 2.0, "sd": 1.0})) == pytest.approx(2.0)
+    assert central_value(Distribution("uniform", {"low": 2.0, "high": 3.0})) == pytest.approx(2.5)
+    p = compare.central_params("accelerated")
+    assert p.n_samples == 1 and all(v.shape[0] == 1 for v in p.values.values())
+    np.testing.assert_array_equal(p["power.wind.hours"][0], 2400.0)  # triangular mode
 
 
 def test_run_scenario_uses_central_values():

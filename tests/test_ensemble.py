@@ -228,7 +228,8 @@ def test_memory_refusal_happens_before_any_simulation(monkeypatch, no_simulation
 
 
 def test_memory_refusal_on_the_command_line(capsys, no_simulation):
-    status = cli.main(["run", "--samples", "1000000", "--max-memory", "100MB", "-o", "/nonexistent"])
+    status = cli.main(["run", "--samples", "1000000", "--max-memory", "100MB",
+                       "-o", "/nonexistent"])
     err = capsys.readouterr().err.strip()
     assert status == 2 and len(err.splitlines()) == 1
     assert err.startswith("keep: kept outputs need about") and "100 MiB, --max-memory" in err
@@ -291,3 +292,18 @@ def test_run_command_rejects_bad_options(capsys):
     assert "did you mean 'co2_total'" in capsys.readouterr().err
     assert cli.main(["run", "--samples", "10", "--quantiles", "0.5,7"]) == 2
     assert "quantiles" in capsys.readouterr().err
+
+
+def test_exact_quantiles_through_several_refinements():
+    """Few bins and little room to collect: bins are split until the ranks are pinned."""
+    rng = np.random.default_rng(5)
+    data = rng.lognormal(size=(500, 3))
+    data[:200, 1] = 2.5  # a point mass holding the lower quantiles
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
+        mp.setattr(ensemble, "COLLECT_BUDGET", 8)
+        stats, bounds, info = ensemble.streamed_summary(
+            _Synthetic(), 500, quantiles=(0.05, 0.5, 0.95), bins=4, exact_quantiles=True,
+            chunk_size=64, progress=False)
+    assert info["exact"] and info["passes"] > 3 and bounds["x"] == 0.0
+    assert np.array_equal(stats["x"][2:], np.quantile(data, [0.05, 0.5, 0.95], axis=0))

@@ -49,63 +49,21 @@ KEY_YEARS = (2025, 2030, 2035, 2060)
 # ---------------------------------------------------------------------------------------------
 
 
-def central_value(leaf, years: np.ndarray, base_year: int, bounds=(None, None)) -> np.ndarray:
-    """Central path of one parameter leaf.
-
-    Parameters
-    ----------
-    leaf : Leaf
-    years : ndarray of int, shape (n_years,)
-    base_year : int
-    bounds : (float or None, float or None)
-        Catalogue bounds [canonical unit].
-
-    Returns
-    -------
-    ndarray of float64, shape (n_years,)
-        Deterministic leaves: their path. A multiplier: the base path (multiplier 1, moved
-        into the multiplier's support if 1 is outside it). A distribution: its ``mode``
-        (triangular, PERT) or else its median. Clipped to ``bounds``.
-    """
-    if leaf.dist is not None:
-        d = leaf.dist
-        x = float(d.args["mode"]) if "mode" in d.args else float(d.ppf(np.array([0.5]))[0])
-        out = np.full(len(years), x)
-    else:
-        out = np.asarray(leaf.base.evaluate(years, base_year), dtype=np.float64).copy()
-        if leaf.multiplier is not None:
-            lo, hi = leaf.multiplier.ppf(np.array([0.0, 1.0 - 1e-12]))
-            out *= float(np.clip(1.0, lo, hi))
-    lo, hi = bounds
-    if lo is not None or hi is not None:
-        np.clip(out, -np.inf if lo is None else lo, np.inf if hi is None else hi, out=out)
-    return out
-
-
 def central_params(scenario: Any, *, end_year: int | None = None):
     """The scenario's parameters at their central values (one sample).
 
-    Parameters
-    ----------
-    scenario : str, PathLike or Scenario
-    end_year : int, optional
+    A thin wrapper of :func:`energysim.scenario.compile_scenario` with ``method="central"``
+    (modes of triangular/PERT distributions, medians of the others, multipliers at their
+    central value).
 
     Returns
     -------
     Params
         Every catalogue path, shape ``(1, n_years)``, canonical units.
     """
-    from energysim.params import Params
     from energysim.scenario import compile_scenario
 
-    compiled = compile_scenario(scenario, samples=1, end_year=end_year)
-    s = compiled.scenario
-    values = dict(compiled.params().values)
-    for path in compiled.uncertain:
-        row = central_value(s.parameters[path], compiled.years, s.base_year,
-                            s.catalogue[path].bounds)
-        values[path] = row.reshape(1, -1)
-    return Params(years=compiled.years, n_samples=1, values=values)
+    return compile_scenario(scenario, method="central", end_year=end_year).params()
 
 
 def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
@@ -127,18 +85,11 @@ def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
     xarray.Dataset
         Results with the usual attributes; ``method`` is ``"central"`` for a central run.
     """
-    from energysim import engine, results
-    from energysim.scenario import compile_scenario, load_scenario
+    from energysim import engine
+    from energysim.scenario import load_scenario
 
-    s = load_scenario(scenario)
-    if samples != 1:
-        return engine.run(s, samples=samples, seed=seed, method=method, end_year=end_year)
-    compile_scenario(s, samples=1, seed=seed, method=method, end_year=end_year)  # validation
-    params = central_params(s, end_year=end_year)
-    outputs = engine.simulate(params)
-    attrs = results.run_attrs(scenario_name=s.name, scenario_yaml=s.to_yaml(), seed=seed,
-                              method="central", n_samples=1)
-    return results.assemble(outputs, params.years, 1, attrs=attrs)
+    return engine.run(load_scenario(scenario), samples=samples, seed=seed,
+                      method="central" if samples == 1 else method, end_year=end_year)
 
 
 # ---------------------------------------------------------------------------------------------

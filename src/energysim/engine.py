@@ -814,7 +814,7 @@ def run(
     *,
     samples: int = 1,
     seed: int | None = None,
-    method: str = "mc",
+    method: str | None = None,
     end_year: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     keep: Iterable[str] | None = None,
@@ -833,8 +833,9 @@ def run(
         Number of samples (1 = a deterministic run at the central values).
     seed : int, optional
         Seed of the sampling design (None: the compiler's default seed, recorded in the file).
-    method : {"mc", "lhs", "sobol"}
-        Sampling design.
+    method : {"mc", "lhs", "sobol", "central"}, optional
+        Sampling design; default ``"central"`` for one sample (the scenario as written: modes
+        of triangular/PERT, medians of other distributions) and ``"mc"`` for more.
     end_year : int, optional
         Last simulated year (default: the scenario's).
     chunk_size : int
@@ -868,6 +869,8 @@ def run(
     from energysim import results
     from energysim.scenario import compile_scenario
 
+    if method is None:
+        method = "central" if samples == 1 else "mc"
     if keep == "summary" or options:  # ensembles at scale (issue 4)
         from energysim import ensemble
 

@@ -595,7 +595,8 @@ class _DaskExecutor:
 
     reports_blocks = False
 
-    def __init__(self, scheduler: str | None = None, n_workers: int = 2, client=None) -> None:
+    def __init__(self, scheduler: str | None = None, n_workers: int = 2, client=None,
+                 timeout: str = "20s") -> None:
         import logging
 
         from distributed import Client, LocalCluster
@@ -606,7 +607,7 @@ class _DaskExecutor:
             self.client = client
         elif scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
+                self.client = Client(scheduler, timeout=timeout)
             except (OSError, TimeoutError) as exc:
                 raise ScenarioError(
                     f"cannot reach the dask scheduler (expected a running scheduler at "
@@ -1039,7 +1040,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     for a in sorted(partial):
         for v, mom in partial[a].items():
             merged[v] = mom if v not in merged else _merge_moments(merged[v], mom)
-    del partial
+    partial.clear()
     # later passes: quantiles
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
@@ -1180,7 +1181,7 @@ def run(
     *,
     samples: int = 1,
     seed: int | None = None,
-    method: str = "mc",
+    method: str | None = None,
     end_year: int | None = None,
     keep: str | Iterable[str] | None = None,
     chunk_size: int | None = None,
@@ -1203,7 +1204,8 @@ def run(
     scenario : str, path, Scenario or None
         Scenario file, bundled name or loaded scenario (None: baseline).
     samples, seed, method, end_year
-        The ensemble (see :func:`energysim.scenario.compile_scenario`).
+        The ensemble (see :func:`energysim.scenario.compile_scenario`); ``method=None`` is
+        ``"central"`` for one sample (the scenario as written) and ``"mc"`` otherwise.
     keep : None, "summary", or iterable of str
         None: every output in full; ``"summary"``: only the summary (bounded memory); a list
         of variables: those in full.
@@ -1256,6 +1258,9 @@ def run(
     from energysim.scenario import compile_scenario, load_scenario
 
     mode, kept = _check_keep(keep)
+    if mode == "summary" and zarr is not None:
+        raise ScenarioError("a Zarr store holds full results, a summary keeps none (expected "
+                            "keep='summary' or zarr=PATH, got both)", key="keep")
     q = _check_quantiles(quantiles)
     bins = int(bins)
     if bins < 2:
@@ -1265,6 +1270,8 @@ def run(
         from energysim.calibration.hindcast import with_base_year
 
         scen = with_base_year(scen, from_year)
+    if method is None:
+        method = "central" if samples == 1 else "mc"
     compiled = compile_scenario(scen, samples=samples, seed=seed, method=method,
                                 end_year=end_year)
     n, T = compiled.n_samples, compiled.n_years

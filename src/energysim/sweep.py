@@ -13,7 +13,8 @@ A sweep file (YAML)::
       outputs: [co2_total@2030, coal_output@2035, "power_gen[solar]@2030"]
       samples_per_point: 1                   # > 1: the base's uncertainty at every point
       seed: 0
-      method: mc                             # mc | lhs | sobol
+      method: mc                             # mc | lhs | sobol; default: central (the
+                                             # scenario as written) for 1 sample, else mc
       end_year: 2060                         # optional
 
 Each lever value is written exactly as in a scenario (any value form of
@@ -69,6 +70,8 @@ class SweepSpec:
         Directory relative references resolve against.
     lever_lines : dict
         Lever path → line of its key.
+    outputs_line : int
+        Line of ``outputs``.
     """
 
     name: str
@@ -82,6 +85,7 @@ class SweepSpec:
     end_year: int | None
     base_dir: Path
     lever_lines: Mapping[str, int]
+    outputs_line: int | None = None
 
     @property
     def points(self) -> list[tuple[int, ...]]:
@@ -157,16 +161,17 @@ def load_sweep(path: str | os.PathLike) -> SweepSpec:
     spp = _int(v, "samples_per_point", 1, 1)
     seed = _int(v, "seed", 0, 0)
     end_year = _int(v, "end_year", None, 1)
-    method = v["method"].plain() if "method" in v else "mc"
-    if method not in ("mc", "lhs", "sobol"):
-        raise _err(f"unknown method (expected mc, lhs or sobol, got {method!r})", v["method"],
-                   "sweep.method")
+    method = v["method"].plain() if "method" in v else ("central" if spp == 1 else "mc")
+    if method not in ("mc", "lhs", "sobol", "central") or (method == "central" and spp > 1):
+        raise _err(f"unknown method (expected mc, lhs or sobol, or central with one sample per "
+                   f"point, got {method!r})", v["method"], "sweep.method")
     name = v["name"].plain() if "name" in v else p.stem
     spec = SweepSpec(name=str(name), file=str(path), base=base.strip(), levers=tuple(levers),
                      outputs=tuple(o.strip() for o in outs), samples_per_point=spp, seed=seed,
                      method=method, end_year=end_year, base_dir=p.resolve().parent,
-                     lever_lines={k: (lev.key_lines or {}).get(k, lev.line) for k, _ in levers})
-    for i, (lpath, vals) in enumerate(spec.levers):  # each value on its own: precise errors
+                     lever_lines={k: (lev.key_lines or {}).get(k, lev.line) for k, _ in levers},
+                     outputs_line=v["outputs"].line)
+    for i, (_, vals) in enumerate(spec.levers):  # each value on its own: precise errors
         for j in range(len(vals)):
             _point_scenario(spec, {i: j})
     return spec
@@ -308,8 +313,8 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
         refs = parse_outputs(list(spec.outputs), {k: v.shape[1:] for k, v in probe.items()},
                              years)
     except ScenarioError as exc:
-        raise ScenarioError(exc.message, file=spec.file, key="sweep.outputs",
-                            hint=exc.hint) from None
+        raise ScenarioError(exc.message, file=spec.file, line=spec.outputs_line,
+                            key="sweep.outputs", hint=exc.hint) from None
     stacked = stack_points(compiled)
     wanted = sorted({r.variable for r in refs})
     arrays = gather(stacked, stacked.n, wanted, chunk_size=chunk_size, workers=workers,

@@ -37,7 +37,7 @@ relative to the file. Keys::
       sigma: 2%                     # relative error scale of the importance weights
       tolerance: 5%                 # ABC rejection: RMS relative error of the fitted series
     output:
-      parameters: ../src/energysim/data/scenarios/parts/calibrated.yaml   # calibrated parameter file
+      parameters: ../src/energysim/data/scenarios/parts/calibrated.yaml  # calibrated file
       report: output                # fit report, tables and figures
       plot_end_year: 2030           # figures show the fitted run to this year
 

@@ -29,7 +29,7 @@ from energysim.calibration.variables import Expr, parse_expr
 from energysim.errors import DataError
 from energysim.params import Params
 
-__all__ = ["Observation", "Problem", "load_observations", "central_value", "central_values"]
+__all__ = ["Observation", "Problem", "load_observations", "central_values"]
 
 
 @dataclass(frozen=True)
@@ -93,44 +93,17 @@ def load_observations(specs: Sequence[ObsSpec], config_file: str | None = None,
     return out
 
 
-def central_value(dist) -> float:
-    """Central value of a distribution [its unit].
-
-    The mode of a triangular or PERT distribution (the most likely value as written), the
-    median (``ppf(0.5)``) of the others (normal: the mean; uniform: the midpoint), within the
-    distribution's truncation bounds.
-    """
-    if dist.kind in ("triangular", "pert"):
-        x = float(dist.args["mode"])
-        lo, hi = dist.bounds
-        return min(max(x, -np.inf if lo is None else lo), np.inf if hi is None else hi)
-    return float(dist.ppf(np.array([0.5]))[0])
-
-
 def central_values(compiled) -> dict[str, np.ndarray]:
     """Central ``(1, n_years)`` arrays of every parameter of a compiled scenario.
 
-    Deterministic parameters as compiled; uncertain ones at :func:`central_value` of their
-    distribution (a multiplier: the path times the multiplier's central value, clipped to the
-    catalogue bounds).
+    The compiler's ``method="central"`` values (modes of triangular/PERT distributions,
+    medians of the others; :func:`energysim.scenario.uncertainty.central_value`).
     """
-    p = compiled.params(0, 1)
-    values = dict(p.values)
-    s = compiled.scenario
-    years = compiled.years
-    for path in compiled.uncertain:
-        leaf = s.parameters[path]
-        if leaf.dist is not None:
-            row = np.full((1, len(years)), central_value(leaf.dist))
-        else:
-            row = leaf.base.evaluate(years, s.base_year).reshape(1, -1) * central_value(
-                leaf.multiplier)
-            lo, hi = s.catalogue[path].bounds
-            row = np.clip(row, -np.inf if lo is None else lo, np.inf if hi is None else hi)
-        row = np.ascontiguousarray(row, dtype=np.float64)
-        row.setflags(write=False)
-        values[path] = row
-    return values
+    from energysim.scenario import compile_scenario
+
+    central = compile_scenario(compiled.scenario, method="central",
+                               end_year=int(compiled.years[-1]))
+    return dict(central.params().values)
 
 
 class Problem:

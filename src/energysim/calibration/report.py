@@ -83,7 +83,7 @@ def _fitted_leaf(cal, fp, x: float):
     elif isinstance(b, Growth):
         base = Growth(b.start * x, b.years, b.rates)
     else:  # a distribution on the value: fitted as its central value times x
-        from energysim.calibration.problem import central_value
+        from energysim.scenario.uncertainty import central_value
 
         return Leaf(fp.path, fp.unit, Const(central_value(leaf.dist) * x))
     return dataclasses.replace(leaf, base=base)
@@ -153,8 +153,8 @@ def parameters_yaml(cal, *, when: str, data_files: dict) -> str:
                  f"{e.weights.ess_importance:.1f} (importance, sigma {e.weights.sigma:g}), "
                  f"{e.weights.ess_rejection} within ABC tolerance {e.weights.tolerance:g}")
     h += [
-        "# Use: `extends: parts/calibrated.yaml` (the bundled baseline does). A scenario's own value of a",
-        "# parameter overrides the one below; the fit report explains each number.",
+        "# Use: `extends: parts/calibrated.yaml` (the bundled baseline does). A scenario's own",
+        "# value of a parameter overrides the one below; the fit report explains each number.",
         "",
         "name: calibrated",
         "title:",

@@ -3,7 +3,7 @@
 Usage::
 
     energysim run [SCENARIO] [-o DIR] [--samples N] [--seed S] [--end-year Y]
-                  [--method {mc,lhs,sobol}] [--years Y1,Y2,…] [--from-year Y]
+                  [--method {mc,lhs,sobol,central}] [--years Y1,Y2,…] [--from-year Y]
 
 SCENARIO is a scenario file or the name of a bundled scenario (default: ``baseline``); DIR
 defaults to ``results/<scenario name>``. Every file is written atomically (temporary name, then
@@ -63,9 +63,10 @@ def _configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--method",
-        choices=("mc", "lhs", "sobol"),
-        default="mc",
-        help="sampling design (default mc)",
+        choices=("mc", "lhs", "sobol", "central"),
+        default=None,
+        help="sampling design (default: central for one sample, i.e. the scenario as "
+        "written; mc for more)",
     )
     p.add_argument(
         "--years",
@@ -151,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "
         f"{int(ds['year'][0])}–{int(ds['year'][-1])}, seed {ds.attrs['seed']}, "
-        f"{args.method}; simulated in {elapsed:.2f} s"
+        f"{ds.attrs['method']}; simulated in {elapsed:.2f} s"
     )
     print(table)
     print("wrote " + ", ".join(str(p) for p in written))

@@ -39,6 +39,7 @@ from energysim.scenario.uncertainty import (
     DEFAULT_SEED,
     METHODS,
     apply_copula,
+    central_value,
     cholesky_or_none,
     lhs_design,
     mc_design,
@@ -61,7 +62,7 @@ class CompiledScenario:
     n_samples : int
     seed : int
         The seed actually used (``seed=None`` becomes :data:`DEFAULT_SEED`).
-    method : {"mc", "lhs", "sobol"}
+    method : {"mc", "lhs", "sobol", "central"}
     uncertain : tuple of str
         Uncertain parameter paths, in the column order of :attr:`design` (catalogue order).
     """
@@ -120,7 +121,10 @@ class CompiledScenario:
             raise ValueError(f"sample range [{start}, {stop}) is not within [0, {self.n_samples}]")
         start, stop = int(start), int(stop)
         values = dict(self._fixed)
-        if self.uncertain:
+        if self.method == "central":
+            for leaf in self._leaves:
+                values[leaf.path] = _central_leaf(leaf, self._fixed[leaf.path], self.scenario)
+        elif self.uncertain:
             u = (
                 self._design[start:stop]
                 if self._design is not None
@@ -178,6 +182,24 @@ class CompiledScenario:
         )
 
 
+def _central_leaf(leaf: Leaf, base: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Shape ``(1, n_years)`` read-only central values of an uncertain leaf.
+
+    A distribution on the value: :func:`central_value` (mode of triangular/PERT, else the
+    median) for every year; a multiplier: the deterministic path times the multiplier's
+    central value, clipped to the catalogue bounds.
+    """
+    if leaf.dist is not None:
+        out = np.full(base.shape, central_value(leaf.dist))
+    else:
+        out = base * central_value(leaf.multiplier)
+        lo, hi = scenario.catalogue[leaf.path].bounds
+        if lo is not None or hi is not None:
+            np.clip(out, -np.inf if lo is None else lo, np.inf if hi is None else hi, out=out)
+    out.setflags(write=False)
+    return out
+
+
 def _sample_leaf(leaf: Leaf, u: np.ndarray, base: np.ndarray, scenario: Scenario) -> np.ndarray:
     """Shape ``(len(u), n_years)`` values of an uncertain leaf for uniforms ``u``."""
     n_years = base.shape[1]
@@ -215,9 +237,12 @@ def compile_scenario(
     seed : int, optional
         Non-negative seed of all randomness; ``None`` means :data:`DEFAULT_SEED` (0), so runs
         are reproducible unless a seed is chosen.
-    method : {"mc", "lhs", "sobol"}
-        Monte Carlo, Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`) or scrambled
-        Sobol' (:class:`scipy.stats.qmc.Sobol`; use a power of two for balance).
+    method : {"mc", "lhs", "sobol", "central"}
+        Monte Carlo, Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`), scrambled
+        Sobol' (:class:`scipy.stats.qmc.Sobol`; use a power of two for balance), or
+        ``"central"``: one deterministic run with every uncertain parameter at its central
+        value (the mode of a triangular/PERT distribution, else the median; multipliers at
+        their central value), i.e. the scenario "as written". Requires ``samples=1``.
     end_year : int, optional
         Simulate to this year instead of the scenario's ``end_year`` (series are held flat
         past their last year).
@@ -246,6 +271,11 @@ def compile_scenario(
         raise ScenarioError(
             f"unknown sampling method (expected one of {', '.join(METHODS)}, got {method!r})",
             key="method",
+        )
+    if method == "central" and samples != 1:
+        raise ScenarioError(
+            f"the central run is a single run (expected samples=1, got {samples!r})",
+            key="samples",
         )
     last = s.end_year if end_year is None else end_year
     if (

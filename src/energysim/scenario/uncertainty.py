@@ -60,7 +60,7 @@ KINDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "choice": (("values",), ("values", "weights")),
 }
 
-METHODS = ("mc", "lhs", "sobol")
+METHODS = ("mc", "lhs", "sobol", "central")
 
 
 @dataclass(frozen=True)
@@ -327,3 +327,17 @@ def apply_copula(u: np.ndarray, chol: np.ndarray) -> np.ndarray:
                 acc += chol[j, k] * z[k]
         out[:, j] = ndtr(acc)
     return out
+
+
+def central_value(dist: Distribution) -> float:
+    """The central value of a distribution [its unit]: the value "as written".
+
+    The ``mode`` of a triangular or PERT distribution (the planner's most likely value), the
+    median (``ppf(0.5)``) of the others (normal: the mean; uniform: the midpoint; choice: the
+    median of the choices), within the distribution's truncation bounds.
+    """
+    if "mode" in dist.args:
+        x = float(dist.args["mode"])
+        lo, hi = dist.bounds
+        return min(max(x, -np.inf if lo is None else lo), np.inf if hi is None else hi)
+    return float(dist.ppf(np.array([0.5]))[0])
