@@ -61,9 +61,11 @@ def test_keep_a_list_of_variables(full):
     assert np.array_equal(ds["co2_total"].values, full["co2_total"].values)
 
 
-def test_unknown_keep_is_one_line_error():
+def test_unknown_keep_is_one_line_error(tmp_path):
     with pytest.raises(ScenarioError, match="did you mean 'co2_total'"):
         ensemble.run("baseline", samples=4, keep=["co2_totl"])
+    with pytest.raises(ScenarioError, match="got both"):
+        ensemble.run("baseline", samples=4, keep="summary", zarr=tmp_path / "r.zarr")
 
 
 # -- streamed summaries ------------------------------------------------------------------------
@@ -287,6 +289,11 @@ def test_run_command_keeps_listed_variables(tmp_path, capsys):
         assert ds.sizes["sample"] == 50
 
 
+def test_keep_key_preset(full):
+    ds = ensemble.run("baseline", samples=N, seed=7, method="lhs", keep="key", progress=False)
+    assert set(ds.data_vars) == set(engine.KEY_OUTPUTS) and _same(ds, full[list(ds)]) == []
+
+
 def test_run_command_rejects_bad_options(capsys):
     assert cli.main(["run", "--samples", "10", "--keep", "co2_totl"]) == 2
     assert "did you mean 'co2_total'" in capsys.readouterr().err
@@ -299,6 +306,7 @@ def test_exact_quantiles_through_several_refinements():
     rng = np.random.default_rng(5)
     data = rng.lognormal(size=(500, 3))
     data[:200, 1] = 2.5  # a point mass holding the lower quantiles
+    data[:, 2] = 1.0 + rng.integers(0, 50, 500) * 2.0**-52  # equal up to rounding
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
         mp.setattr(ensemble, "COLLECT_BUDGET", 8)

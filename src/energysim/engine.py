@@ -283,7 +283,104 @@ def stock_path(initial, age_span, add, lifetime):
 
 def _share(part, rest):
     """``part / (part + rest)`` for ``part, rest ≥ 0``; 0 where both are 0."""
-    return part / np.maximum(part + rest, np.finfo(np.float64).tiny)
+    return part / np.maximum(part + rest, _TINY)
+
+
+_TINY = np.finfo(np.float64).tiny
+#: Elementwise computations over all years run at once while their arrays stay this small
+#: [bytes] (one numpy call for every year); wider ones run year by year inside the loop, on
+#: rows that stay in cache. Both give identical results (the same elementwise operations).
+_WHOLE_BYTES = 1 << 20
+
+
+def _power_flows(
+    cap_coal,
+    cap_wind,
+    cap_solar,
+    hours_coal,
+    hours_wind,
+    hours_solar,
+    own_share,
+    heat_rate,
+    ccus_share,
+    ccus_penalty,
+    tce,
+    water_per_mwh,
+    st_cap,
+    duration,
+    cycles,
+    rte,
+    c_base,
+    c_slope,
+    c_ref,
+    c_max,
+    c_relief,
+):
+    """Power and storage flows of one year (rows ``(m,)``) or of all years (``(n_years, m)``).
+
+    Everything here depends on parameters and capacity stocks only (docs/model.md, Power and
+    Storage), so it is elementwise: the engine calls it once for all years when the arrays are
+    small and year by year otherwise. Units as in :mod:`energysim.model.power`.
+
+    Returns
+    -------
+    dict of ndarray
+        Coal generation, own use, coal burned (total and by units with capture) and raw coal,
+        cooling water, storage energy capacity, charging and losses, curtailment, wind and
+        solar generation, total generation and the renewable share.
+    """
+    coal_gen = power.generation_potential(cap_coal, hours_coal)
+    burn, burn_ccus = power.coal_burn(coal_gen, own_share, heat_rate, ccus_share, ccus_penalty)
+    st_energy, st_charged, st_losses = storage.storage_flows(st_cap, duration, cycles, rte)
+    wind_pot = power.generation_potential(cap_wind, hours_wind)
+    solar_pot = power.generation_potential(cap_solar, hours_solar)
+    curtailed, curt_share = power.curtailment(
+        wind_pot + solar_pot, coal_gen, st_charged, c_base, c_slope, c_ref, c_max, c_relief
+    )
+    kept = 1.0 - curt_share
+    wind_gen = wind_pot * kept
+    solar_gen = solar_pot * kept
+    vre_gen = wind_gen + solar_gen
+    return {
+        "coal_gen": coal_gen,
+        "own_use": coal_gen * own_share,
+        "burn": burn,
+        "burn_ccus": burn_ccus,
+        "power_coal": burn / tce,
+        "power_water": coal_gen * water_per_mwh,
+        "st_energy": st_energy,
+        "st_charged": st_charged,
+        "st_losses": st_losses,
+        "curtailed": curtailed,
+        "curt_share": curt_share,
+        "kept": kept,
+        "wind_gen": wind_gen,
+        "solar_gen": solar_gen,
+        "vre_gen": vre_gen,
+        "generation": coal_gen + vre_gen,
+        "renewable_gen_share": _share(vre_gen, coal_gen),
+    }
+
+
+#: Recorded power/storage outputs: output name → key of :func:`_power_flows`.
+_POWER_OUTPUTS = {
+    "storage_energy_cap": "st_energy",
+    "storage_charged": "st_charged",
+    "storage_losses": "st_losses",
+    "power_coal_tce": "burn",
+    "own_use": "own_use",
+    "power_water": "power_water",
+    "coal_power_use": "power_coal",
+    "curtailment_share": "curt_share",
+    "curtailed_gen": "curtailed",
+    "generation": "generation",
+    "renewable_gen_share": "renewable_gen_share",
+}
+
+
+def _electrolysis_flows(cap, hours, kwh_per_kg, water_per_kg):
+    """Green hydrogen, its electricity and water (rows or all years; see :func:`_power_flows`)."""
+    return hydrogen.green_supply(cap, hours, kwh_per_kg, water_per_kg)
 
 
 #: Outputs of the sectors helper's step functions that the engine records from their
@@ -303,6 +400,28 @@ _FROM_PRE = {
         "electrolysis_water_use",
     ),
 }
+
+
+class _ByYear:
+    """Inputs of an elementwise function, evaluated at once or year by year.
+
+    ``at(t)`` returns the function's results for year ``t``: rows of the whole-horizon results
+    computed on construction when every input is small (:data:`_WHOLE_BYTES`), else the
+    function evaluated on the inputs' rows ``[t]``.
+    """
+
+    def __init__(self, fn, *inputs: np.ndarray):
+        self.fn = fn
+        self.inputs = inputs
+        width = max(a.shape[-1] for a in inputs)
+        self.whole = fn(*inputs) if width * inputs[0].shape[0] * 8 <= _WHOLE_BYTES else None
+
+    def at(self, t: int):
+        if self.whole is None:
+            return self.fn(*(a[t] for a in self.inputs))
+        if isinstance(self.whole, dict):
+            return {k: v[t] for k, v in self.whole.items()}
+        return tuple(v[t] for v in self.whole)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,17 +444,17 @@ def _simulate(
     params = Params(years=params.years, n_samples=n, values={k: v.T for k, v in P.items()})
 
     # ---- 1. parameters only, all years at once ---------------------------------------------
-    # economy: GDP growth factors and the cumulative efficiency gains of GDP-driven demand
-    growth = 1.0 + P["economy.gdp_growth"]
+    # economy: the cumulative efficiency gains of GDP-driven demand
+    gdp_growth = P["economy.gdp_growth"]
     gdp_base = P["economy.gdp_base"][0]
     dem_keys = [(u, c) for u in economy.DEMAND_USERS for c in economy.DEMAND_CARRIERS]
-    dem_coef, dem_el = {}, {}
+    dem_coef, dem_el = [], []
     for u, c in dem_keys:
         stem = f"demand.{u}.{c}"
         keepf = 1.0 - P[f"{stem}_gain"]
         keepf[0] = 1.0
-        dem_coef[u, c] = np.cumprod(keepf, axis=0) * P[f"{stem}_base"][0]
-        dem_el[u, c] = P[f"{stem}_elasticity"][0]
+        dem_coef.append(np.cumprod(keepf, axis=0) * P[f"{stem}_base"][0])
+        dem_el.append(P[f"{stem}_elasticity"][0])
 
     # capacity stocks
     cap, add, retire = {}, {}, {}
@@ -357,66 +476,64 @@ def _simulate(
         st_add,
         P["storage.lifetime"][0],
     )
-    st_energy, st_charged, st_losses = storage.storage_flows(
-        st_cap, P["storage.duration"], P["storage.cycles"], P["storage.round_trip_efficiency"]
-    )
-    # coal units are never curtailed: generation, coal burned and water for all years
-    coal_gen = power.generation_potential(cap["coal"], P["power.coal.hours"])
-    own_use = coal_gen * P["power.own_use_share"]
-    burn, burn_ccus = power.coal_burn(
-        coal_gen,
+    for name, v in (
+        ("storage_cap", st_cap),
+        ("storage_add", st_add),
+        ("storage_retire", st_retire),
+    ):
+        rec.whole(name, v)
+    for name, parts in (("power_cap", cap), ("power_add", add), ("power_retire", retire)):
+        if rec.wants(name):
+            rec.whole(name, _parts(*(parts[tech] for tech in power.TECHS)))
+    # power and storage flows: parameters and stocks only (elementwise)
+    pw = _ByYear(
+        _power_flows,
+        cap["coal"],
+        cap["wind"],
+        cap["solar"],
+        *(P[f"power.{tech}.hours"] for tech in power.TECHS),
         P["power.own_use_share"],
         P["power.coal.heat_rate"],
         P["power.coal.ccus_share"],
         P["power.coal.ccus_energy_penalty"],
-    )
-    power_coal = burn / P["coal.tce_per_t"]
-    power_water = coal_gen * P["power.coal.water_per_mwh"]
-    wind_pot = power.generation_potential(cap["wind"], P["power.wind.hours"])
-    solar_pot = power.generation_potential(cap["solar"], P["power.solar.hours"])
-    vre_pot = wind_pot + solar_pot
-    curtailed, curt_share = power.curtailment(
-        vre_pot,
-        coal_gen,
-        st_charged,
+        P["coal.tce_per_t"],
+        P["power.coal.water_per_mwh"],
+        st_cap,
+        P["storage.duration"],
+        P["storage.cycles"],
+        P["storage.round_trip_efficiency"],
         *(
             P[f"power.curtailment.{k}"]
             for k in ("base", "slope", "ref_share", "max", "storage_relief")
         ),
     )
-    kept = 1.0 - curt_share
-    wind_gen = wind_pot * kept
-    solar_gen = solar_pot * kept
-    vre_gen = wind_gen + solar_gen
-    generation = coal_gen + vre_gen
-    for name, v in (
-        ("storage_cap", st_cap),
-        ("storage_add", st_add),
-        ("storage_retire", st_retire),
-        ("storage_energy_cap", st_energy),
-        ("storage_charged", st_charged),
-        ("storage_losses", st_losses),
-        ("power_coal_tce", burn),
-        ("own_use", own_use),
-        ("power_water", power_water),
-        ("coal_power_use", power_coal),
-        ("curtailment_share", curt_share),
-        ("curtailed_gen", curtailed),
-        ("generation", generation),
-        ("renewable_gen_share", _share(vre_gen, coal_gen)),
-    ):
-        rec.whole(name, v)
+    hours = [P[f"power.{tech}.hours"] for tech in power.TECHS]
+    want_gen, want_hours = rec.wants("power_gen"), rec.wants("power_hours")
+    if pw.whole is not None:
+        f = pw.whole
+        for name, key in _POWER_OUTPUTS.items():
+            rec.whole(name, f[key])
+        if want_gen:
+            rec.whole("power_gen", _parts(f["coal_gen"], f["wind_gen"], f["solar_gen"]))
+        if want_hours:
+            rec.whole("power_hours", _parts(hours[0], hours[1] * f["kept"], hours[2] * f["kept"]))
 
     # sectors with their own precomputation
     tpre = transport.precompute_transport(params)
     cpre = chemicals.precompute_chemicals(params)
     wpre = water.precompute_water(params, cpre)
-    hpre = hydrogen.precompute_hydrogen(params, cpre)
+    hpre = hydrogen.precompute_hydrogen(params, cpre, supply=False)
     for name in _FROM_PRE["transport"]:
-        v = tpre[name]
-        rec.whole(name, v)  # powertrain-first (n_years, 3, m), samples last like ours
-    for name in _FROM_PRE["hydrogen"]:
-        rec.whole(name, hpre[name])
+        rec.whole(name, tpre[name])  # powertrain-first (n_years, 3, m), samples last like ours
+    e = "hydrogen.electrolyser"
+    e_cap = hpre["electrolyser_cap"]
+    rec.whole("electrolyser_cap", e_cap)
+    h2 = _ByYear(
+        _electrolysis_flows, e_cap, P[f"{e}.hours"], P[f"{e}.kwh_per_kg"], P[f"{e}.water_per_kg"]
+    )
+    if h2.whole is not None:
+        for name, v in zip(_H2_SUPPLY, h2.whole, strict=True):
+            rec.whole(name, v)
     skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
 
     # per-year parameters used in the loop
@@ -433,36 +550,40 @@ def _simulate(
     ef_diesel = P["emissions.diesel_co2_per_t"] * 1e-3  # t/t, applied to kt → Mt
     diesel_tce = P["economy.diesel_tce_per_t"] * 1e-3
     elec_tce = P["economy.electricity_tce_per_mwh"]
-    h2_water = hpre["electrolysis_water_use"]
-    h2_elec = hpre["electrolysis_elec_use"]
 
     # ---- 2. state before the base year ------------------------------------------------------
     coal_prev = P["coal.output_before_base"][0]
     tstate = transport.init_transport(tpre, n, coal_prev)
     gdp = gdp_base
-    co2_rows = []
+    peak_total = peak_year = None
 
     # ---- 3. the year loop -------------------------------------------------------------------
     for t in range(T):
+        year = years[t]
         # economy
         if t:
-            gdp = gdp * growth[t]
+            gdp = gdp * (1.0 + gdp_growth[t])
         lr = np.log(gdp / gdp_base)
-        dem = {k: dem_coef[k][t] * np.exp(dem_el[k] * lr) for k in dem_keys}
+        dem = [dem_coef[i][t] * np.exp(dem_el[i] * lr) for i in range(4)]
+        oi_el, oi_coal, b_el, b_coal = dem
+        # power and storage (parameters only), green hydrogen supply
+        f = pw.at(t)
+        green, h2_elec, h2_water = h2.at(t)
         # transport (mining fleet on last year's coal output)
         tr = transport.step_transport(tstate, tpre, t, coal_prev)
         # chemicals before water; water reserves the other users first
         gross = chemicals.gross_chemicals(cpre, t)
         mining_water = coal.mining_water(coal_prev, water_pt[t])
-        wa = water.step_water(wpre, t, gross, power_water[t], mining_water, h2_water[t])
-        scale = wa["chem_water_scale"]
+        wa = water.step_water(wpre, t, gross, f["power_water"], mining_water, h2_water)
         # hydrogen allocation, then chemicals net of green-hydrogen substitution
-        chem_out = chemicals.scaled_output(cpre, t, scale)
-        hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out)
+        chem_out = chemicals.scaled_output(cpre, t, wa["chem_water_scale"])
+        hy = hydrogen.step_hydrogen(
+            hpre, t, tr["truck_h2_demand"], chem_out, supply=(green, h2_elec, h2_water)
+        )
         ch = chemicals.net_chemicals(cpre, t, chem_out, hy["h2_chem_substitution"])
         # coal balance (before electricity: mining electricity uses this year's output)
-        other_coal = dem["other_industry", "coal"] + dem["buildings", "coal"]
-        local = power_coal[t] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
+        other_coal = oi_coal + b_coal
+        local = f["power_coal"] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
         output = coal.coal_output(mine_cap[t], util[t], out_cap[t], local, outbound[t])
         shipments, imports = coal.coal_trade(output, local)
         mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
@@ -471,26 +592,34 @@ def _simulate(
         consumption = (
             mining_elec
             + ch["chem_elec_use"]
-            + h2_elec[t]
+            + h2_elec
             + tr["mining_truck_elec_use"]
             + tr["heavy_truck_elec_use"]
-            + dem["other_industry", "electricity"]
-            + dem["buildings", "electricity"]
-            + st_losses[t]
+            + oi_el
+            + b_el
+            + f["st_losses"]
         )
         losses = electricity.grid_losses(consumption, loss_share[t])
-        el_demand = consumption + own_use[t]
-        net_exp = electricity.net_export(generation[t], el_demand, losses)
+        el_demand = consumption + f["own_use"]
+        net_exp = electricity.net_export(f["generation"], el_demand, losses)
         # emissions (mining trucks count as mining, heavy trucks as transport)
-        co2_power, captured = emissions.power_co2(burn[t], burn_ccus[t], capture[t], ef_coal[t])
+        ef_c = ef_coal[t]
+        co2_power, captured = emissions.power_co2(f["burn"], f["burn_ccus"], capture[t], ef_c)
         co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
         co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
-        co2_other = other_coal * (tce[t] * ef_coal[t])
+        co2_other = other_coal * (tce[t] * ef_c)
         parts = (co2_power, ch["chem_co2"], co2_mining, co2_transport, hy["h2_grey_co2"], co2_other)
         total = (((co2_power + parts[1]) + co2_mining) + co2_transport + parts[4]) + co2_other
-        co2_rows.append(total)
+        # peak year: the first year of the largest total (a running arg-max)
+        if t == 0:
+            peak_total, peak_year = total, np.full(np.shape(total), float(year))
+        else:
+            higher = total > peak_total
+            if higher.any():
+                peak_total = np.maximum(peak_total, total)
+                peak_year = np.where(higher, float(year), peak_year)
         diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
-        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen[t] - net_exp) * elec_tce[t]
+        energy = local * tce[t] + diesel * diesel_tce[t] + (f["vre_gen"] - net_exp) * elec_tce[t]
 
         row = {name: v for name, v in tr.items() if name not in skip}
         row.update(ch)
@@ -499,10 +628,10 @@ def _simulate(
         row.update(
             {
                 "gdp": gdp,
-                "other_industry_electricity": dem["other_industry", "electricity"],
-                "other_industry_coal": dem["other_industry", "coal"],
-                "buildings_electricity": dem["buildings", "electricity"],
-                "buildings_coal": dem["buildings", "coal"],
+                "other_industry_electricity": oi_el,
+                "other_industry_coal": oi_coal,
+                "buildings_electricity": b_el,
+                "buildings_coal": b_coal,
                 "coal_output": output,
                 "coal_local_use": local,
                 "coal_shipments": shipments,
@@ -522,29 +651,25 @@ def _simulate(
                 "co2_intensity": economy.intensity(total, gdp),
             }
         )
+        if pw.whole is None:
+            row.update((name, f[key]) for name, key in _POWER_OUTPUTS.items())
+            if want_gen:
+                row["power_gen"] = _parts_row(f["coal_gen"], f["wind_gen"], f["solar_gen"])
+            if want_hours:
+                k = f["kept"]
+                row["power_hours"] = _parts_row(hours[0][t], hours[1][t] * k, hours[2][t] * k)
+        if h2.whole is None:
+            row.update(zip(_H2_SUPPLY, (green, h2_elec, h2_water), strict=True))
         rec.year(t, row)
 
     # ---- 4. after the loop ------------------------------------------------------------------
-    for name, parts in (
-        ("power_cap", lambda: (cap["coal"], cap["wind"], cap["solar"])),
-        ("power_add", lambda: (add["coal"], add["wind"], add["solar"])),
-        ("power_retire", lambda: (retire["coal"], retire["wind"], retire["solar"])),
-        ("power_gen", lambda: (coal_gen, wind_gen, solar_gen)),
-        (
-            "power_hours",
-            lambda: (
-                P["power.coal.hours"],
-                P["power.wind.hours"] * kept,
-                P["power.solar.hours"] * kept,
-            ),
-        ),
-    ):
-        if rec.wants(name):
-            rec.whole(name, _parts(*parts()))
     arrays = rec.finish()
-    totals = _stack_rows(co2_rows)
-    rec.whole("co2_peak_year", emissions.peak_year(totals.T, years))
+    rec.whole("co2_peak_year", peak_year)
     return arrays
+
+
+#: Green hydrogen supply outputs, in the order of :func:`hydrogen.green_supply`.
+_H2_SUPPLY = ("h2_green_supply", "electrolysis_elec_use", "electrolysis_water_use")
 
 
 def _parts_row(*parts: np.ndarray) -> np.ndarray:
@@ -755,17 +880,22 @@ def simulate_blocks(
     """
     keep_set = None if keep is None else set(keep)
     blocks = _blocks(n_samples, chunk_size)
-    if len(blocks) > 1:
-        tune_allocator()
-    a0, b0 = blocks[0]
-    first = _simulate(get_params(a0, b0), keep_set)
+    if len(blocks) == 1:
+        got = _simulate(get_params(0, n_samples), keep_set)
+        return {k: _to_sample_first(v) for k, v in got.items()}
+    tune_allocator()
+    # A probe of two samples tells which outputs differ between samples; their full-size
+    # buffers exist before any block runs, so every block (the first one too) runs in the
+    # pool and writes its columns in place: the first touch of the output memory is shared
+    # by the threads instead of falling on one block.
+    probe = _simulate(get_params(0, 2), keep_set)
     full: dict[str, np.ndarray] = {}  # outputs that differ between samples: (..., n_samples)
     shared: dict[str, np.ndarray] = {}  # outputs equal for every sample so far: (..., 1)
-    for name, arr in first.items():
-        if n_samples == 1 or (arr.shape[-1] == 1 and b0 - a0 > 1):
+    for name, arr in probe.items():
+        if arr.shape[-1] == 1:
             shared[name] = arr
         else:
-            _widen(full, name, arr, n_samples)[..., a0:b0] = arr
+            full[name] = np.empty(arr.shape[:-1] + (n_samples,))
     lock = threading.Lock()
 
     def one(block: tuple[int, int]) -> None:
@@ -781,22 +911,19 @@ def simulate_blocks(
                     full[name][..., a:b] = arr
                 elif arr.shape[-1] == 1 and np.array_equal(arr, shared[name]):
                     continue
-                else:  # sample size 1 in earlier blocks only: now a full array
+                else:  # sample size 1 in other blocks: a full array from now on
                     buf = _widen(full, name, shared.pop(name), n_samples)
                     buf[..., a:b] = arr
 
-    rest = blocks[1:]
-    if rest:
-        n_workers = min(workers or os.cpu_count() or 1, len(rest))
-        if n_workers > 1:
-            with ThreadPoolExecutor(max_workers=n_workers) as pool:
-                list(pool.map(one, rest))
-        else:
-            for block in rest:
-                one(block)
+    n_workers = min(workers or os.cpu_count() or 1, len(blocks))
+    if n_workers > 1:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            list(pool.map(one, blocks))
+    else:
+        for block in blocks:
+            one(block)
     merged = {**shared, **full}
-    order = [k for k in first if k in merged]
-    return {k: _to_sample_first(merged[k]) for k in order}
+    return {k: _to_sample_first(merged[k]) for k in probe if k in merged}
 
 
 def _widen(full: dict[str, np.ndarray], name: str, arr: np.ndarray, n: int) -> np.ndarray:

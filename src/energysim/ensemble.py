@@ -28,9 +28,10 @@ Streaming summaries (docs/ensembles.md has the derivation):
   one bin width, ``(max − min) / bins``; the bound actually reached is stored per variable
   in the ``quantile_max_error`` attribute;
 * with ``exact_quantiles=True``, further passes make them exact: a bin holding a wanted order
-  statistic is either collected (its values kept, sorted, the rank picked) or split again
-  into ``bins`` sub-bins, until every wanted order statistic is known (usually one extra
-  pass). Memory stays bounded: values are collected only up to :data:`COLLECT_BUDGET`.
+  statistic is collected (its values kept, sorted, the rank picked), split again into
+  ``bins`` sub-bins, resolved by its min = max (a point mass), or — when too narrow to split —
+  counted float by float, until every wanted order statistic is known (one or two extra
+  passes). Memory stays bounded: values are collected only up to :data:`COLLECT_BUDGET`.
 
 The model is deterministic per sample, so a later pass simply reruns the same blocks. Small
 runs (everything fits in :data:`EXACT_IN_MEMORY`) are summarised exactly in one pass.
@@ -88,10 +89,14 @@ DEFAULT_BINS = 2048
 #: Samples per block when streaming (smaller than the engine's default: a block's full
 #: outputs, ~23 kB per sample for the baseline, are alive while it is reduced).
 STREAM_CHUNK = 8192
-#: Values held at most while collecting bins for exact quantiles (256 MB of float64).
-COLLECT_BUDGET = 32 * 2**20
+#: Values held at most while collecting bins for exact quantiles (64 MB of float64; crowded
+#: bins beyond it are split again in another pass instead).
+COLLECT_BUDGET = 8 * 2**20
 #: Summaries of runs whose outputs need less than this are computed exactly in one pass.
 EXACT_IN_MEMORY = 512 * 2**20
+#: Largest number of distinct floats in a bin too narrow to split that is counted float by
+#: float (such a bin holds values equal up to rounding).
+ULP_BINS = 1 << 16
 #: Passes after the first allowed when searching exact quantiles.
 MAX_QUANTILE_PASSES = 8
 #: Jobs in flight per worker (bounds the memory of results waiting to be merged).
@@ -350,6 +355,9 @@ class Job:
         interval holds every value of the cell; no min/max then).
     collect : mapping or None
         ``variable -> (cells, lo, hi, whole)``: the values in ``[lo, hi)`` themselves.
+    ulps : mapping or None
+        ``variable -> (cells, lo, hi, whole)``: counts of every distinct float in ``[lo, hi)``
+        (intervals of a few thousand floats at most).
     bins : int
     """
 
@@ -360,6 +368,7 @@ class Job:
     moments: bool = False
     hist: Mapping[str, tuple] | None = None
     collect: Mapping[str, tuple] | None = None
+    ulps: Mapping[str, tuple] | None = None
     bins: int = DEFAULT_BINS
 
     @property
@@ -473,6 +482,20 @@ def _histogram(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int, whole: 
     return np.ascontiguousarray(counts[:, 1:]), vmin, vmax
 
 
+def _ulp_histogram(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Counts of each float in each row's ``[lo, hi)``: ``(rows, K)``, column ``k`` is the
+    float ``k`` steps above ``lo`` (``K`` = the most floats in any row's interval)."""
+    k0 = _key(lo)
+    width = int(np.max(_key(hi) - k0))
+    inside = (x >= lo[:, None]) & (x < hi[:, None])
+    idx = _key(x) - k0[:, None]
+    idx += 1
+    idx *= inside  # values outside go to a discarded column 0
+    idx += (np.arange(x.shape[0], dtype=np.int64) * (width + 1))[:, None]
+    counts = np.bincount(idx.ravel(), minlength=x.shape[0] * (width + 1))
+    return np.ascontiguousarray(counts.reshape(x.shape[0], width + 1)[:, 1:])
+
+
 def _rows_of(x: np.ndarray, cells: np.ndarray, m: int) -> np.ndarray:
     """Rows ``cells`` of ``x`` ``(C, m | 1)`` as ``(len(cells), m)`` (no copy if all rows)."""
     if x.shape[1] != m:
@@ -511,7 +534,7 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
 
     compiled = job.source.get()
     names = None if job.names is None else list(job.names)
-    out: dict[str, Any] = {"moments": {}, "hist": {}, "collect": {}, "arrays": {},
+    out: dict[str, Any] = {"moments": {}, "hist": {}, "collect": {}, "ulps": {}, "arrays": {},
                            "shapes": {}}
     parts: dict[str, list[np.ndarray]] = {}
     for a, b in job.blocks:
@@ -531,6 +554,11 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
         for v, (cells, lo, hi, _) in (job.collect or {}).items():
             x = _rows_of(_cells(res[v], m), cells, m)
             out["collect"].setdefault(v, []).append(_collect(x, lo, hi))
+        for v, (cells, lo, hi, _) in (job.ulps or {}).items():
+            counts = _ulp_histogram(_rows_of(_cells(res[v], m), cells, m), lo, hi)
+            if v in out["ulps"]:
+                counts += out["ulps"][v]
+            out["ulps"][v] = counts
         for v in job.arrays:
             parts.setdefault(v, []).append(np.ascontiguousarray(res[v]))
         del res
@@ -835,8 +863,8 @@ class _QuantileSearch:
         self._rows: dict[str, list] = {}
 
     # -- planning ---------------------------------------------------------------------------
-    def next_pass(self) -> tuple[dict, dict] | None:
-        """``(hist, collect)`` specs of the next pass, or None when every rank is known."""
+    def next_pass(self) -> tuple[dict, dict, dict] | None:
+        """``(hist, collect, ulps)`` specs of the next pass, or None when all ranks are known."""
         if self.passes >= (MAX_QUANTILE_PASSES if self.exact else 1):
             self._approximate_rest()
             return None
@@ -863,29 +891,47 @@ class _QuantileSearch:
                     break
                 collect_keys.add((v, key))
                 used += count
-        hist, collect = {}, {}
+        hist, collect, ulps = {}, {}, {}
         self._rows = {}
         for v, keys in rows.items():
-            hk = [k for k in keys if (v, k) not in collect_keys and _splittable(k[1], k[2],
-                                                                                  self.bins)]
             ck = [k for k in keys if (v, k) in collect_keys]
-            self._rows[v] = (hk, ck, keys)
+            rest = [k for k in keys if (v, k) not in collect_keys]
+            hk = [k for k in rest if _splittable(k[1], k[2], self.bins)]
+            uk = [k for k in rest if not _splittable(k[1], k[2], self.bins)
+                  and 0 < _key(k[2]) - _key(k[1]) <= ULP_BINS]  # values equal up to rounding
+            self._rows[v] = (hk, ck, uk, keys)
             if hk:
                 hist[v] = _spec(hk, whole=self.passes == 0)
             if ck:
                 collect[v] = _spec(ck, whole=False)
-        if not hist and not collect:
+            if uk:
+                ulps[v] = _spec(uk, whole=False)
+        if not hist and not collect and not ulps:
             self._approximate_rest()
             return None
         self.passes += 1
-        return hist, collect
+        return hist, collect, ulps
 
     # -- absorbing a pass -------------------------------------------------------------------
-    def update(self, hist: Mapping[str, tuple], collect: Mapping[str, tuple]) -> None:
-        """Narrow the intervals with a pass's summed histograms and collected values."""
+    def update(self, hist: Mapping[str, tuple], collect: dict[str, list],
+               ulps: Mapping[str, np.ndarray] | None = None) -> None:
+        """Narrow the intervals with a pass's summed histograms and collected values.
+
+        ``collect`` maps variables to lists of ``(rows, values)`` (one per job); it is
+        emptied here, variable by variable, to keep the peak memory low.
+        """
         moved = []  # (state, c, j, lo, hi, k) of ranks located in bin k of [lo, hi)
-        for v, (hk, ck, keys) in self._rows.items():
+        for v, (hk, ck, uk, keys) in self._rows.items():
             s = self.state[v]
+            for row, key in enumerate(uk):  # every float counted: the rank's float is known
+                cum = np.cumsum(ulps[v][row])
+                for c, j in keys[key]:
+                    if cum[-1] != s["count"][c, j]:
+                        raise RuntimeError(f"internal: {v} cell {c}: {cum[-1]} values in the "
+                                           f"interval, expected {s['count'][c, j]}")
+                    k = int(np.searchsorted(cum, self.ranks[j] - s["below"][c, j], side="right"))
+                    s["value"][c, j] = _unkey(_key(key[1]) + k)
+                    s["status"][c, j] = self.DONE
             if hk:
                 counts, vmin, vmax = hist[v]
                 for row, key in enumerate(hk):
@@ -903,7 +949,10 @@ class _QuantileSearch:
                         s["count"][c, j] = int(counts[row][k])
                         moved.append((s, c, j, key[1], key[2], k))
             if ck:
-                rows, values = collect[v]
+                parts = collect.pop(v)  # list of (rows, values) per job; freed as we go
+                rows = np.concatenate([r for r, _ in parts])
+                values = np.concatenate([x for _, x in parts])
+                del parts
                 order = np.lexsort((values, rows))
                 rows, values = rows[order], values[order]
                 starts = np.searchsorted(rows, np.arange(len(ck) + 1))
@@ -1045,11 +1094,12 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
     while (spec := search.next_pass()) is not None:
-        hist_spec, collect_spec = spec
+        hist_spec, collect_spec, ulp_spec = spec
         hist: dict[str, tuple] = {}
         coll: dict[str, list] = {}
+        ulps: dict[str, np.ndarray] = {}
 
-        def take(i: int, r: dict, hist=hist, coll=coll) -> None:
+        def take(i: int, r: dict, hist=hist, coll=coll, ulps=ulps) -> None:
             for v, (c, lo, hi) in r["hist"].items():
                 if v in hist:
                     c0 = hist[v][0]
@@ -1059,16 +1109,20 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
                     hist[v] = (c, lo, hi)
             for v, pair in r["collect"].items():
                 coll.setdefault(v, []).append(pair)
+            for v, c in r["ulps"].items():
+                if v in ulps:
+                    ulps[v] += c
+                else:
+                    ulps[v] = c
 
-        wanted = tuple(sorted(set(hist_spec) | set(collect_spec)))
+        wanted = tuple(sorted(set(hist_spec) | set(collect_spec) | set(ulp_spec)))
         jobs = _jobs(src, n_samples, chunk_size, per_job=per, names=wanted, hist=hist_spec,
-                     collect=collect_spec, bins=bins)
+                     collect=collect_spec, ulps=ulp_spec, bins=bins)
         what = "quantile histograms" if hist_spec else "exact quantiles"
         with bar_of(n_samples, f"pass {search.passes + 1}: {what}", show=progress) as bar:
             _drive(ex, jobs, take, bar)
-        collected = {v: (np.concatenate([r for r, _ in lst]), np.concatenate([x for _, x in lst]))
-                     for v, lst in coll.items()}
-        search.update(hist, collected)
+        search.update(hist, coll, ulps)
+        del hist, coll, ulps
     quants = search.result()
     stats, bounds = {}, {}
     for v, (n, mean, m2, mn, mx) in merged.items():
@@ -1161,7 +1215,8 @@ def _check_keep(keep) -> tuple[str, list[str] | None]:
             from energysim.engine import KEY_OUTPUTS
 
             keep = list(KEY_OUTPUTS)
-        keep = [k.strip() for k in keep.split(",") if k.strip()]
+        else:
+            keep = [k.strip() for k in keep.split(",") if k.strip()]
     keep = list(dict.fromkeys(keep))
     specs = output_specs()
     unknown = [k for k in keep if k not in specs]

@@ -2,8 +2,10 @@
 
 The contract between ``scenario`` (load, resolve, sample) and ``engine``/``model``:
 
-* ``Params.values[path]`` is a C-contiguous float64 ndarray of shape ``(n, n_years)`` where
-  ``n`` is either ``n_samples`` (uncertain parameter) or 1 (deterministic; broadcasts);
+* ``Params.values[path]`` is a float64 ndarray of shape ``(n, n_years)`` where ``n`` is either
+  ``n_samples`` (uncertain parameter) or 1 (deterministic; broadcasts). Its memory layout is
+  free: the compiler returns uncertain paths Fortran-ordered (year-major, the engine's layout,
+  used without a copy); C-ordered arrays are transposed by the engine;
 * values are in the catalogue's canonical unit for ``path``;
 * ``years`` are the simulated calendar years (``base_year … end_year``), int64;
 * every catalogue path is present (defaults filled in by the compiler).

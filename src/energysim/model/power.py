@@ -377,13 +377,26 @@ def curtailment(vre_pot, coal_gen, charged, base, slope, ref_share, max_share, s
     share : ndarray
         ``curtailed / vre_pot`` (0 where there is no wind or solar) [fraction].
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        total = vre_pot + coal_gen
-        v = np.where(total > 0.0, vre_pot / np.where(total > 0.0, total, 1.0), 0.0)
-        k0 = np.minimum(np.maximum(base + slope * (v - ref_share), 0.0), max_share)
-        gross = vre_pot * k0
-        curtailed = gross - np.minimum(storage_relief * charged, gross)
-        share = np.where(vre_pot > 0.0, curtailed / np.where(vre_pot > 0.0, vre_pot, 1.0), 0.0)
+    # In-place operations on arrays of the broadcast shape (few temporaries): the same
+    # operations, in the same order, as the formulas above.
+    shape = np.broadcast_shapes(
+        *map(
+            np.shape,
+            (vre_pot, coal_gen, charged, base, slope, ref_share, max_share, storage_relief),
+        )
+    )
+    total = vre_pot + coal_gen
+    k = np.zeros(shape)
+    np.divide(vre_pot, total, out=k, where=total > 0.0)  # v, 0 where nothing is generated
+    k -= ref_share
+    k *= slope
+    k += base
+    np.maximum(k, 0.0, out=k)
+    np.minimum(k, max_share, out=k)  # k0
+    k *= vre_pot  # gross curtailment C0
+    curtailed = np.subtract(k, np.minimum(storage_relief * charged, k), out=k)
+    share = np.zeros(shape)
+    np.divide(curtailed, vre_pot, out=share, where=vre_pot > 0.0)
     return curtailed, share
 
 

@@ -512,12 +512,15 @@ def fleet_turnover(
     """
     due = np.minimum(retire_due, stock)
     after = stock - due
-    gap = np.maximum(target, 0.0) - (after[0] + after[1] + after[2])
+    gap = after[0] + after[1]
+    gap += after[2]
+    np.subtract(np.maximum(target, 0.0), gap, out=gap)
     grow = np.maximum(gap, 0.0)
     sales = shares * grow
-    excess = grow - gap
+    excess = np.subtract(grow, gap, out=grow)  # grow − gap (grow is not used below)
     if not excess.any():
-        return after + sales, sales, due, None
+        after += sales
+        return after, sales, due, None
     early_d = np.minimum(excess, after[0])
     rest = excess - early_d
     others = after[1] + after[2]
@@ -625,7 +628,9 @@ def init_fleet(
     hist = np.zeros((n_pre + n_years, 3, n))
     hist[:n_pre] = pre.T[:, None, :] * initial_shares[None, :, :]
     stock = np.broadcast_to(np.atleast_1d(fleet_initial) * initial_shares, (3, n)).copy()
-    return {"stock": stock, "hist": hist, "scale": np.ones((3, n))}
+    # "scaled": whether any vintage was ever retired early (while not, the scale is exactly
+    # 1 and multiplying or dividing by it can be skipped: x · 1 = x / 1 = x)
+    return {"stock": stock, "hist": hist, "scale": np.ones((3, n)), "scaled": False}
 
 
 def step_fleet(
@@ -656,14 +661,26 @@ def step_fleet(
         End-of-year fleet [vehicle], sales and retirements [vehicle/yr].
     """
     scale = state["scale"]
-    due = retirements_time_major(state["hist"], h, lifetime)
-    due *= scale
+    scaled = state.get("scaled", True)
+    hist = state["hist"]
+    life = np.atleast_1d(lifetime)
+    if life.shape[0] == 1:  # one lifetime: the retiring vintage is one row of the history
+        j = h - max(1, int(np.rint(life[0])))
+        due = np.zeros(hist.shape[1:]) if j < 0 else hist[j] * scale if scaled else hist[j].copy()
+    else:
+        due = retirements_time_major(hist, h, life)
+        if scaled:
+            due *= scale
     new_stock, sales, retire, keep = fleet_turnover(state["stock"], due, target, shares)
     if keep is not None:
         scale = scale * np.maximum(keep, SCALE_FLOOR)
-        renormalise_t(state["hist"], scale)
+        renormalise_t(hist, scale)
         state["scale"] = scale
-    np.divide(sales, scale, out=state["hist"][h])
+        state["scaled"] = scaled = True
+    if scaled:
+        np.divide(sales, scale, out=hist[h])
+    else:
+        hist[h] = sales
     state["stock"] = new_stock
     return new_stock, sales, retire
 

@@ -302,24 +302,43 @@ def step_water(
         cut).
     """
     fixed = pre["fixed"][t]  # (3, n|1)
+    cap = pre["cap"][t]
+    binding = pre["binding"][t]
+    chem_water = gross["water"].T  # (k, n|1)
     n = max(
         fixed.shape[-1],
         np.shape(power_water)[0],
         np.shape(mining_water)[0],
         np.shape(electrolysis_water)[0],
-        gross["water"].shape[0],
+        chem_water.shape[-1],
+        cap.shape[0],
+        binding.shape[0],
     )
-    reserved = np.empty((6, n))
-    reserved[:3] = fixed
-    reserved[3] = power_water
-    reserved[4] = mining_water
-    reserved[5] = electrolysis_water
-    scale, use, deficit = allocate_water(
-        pre["cap"][t],
-        reserved,
-        gross["water"].T,
-        gross["water_per_t"].T,
-        pre["binding"][t],
-        order=None if pre["order"] is None else (pre["order"][t], pre["inverse"][t]),
-    )
+    # the reserved users go straight into the rows of the result
+    use = np.empty((len(WATER_SECTORS), n))
+    use[:3] = fixed
+    use[3] = power_water
+    use[4] = mining_water
+    use[5] = electrolysis_water
+    if not (binding > 0.5).any():
+        # the cap is only reported: nothing is cut (:func:`allocate_water` with w = 1, the
+        # same operations in the same order, without the cutting machinery)
+        k = chem_water.shape[0]
+        chem_total = chem_water.sum(axis=0)
+        use[-1] = chem_total
+        deficit = use[:-1].sum(axis=0)
+        deficit += chem_total
+        deficit -= cap
+        np.maximum(deficit, 0.0, out=deficit)
+        scale = np.ones((k, 1))
+    else:
+        scale, full_use, deficit = allocate_water(
+            cap,
+            use[:-1],
+            chem_water,
+            gross["water_per_t"].T,
+            binding,
+            order=None if pre["order"] is None else (pre["order"][t], pre["inverse"][t]),
+        )
+        use = full_use
     return {"water_use": use.T, "water_deficit": deficit, "chem_water_scale": scale.T}

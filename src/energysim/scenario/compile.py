@@ -202,18 +202,20 @@ def _central_leaf(leaf: Leaf, base: np.ndarray, scenario: Scenario) -> np.ndarra
 
 def _sample_leaf(leaf: Leaf, u: np.ndarray, base: np.ndarray, scenario: Scenario) -> np.ndarray:
     """Shape ``(len(u), n_years)`` values of an uncertain leaf for uniforms ``u``."""
+    # Built year-major, ``(n_years, len(u))``, and returned as its transpose (a Fortran-ordered
+    # ``(len(u), n_years)`` array): the engine works year-major and uses it without a copy.
     n_years = base.shape[1]
     if leaf.dist is not None:
         x = leaf.dist.ppf(u)
-        out = np.empty((len(u), n_years))
-        out[:] = x[:, None]
-        return out
+        out = np.empty((n_years, len(u)))
+        out[:] = x
+        return out.T
     m = leaf.multiplier.ppf(u)
-    out = base * m[:, None]
+    out = base.T * m
     lo, hi = scenario.catalogue[leaf.path].bounds
     if lo is not None or hi is not None:
         np.clip(out, lo if lo is not None else -np.inf, hi if hi is not None else np.inf, out=out)
-    return out
+    return out.T
 
 
 def compile_scenario(

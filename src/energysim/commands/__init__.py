@@ -1,0 +1,1 @@
+"""The `energysim` subcommands, one module each (registered in :data:`energysim.cli.COMMANDS`)."""
