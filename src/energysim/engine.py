@@ -3,11 +3,14 @@
 Data flow (docs/model.md, "Sector order inside one year")::
 
     Params (n | 1, n_years) ──year-major──▶ P[path] (n_years, n | 1)
-      1. before the loop, all years at once (they depend on parameters only): GDP growth
-         factors and demand efficiency factors; capacity stocks by vintage (coal, wind, solar,
-         storage; electrolysers in the hydrogen precompute); coal generation, coal burned,
-         cooling water; storage flows; wind and solar curtailment and generation; S-curves
-         and the heavy-truck fleet (transport precompute); chemicals' gross output;
+      1. before the loop, all years at once (they depend on parameters only): demand
+         efficiency factors; capacity stocks by vintage (coal, wind, solar, storage;
+         electrolysers in the hydrogen precompute); S-curves and the heavy-truck fleet
+         (transport precompute); chemicals' gross output. Coal generation, coal burned,
+         cooling water, storage flows, curtailment, wind and solar generation and the green
+         hydrogen supply depend on parameters only too: computed here when their arrays are
+         small, else year by year inside the loop on rows that stay in cache (:class:`_ByYear`,
+         identical results);
       2. the year loop, for t = 0 … n_years − 1: economy (GDP, demand) → transport (mining
          trucks sized on last year's coal output) → chemicals (gross) → water (other users
          reserved first; chemicals scaled back if the cap binds) → hydrogen (allocation) →
@@ -29,6 +32,11 @@ only when the results Dataset is assembled).
 Chunking: :func:`simulate_blocks` (used by :func:`run`) runs blocks of ``chunk_size`` samples
 (in threads where there are several blocks) and writes each block into preallocated full-size
 arrays. Nothing in the model mixes samples, so a sample's result never depends on its block.
+
+Performance (docs/performance.md, benchmarks/): the loop is ~170 array operations per
+sample-year, written with in-place operations where that saves temporaries; every
+optimisation keeps results bit for bit. ``benchmarks/reference.py`` is the same model in plain
+Python, one sample and one year at a time (tests/test_reference.py checks both agree).
 """
 
 from __future__ import annotations
@@ -341,6 +349,7 @@ def _power_flows(
     wind_gen = wind_pot * kept
     solar_gen = solar_pot * kept
     vre_gen = wind_gen + solar_gen
+    generation = coal_gen + vre_gen
     return {
         "coal_gen": coal_gen,
         "own_use": coal_gen * own_share,
@@ -357,8 +366,9 @@ def _power_flows(
         "wind_gen": wind_gen,
         "solar_gen": solar_gen,
         "vre_gen": vre_gen,
-        "generation": coal_gen + vre_gen,
-        "renewable_gen_share": _share(vre_gen, coal_gen),
+        "generation": generation,
+        # = _share(vre_gen, coal_gen): vre_gen + coal_gen is the generation (a + b = b + a)
+        "renewable_gen_share": vre_gen / np.maximum(generation, _TINY),
     }
 
 
@@ -447,6 +457,7 @@ def _simulate(
     # economy: the cumulative efficiency gains of GDP-driven demand
     gdp_growth = P["economy.gdp_growth"]
     gdp_base = P["economy.gdp_base"][0]
+    # (other industry, buildings) × (electricity, coal) stacked on one axis: (n_years, 4, w)
     dem_keys = [(u, c) for u in economy.DEMAND_USERS for c in economy.DEMAND_CARRIERS]
     dem_coef, dem_el = [], []
     for u, c in dem_keys:
@@ -455,6 +466,8 @@ def _simulate(
         keepf[0] = 1.0
         dem_coef.append(np.cumprod(keepf, axis=0) * P[f"{stem}_base"][0])
         dem_el.append(P[f"{stem}_elasticity"][0])
+    dem_coef = _stack_axis1(dem_coef)
+    dem_el = np.stack(np.broadcast_arrays(*dem_el))  # (4, w)
 
     # capacity stocks
     cap, add, retire = {}, {}, {}
@@ -564,7 +577,9 @@ def _simulate(
         if t:
             gdp = gdp * (1.0 + gdp_growth[t])
         lr = np.log(gdp / gdp_base)
-        dem = [dem_coef[i][t] * np.exp(dem_el[i] * lr) for i in range(4)]
+        dem = dem_el * lr  # (4, m): the four GDP-driven demands at once
+        np.exp(dem, out=dem)
+        dem = dem * dem_coef[t]
         oi_el, oi_coal, b_el, b_coal = dem
         # power and storage (parameters only), green hydrogen supply
         f = pw.at(t)
@@ -609,7 +624,10 @@ def _simulate(
         co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
         co2_other = other_coal * (tce[t] * ef_c)
         parts = (co2_power, ch["chem_co2"], co2_mining, co2_transport, hy["h2_grey_co2"], co2_other)
-        total = (((co2_power + parts[1]) + co2_mining) + co2_transport + parts[4]) + co2_other
+        co2 = np.empty((len(parts), max(np.shape(p)[0] for p in parts)))  # (sector, m)
+        for j, part in enumerate(parts):
+            co2[j] = part
+        total = co2.sum(axis=0)  # row by row, in sector order (as p0 + p1 + … + p5)
         # peak year: the first year of the largest total (a running arg-max)
         if t == 0:
             peak_total, peak_year = total, np.full(np.shape(total), float(year))
@@ -643,7 +661,7 @@ def _simulate(
                 "electricity_demand": el_demand,
                 "grid_losses": losses,
                 "net_export": net_exp,
-                "co2": _parts_row(*parts),
+                "co2": co2.T,
                 "co2_total": total,
                 "co2_captured": captured,
                 "energy_use_tce": energy,
@@ -670,6 +688,11 @@ def _simulate(
 
 #: Green hydrogen supply outputs, in the order of :func:`hydrogen.green_supply`.
 _H2_SUPPLY = ("h2_green_supply", "electrolysis_elec_use", "electrolysis_water_use")
+
+
+def _stack_axis1(arrays: list[np.ndarray]) -> np.ndarray:
+    """``k`` arrays ``(n_years, w_i)`` → one ``(n_years, k, w)`` array (broadcast widths)."""
+    return np.stack(np.broadcast_arrays(*arrays), axis=1)
 
 
 def _parts_row(*parts: np.ndarray) -> np.ndarray:

@@ -183,8 +183,10 @@ def registry():
 
 
 def _import_pint():
-    if "pint" in sys.modules:
+    if sys.modules.get("pint") is not None:
         return sys.modules["pint"]
+    if "pint" in sys.modules:  # hidden from xarray by ``energysim run``: units need the real one
+        del sys.modules["pint"]
     hide_dask = "dask" not in sys.modules
     if hide_dask:
         sys.modules["dask"] = None  # type: ignore[assignment]  # makes `import dask` fail fast
@@ -368,6 +370,148 @@ def _per_time(units) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------------------------------
+# a persistent memo of successful readings: reading a scenario without importing pint
+# ---------------------------------------------------------------------------------------------
+#: ``(unit text, expected unit) → factor``: :func:`parse_quantity` returns ``number · factor``
+#: for a number written with that unit; ``_MEMO_ERR`` keeps the message of a value that could
+#: not be read (``(type, text, expected unit) → message``, e.g. a target's "5.3%" checked against
+#: ``""``), raised again with the caller's file, line and key. The memo is kept in the user cache
+#: directory
+#: (``$ENERGYSIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/energysim`` or ``~/.cache/energysim``),
+#: keyed by the unit definitions, this module's file and pint's, so that ``energysim validate``
+#: and ``energysim run`` usually read a scenario without importing pint (~0.15 s of start-up).
+#: ``ENERGYSIM_UNIT_CACHE=0`` turns the file off (the in-process memo stays).
+_MEMO: dict[tuple[str, str], float] = {}
+_MEMO_ERR: dict[tuple[str, str, str], str] = {}
+_MEMO_STATE = {"loaded": False, "dirty": False}
+
+
+def _memo_file():
+    """Path of the memo file, or None when the file cache is off or no cache dir is known."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("ENERGYSIM_UNIT_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("ENERGYSIM_CACHE_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+        home = os.path.expanduser("~")
+        if not xdg and home == "~":
+            return None
+        base = os.path.join(xdg or os.path.join(home, ".cache"), "energysim")
+    import hashlib
+    from importlib.util import find_spec
+
+    h = hashlib.sha256(DEFINITIONS.encode())
+    try:
+        spec = find_spec("pint")
+        for origin in (__file__, spec.origin if spec else None):
+            if origin:
+                st = os.stat(origin)
+                h.update(f"{origin}:{st.st_size}:{st.st_mtime_ns}".encode())
+    except (OSError, ValueError, ImportError):
+        return None
+    return Path(base) / f"units-{h.hexdigest()[:16]}.json"
+
+
+def _memo_load() -> None:
+    _MEMO_STATE["loaded"] = True
+    path = _memo_file()
+    if path is None:
+        return
+    try:
+        import json
+
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        for unit, expected, factor in data["ok"]:
+            _MEMO.setdefault((str(unit), str(expected)), float(factor))
+        for kind, text, expected, message in data["err"]:
+            _MEMO_ERR.setdefault((str(kind), str(text), str(expected)), str(message))
+    except (OSError, ValueError, TypeError, KeyError):
+        pass  # no memo yet, or an unreadable one: pint answers and a new file is written
+
+
+def _memo_save() -> None:
+    """Write the memo (merged with the file's current rows), atomically; errors are ignored."""
+    if not _MEMO_STATE["dirty"]:
+        return
+    path = _memo_file()
+    if path is None:
+        return
+    import json
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok, err = dict(_MEMO), dict(_MEMO_ERR)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            for unit, expected, factor in data["ok"]:
+                ok.setdefault((str(unit), str(expected)), float(factor))
+            for kind, text, expected, message in data["err"]:
+                err.setdefault((str(kind), str(text), str(expected)), str(message))
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        data = {
+            "ok": [[u, e, f] for (u, e), f in sorted(ok.items())],
+            "err": [[*k, m] for k, m in sorted(err.items())],
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".units-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+        _MEMO_STATE["dirty"] = False
+    except OSError:
+        pass
+
+
+def _memo_put(unit_text: str, expected_unit: str, factor: float) -> float:
+    if (unit_text, expected_unit) not in _MEMO:
+        _MEMO[unit_text, expected_unit] = factor
+        _memo_dirty()
+    return factor
+
+
+def _memo_dirty() -> None:
+    if not _MEMO_STATE["dirty"]:
+        import atexit
+
+        _MEMO_STATE["dirty"] = True
+        atexit.register(_memo_save)
+
+
+def _error_key(value: Any, expected_unit: str) -> tuple[str, str, str] | None:
+    """Memo key of a value that failed to read (plain numbers and strings only)."""
+    if isinstance(value, (bool, int, float, str)):
+        return type(value).__name__, repr(value), expected_unit
+    return None
+
+
+def _split_value(value: Any) -> tuple[float, str] | None:
+    """``(number, unit text)`` of a scenario value as :func:`parse_quantity` reads it, or None
+    when it is not a finite number with an optional unit (the full reading reports why)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number, unit_text = float(value), ""
+    elif isinstance(value, str):
+        parts = split_quantity(value)
+        if parts is None:
+            return None
+        number, unit_text = parts
+        unit_text = unit_text.replace("％", "%")  # full-width percent sign
+        if unit_text.startswith("/"):  # "300 /yr" means 300 per year
+            unit_text = f"1 {unit_text}"
+    else:
+        return None
+    return (number, unit_text) if math.isfinite(number) else None
+
+
 def parse_quantity(
     value: Any,
     *,
@@ -405,6 +549,28 @@ def parse_quantity(
     >>> parse_quantity("3.2亿吨", expected_unit="Mt/yr")  # a yearly amount
     320.0
     """
+    if not _MEMO_STATE["loaded"]:
+        _memo_load()
+    parts = _split_value(value)
+    if parts is not None:
+        factor = _MEMO.get((parts[1], expected_unit))
+        if factor is not None:  # read before: the same conversion, without pint
+            return parts[0] * factor
+    ekey = _error_key(value, expected_unit)
+    message = _MEMO_ERR.get(ekey) if ekey is not None else None
+    if message is not None:  # failed before: the same message, without pint
+        raise UnitError(message, **_where(file, line, key))
+    try:
+        return _parse_quantity(value, expected_unit=expected_unit, key=key, file=file, line=line)
+    except UnitError as exc:
+        if ekey is not None and exc.hint is None:
+            _MEMO_ERR[ekey] = exc.message
+            _memo_dirty()
+        raise
+
+
+def _parse_quantity(value, *, expected_unit, key, file, line) -> float:
+    """:func:`parse_quantity` through pint; records successful readings in the memo."""
     where = _where(file, line, key)
     expected = _parse_units(expected_unit, **where, what="expected unit")
     expected_pure = not expected.dimensionality and _all_pure(expected)
@@ -437,7 +603,7 @@ def parse_quantity(
                 f"got {_show(value)})",
                 **where,
             )
-        return number * _factor("", expected_unit)
+        return number * _memo_put("", expected_unit, _factor("", expected_unit))
     given = _parse_units(unit_text, **where)
     if not given.dimensionality and not expected.dimensionality:
         given_pure = _all_pure(given)
@@ -445,12 +611,13 @@ def parse_quantity(
             exp = "a pure number" if expected_pure else f"a ratio in {expected_unit}"
             raise UnitError(f"wrong kind of unit (expected {exp}, got {_show(value)})", **where)
     if given.dimensionality == expected.dimensionality:
-        return number * _factor(unit_text, expected_unit)
+        return number * _memo_put(unit_text, expected_unit, _factor(unit_text, expected_unit))
     if _per_time(expected):
         year = registry().year
         if (given / year).dimensionality == expected.dimensionality:
             # an annual amount written without "/yr", e.g. "3.2亿吨" for Mt/yr
-            return number * _factor(f"({unit_text}) / year", expected_unit)
+            factor = _factor(f"({unit_text}) / year", expected_unit)
+            return number * _memo_put(unit_text, expected_unit, factor)
     raise UnitError(
         f"wrong dimension for {_show(value)} "
         f"(expected {_friendly(expected)} [{_unit_label(expected_unit)}], "

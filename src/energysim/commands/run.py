@@ -93,16 +93,18 @@ def _years(text: str | None) -> list[int] | None:
 
 @contextmanager
 def _without_dask():
-    """Keep xarray from importing dask and distributed (~0.3–0.6 s of start-up) in this process.
+    """Keep xarray from importing dask and distributed (~0.3–0.6 s of start-up) and pint
+    (~0.1 s) in this process.
 
-    xarray probes for dask when it builds and writes a Dataset, and caches the answer; our
-    arrays are plain numpy. Only done when neither xarray nor dask is imported yet (a fresh
+    xarray probes for dask and pint arrays when it builds and writes a Dataset, and caches the
+    answer; our arrays are plain numpy. Only done when xarray is not imported yet (a fresh
     ``energysim run`` process), so an interactive session that uses dask is never affected.
+    :mod:`energysim.units` still imports pint if it needs it (a unit it has not read before).
     """
     hide = (
         []
         if "xarray" in sys.modules
-        else [m for m in ("dask", "distributed") if m not in sys.modules]
+        else [m for m in ("dask", "distributed", "pint") if m not in sys.modules]
     )
     for m in hide:
         sys.modules[m] = None  # type: ignore[assignment]  # `import dask` fails fast

@@ -424,5 +424,9 @@ def coal_burn(coal_gen, own_use_share, heat_rate, ccus_share, ccus_penalty):
         Of which burned by units with capture [Mtce/yr].
     """
     base = coal_gen * (1.0 - own_use_share) * heat_rate * 1e-3
+    if np.ndim(ccus_share) and np.shape(ccus_share)[-1] == 1 and not np.any(ccus_share):
+        # no capture anywhere (a deterministic 0): the formula below gives exactly this
+        # (x · 0 = 0, x · (1 − 0) + 0 = x for the finite, non-negative x here)
+        return base, np.zeros(np.shape(ccus_share))
     ccus = base * ccus_share * (1.0 + ccus_penalty)
     return base * (1.0 - ccus_share) + ccus, ccus

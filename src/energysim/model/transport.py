@@ -477,7 +477,11 @@ def sales_shares(
 
 
 def fleet_turnover(
-    stock: np.ndarray, retire_due: np.ndarray, target: np.ndarray, shares: np.ndarray
+    stock: np.ndarray,
+    retire_due: np.ndarray,
+    target: np.ndarray,
+    shares: np.ndarray,
+    sales_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One year of fleet turnover: end-of-life retirements, sales to the target, early retirement.
 
@@ -491,6 +495,8 @@ def fleet_turnover(
         Fleet needed at the end of this year [vehicle]; negative values count as 0.
     shares : ndarray, shape (3, n | 1)
         Sales shares [fraction], summing to 1 over the first axis.
+    sales_out : ndarray, shape (3, n), optional
+        Where to write the sales (e.g. the fleet history's row of this year).
 
     Returns
     -------
@@ -516,7 +522,7 @@ def fleet_turnover(
     gap += after[2]
     np.subtract(np.maximum(target, 0.0), gap, out=gap)
     grow = np.maximum(gap, 0.0)
-    sales = shares * grow
+    sales = np.multiply(shares, grow, out=sales_out)
     excess = np.subtract(grow, gap, out=grow)  # grow − gap (grow is not used below)
     if not excess.any():
         after += sales
@@ -666,20 +672,25 @@ def step_fleet(
     life = np.atleast_1d(lifetime)
     if life.shape[0] == 1:  # one lifetime: the retiring vintage is one row of the history
         j = h - max(1, int(np.rint(life[0])))
-        due = np.zeros(hist.shape[1:]) if j < 0 else hist[j] * scale if scaled else hist[j].copy()
+        # unscaled, the history row itself (fleet_turnover does not write into it)
+        due = np.zeros(hist.shape[1:]) if j < 0 else hist[j] * scale if scaled else hist[j]
     else:
         due = retirements_time_major(hist, h, life)
         if scaled:
             due *= scale
-    new_stock, sales, retire, keep = fleet_turnover(state["stock"], due, target, shares)
+    # unscaled, the sales go straight into this year's history row (sales / 1 = sales)
+    out = None if scaled or hist[h].shape != state["stock"].shape else hist[h]
+    new_stock, sales, retire, keep = fleet_turnover(state["stock"], due, target, shares, out)
     if keep is not None:
         scale = scale * np.maximum(keep, SCALE_FLOOR)
+        if out is not None:  # the history row holds the sales: move them out first
+            sales = sales.copy()
         renormalise_t(hist, scale)
         state["scale"] = scale
         state["scaled"] = scaled = True
     if scaled:
         np.divide(sales, scale, out=hist[h])
-    else:
+    elif out is None:
         hist[h] = sales
     state["stock"] = new_stock
     return new_stock, sales, retire

@@ -1,0 +1,307 @@
+"""Benchmarks of energysim: the hot loop, ensembles, compile, NetCDF, whole processes, memory.
+
+Run from the repository root::
+
+    pytest benchmarks/ --benchmark-only
+
+Budgets (DESIGN.md, issue 5; a 2-core machine): single deterministic run ≤ 20 ms; 100,000
+samples × 2022–2060, full model ≤ 1.0 s (aim 0.5 s) and ≥ 20× the plain-Python reference's
+throughput measured in this session; 1,000,000 samples in summary mode ≤ 15 s and < 2 GB peak;
+peak memory of a kept-output run ≤ 1.5× the bytes kept; ``energysim validate`` ≤ 0.5 s and
+``energysim run`` ≤ 2 s as whole processes. The figures are printed after pytest-benchmark's
+table (conftest.py); every benchmark also checks its result (equal to the plain-Python reference
+where one applies).
+
+"Full model" means every sector is computed; ``keep="key"`` keeps the 23 key outputs
+(engine.KEY_OUTPUTS, ~1 GB at 100k samples), ``time_ensemble_100k_all`` keeps all 76 (~2.3 GB).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import reference
+
+from conftest import ROOT, energysim_command, median, record, run_child
+from energysim import engine
+
+N_REF = 200  # samples the plain-Python reference runs per round
+KEY_CHECK = (
+    "coal_output",
+    "power_cap",
+    "power_gen",
+    "net_export",
+    "h2_green_supply",
+    "co2",
+    "co2_total",
+    "water_use",
+)
+#: Throughput of the reference [sample-years/s], measured first in the session.
+RATE: dict[str, float] = {}
+
+
+def assert_equals_reference(outputs, params, samples, names=KEY_CHECK):
+    """Engine outputs ``(n | 1, …)`` of ``samples`` equal the reference to a relative 1e-9."""
+    ref = reference.simulate_params(params, samples)
+    for name in names:
+        e = np.broadcast_to(outputs[name], (params.n_samples,) + outputs[name].shape[1:])
+        r = ref[name]
+        e = e[list(samples)]
+        scale = np.abs(r).max(axis=tuple(range(1, r.ndim)), keepdims=True)
+        assert (np.abs(e - r) <= 1e-9 * scale).all(), name
+
+
+# ---------------------------------------------------------------------------------------------
+# the yardstick: plain Python, one sample and one year at a time
+# ---------------------------------------------------------------------------------------------
+
+
+def time_reference_python(benchmark, baseline_100k):
+    params = baseline_100k.params(0, N_REF)
+    years = [int(y) for y in params.years]
+    values = [reference.sample_values(params, i) for i in range(N_REF)]
+    out = benchmark.pedantic(
+        lambda: [reference.simulate_sample(v, years) for v in values],
+        rounds=3,
+        iterations=1,
+        warmup_rounds=1,
+    )
+    got = reference.as_arrays(out[:3])
+    eng = engine.simulate(params.take(slice(0, 3)))
+    for name in KEY_CHECK:
+        e = np.broadcast_to(eng[name], got[name].shape)
+        scale = np.abs(got[name]).max(axis=tuple(range(1, e.ndim)), keepdims=True)
+        assert (np.abs(e - got[name]) <= 1e-9 * scale).all(), name
+    rate = N_REF * len(years) / median(benchmark)
+    RATE["reference"] = rate
+    record(
+        "reference (plain Python)",
+        f"{rate / 1e3:.1f} k sample-years/s",
+        note=f"{N_REF} samples × {len(years)} years; the yardstick of the ratios below",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the engine in process
+# ---------------------------------------------------------------------------------------------
+
+
+def time_run_baseline(benchmark, baseline_1):
+    params = baseline_1.params()
+    out = benchmark(engine.simulate, params)
+    assert_equals_reference(out, params, [0], names=tuple(out))
+    t = median(benchmark)
+    record(
+        "single baseline run",
+        f"{t * 1e3:.1f} ms",
+        "≤ 20 ms",
+        t <= 0.020,
+        "engine.simulate, deterministic, 2022–2060, all outputs",
+    )
+
+
+def time_ensemble_1k(benchmark, baseline_100k):
+    out = benchmark(engine.simulate_blocks, baseline_100k.params, 1000)
+    assert_equals_reference(out, baseline_100k.params(0, 1000), [0, 999])
+    t = median(benchmark)
+    record("1,000 samples", f"{t * 1e3:.0f} ms", note="all outputs")
+
+
+def _ensemble_100k(benchmark, compiled, keep, label, rounds):
+    n = 100_000
+    engine.simulate_blocks(compiled.params, n, keep=keep)  # warm: pages, allocator, threads
+    out = benchmark.pedantic(
+        engine.simulate_blocks,
+        args=(compiled.params, n),
+        kwargs={"keep": keep},
+        rounds=rounds,
+        iterations=1,
+    )
+    for a, b in ((0, 2), (54_321, 54_323), (n - 2, n)):
+        sub = {k: v[a:b] if v.shape[0] == n else v for k, v in out.items()}
+        assert_equals_reference(
+            sub, compiled.params(a, b), [0, 1], names=[k for k in KEY_CHECK if k in out]
+        )
+    t = median(benchmark)
+    n_years = compiled.n_years
+    rate = n * n_years / t
+    ratio = rate / RATE["reference"] if "reference" in RATE else float("nan")
+    kept = sum(v.nbytes for v in out.values())
+    return t, rate, ratio, kept
+
+
+def time_ensemble_100k(benchmark, baseline_100k):
+    t, rate, ratio, kept = _ensemble_100k(benchmark, baseline_100k, engine.KEY_OUTPUTS, "key", 7)
+    record(
+        "100,000 samples × 39 yr",
+        f"{t:.3f} s",
+        "≤ 1.0 s (aim 0.5)",
+        t <= 1.0,
+        f"keep='key' ({kept / 1e9:.2f} GB kept); {rate / 1e6:.1f} M sample-years/s",
+    )
+    record(
+        "  speed-up vs reference",
+        f"{ratio:.0f}×",
+        "≥ 20×",
+        ratio >= 20,
+        "throughput ratio, same session",
+    )
+
+
+def time_ensemble_100k_all(benchmark, baseline_100k):
+    t, rate, ratio, kept = _ensemble_100k(benchmark, baseline_100k, None, "all", 5)
+    record(
+        "100,000 samples, all outputs",
+        f"{t:.3f} s",
+        "≤ 1.0 s",
+        t <= 1.0,
+        f"{kept / 1e9:.2f} GB kept; {rate / 1e6:.1f} M sample-years/s; {ratio:.0f}× reference",
+    )
+
+
+def time_compile(benchmark):
+    from energysim.scenario import compile_scenario
+
+    c = benchmark(compile_scenario, "baseline")
+    assert c.n_years == 39
+    record(
+        "compile baseline",
+        f"{median(benchmark) * 1e3:.1f} ms",
+        note="load YAML, resolve, compile (1 sample)",
+    )
+
+
+def time_params_100k(benchmark, baseline_100k):
+    p = benchmark(baseline_100k.params, 0, 100_000)
+    assert p.n_samples == 100_000
+    record(
+        "sample parameters, 100k",
+        f"{median(benchmark) * 1e3:.0f} ms",
+        note=f"{len(baseline_100k.uncertain)} uncertain parameters, Monte Carlo",
+    )
+
+
+def time_write_netcdf(benchmark):
+    import xarray as xr
+
+    from energysim import results
+
+    ds = engine.run("baseline")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "results.nc"
+        benchmark(results.write_netcdf, ds, path)
+        back = xr.open_dataset(path, engine="h5netcdf").load()
+    xr.testing.assert_identical(back, ds)
+    record(
+        "write results.nc",
+        f"{median(benchmark) * 1e3:.0f} ms",
+        note="one-sample baseline, 83 variables",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# whole processes, start-up included
+# ---------------------------------------------------------------------------------------------
+
+
+def _process(benchmark, args, rounds=5):
+    import subprocess
+
+    def once():
+        proc = subprocess.run(
+            [*energysim_command(), *args], capture_output=True, text=True, cwd=ROOT
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    return benchmark.pedantic(once, rounds=rounds, iterations=1, warmup_rounds=1)
+
+
+def time_validate_process(benchmark):
+    proc = _process(benchmark, ["validate", "scenarios/baseline.yaml"])
+    assert ": ok" in proc.stdout
+    t = median(benchmark)
+    record("energysim validate", f"{t:.2f} s", "≤ 0.5 s", t <= 0.5, "whole process")
+
+
+def time_run_process(benchmark):
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = _process(benchmark, ["run", "baseline", "-o", tmp])
+        files = sorted(p.name for p in Path(tmp).iterdir())
+    assert files == ["results.nc", "summary.csv", "summary.xlsx"], files
+    assert "原煤产量" in proc.stdout
+    t = median(benchmark)
+    record(
+        "energysim run",
+        f"{t:.2f} s",
+        "≤ 2 s",
+        t <= 2.0,
+        "whole process: baseline, 1 sample, writes .nc, .csv, .xlsx",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# peak memory, in fresh processes
+# ---------------------------------------------------------------------------------------------
+
+_PEAK_KEPT = """
+import json, time
+from conftest import peak_rss
+from energysim import engine
+engine.run("baseline", samples=2, keep="key")  # imports and code paths, not the run
+before = peak_rss()
+t = time.perf_counter()
+ds = engine.run("baseline", samples=100_000, keep="key")
+seconds = time.perf_counter() - t
+peak = peak_rss()
+# bytes of the arrays kept: deterministic outputs are broadcast views (stride 0), not copies
+full = sum(v.data.nbytes for v in ds.data_vars.values() if v.data.strides[0] != 0)
+co2 = float(ds["co2_total"].sel(year=2030).mean())
+print(json.dumps(dict(before=before, peak=peak, kept=full, seconds=seconds, co2=co2)))
+"""
+
+
+def peakmem_ensemble_100k(benchmark):
+    got = benchmark.pedantic(run_child, args=(_PEAK_KEPT,), rounds=2, iterations=1)
+    assert 50.0 < got["co2"] < 500.0  # Mt CO2 in 2030: a real result, not an empty one
+    extra = got["peak"] - got["before"]
+    ratio = extra / got["kept"]
+    record(
+        "peak memory, 100k kept",
+        f"{ratio:.2f}× kept",
+        "≤ 1.5×",
+        ratio <= 1.5,
+        f"peak {got['peak'] / 2**30:.2f} GiB, +{extra / 2**30:.2f} GiB for "
+        f"{got['kept'] / 2**30:.2f} GiB of outputs (engine.run, keep='key', "
+        f"{got['seconds']:.2f} s)",
+    )
+
+
+_PEAK_SUMMARY = """
+import json, time
+from conftest import peak_rss
+from energysim import engine
+engine.run("baseline", samples=1000, keep="summary")  # imports and code paths
+t = time.perf_counter()
+ds = engine.run("baseline", samples=1_000_000, keep="summary")
+seconds = time.perf_counter() - t
+peak = peak_rss()
+mean = float(ds["co2_total"].sel(stat="mean", year=2030))
+print(json.dumps(dict(peak=peak, seconds=seconds, n=int(ds.attrs["n_samples"]), mean=mean)))
+"""
+
+
+def peakmem_summary_1m(benchmark):
+    got = benchmark.pedantic(run_child, args=(_PEAK_SUMMARY,), rounds=1, iterations=1)
+    assert got["n"] == 1_000_000 and 50.0 < got["mean"] < 500.0
+    gib = got["peak"] / 2**30
+    record(
+        "1,000,000 samples, summary",
+        f"{got['seconds']:.1f} s",
+        "≤ 15 s",
+        got["seconds"] <= 15.0,
+        "keep='summary' (streamed statistics, energysim.ensemble)",
+    )
+    record("  peak memory", f"{gib:.2f} GiB", "< 2 GiB", gib < 2.0, "whole process")
