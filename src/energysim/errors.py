@@ -10,6 +10,19 @@ The CLI prints that line and exits with status 2; the API raises :class:`Scenari
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """How a file is named in messages: relative to the working directory when below it."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
 
 class ScenarioError(ValueError):
     """An invalid scenario, parameter, data file or command-line value.

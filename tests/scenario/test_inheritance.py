@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from energysim.errors import InheritanceError
+from energysim.errors import InheritanceError, display_path
 from energysim.scenario import loader
 
 
@@ -174,7 +174,7 @@ def test_missing_parent(write, load):
         load(path)
     assert err.value.one_line() == (
         f"{path}:2: extends: parent scenario not found (expected a path relative to "
-        f"{loader._display(path.parent)}, got 'nothere.yaml')"
+        f"{display_path(path.parent)}, got 'nothere.yaml')"
     )
 
 

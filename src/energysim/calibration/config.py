@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from energysim.errors import ScenarioError
+from energysim.errors import ScenarioError, display_path
 
 __all__ = ["FitParam", "ObsSpec", "CalibrationConfig", "load_config", "ROLES", "KINDS"]
 
@@ -221,12 +221,6 @@ def _looks_like_path(ref: str) -> bool:
     return "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def load_config(path: str | os.PathLike) -> CalibrationConfig:
@@ -249,7 +243,7 @@ def load_config(path: str | os.PathLike) -> CalibrationConfig:
     from energysim.scenario.yamlio import read_yaml
 
     path = Path(path)
-    file = os.fspath(path) if not path.is_absolute() else _display(path)
+    file = os.fspath(path) if not path.is_absolute() else display_path(path)
     if not path.is_file():
         raise ScenarioError(
             f"{'is a directory' if path.is_dir() else 'file not found'} (expected a calibration "
@@ -436,7 +430,7 @@ def _observations(rd: _Reader, node, base_dir: Path) -> tuple[ObsSpec, ...]:
         names[name] = i
         note = rd.text(f["note"], f"{key}.note") if "note" in f else ""
         out.append(ObsSpec(name=name, variable=variable, file=path,
-                           file_display=_display(path), indicator=indicator, region=region,
+                           file_display=display_path(path), indicator=indicator, region=region,
                            period=period, scale=scale, years=years, role=role, weight=weight,
                            note=note, line=item.line))
     if not any(o.role == "fit" for o in out):

@@ -30,7 +30,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from energysim.errors import DataError, UnitError
+from energysim.errors import DataError, UnitError, display_path
 
 __all__ = [
     "LAST_DATA_YEAR",
@@ -195,12 +195,6 @@ class DataFile:
         return rows
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def read_data(path: str | os.PathLike, *, display: str | None = None) -> DataFile:
@@ -224,7 +218,7 @@ def read_data(path: str | os.PathLike, *, display: str | None = None) -> DataFil
         One line ``file:line: column: what is wrong (expected …, got …)``.
     """
     path = Path(path)
-    file = display if display is not None else _display(path)
+    file = display if display is not None else display_path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

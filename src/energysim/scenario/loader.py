@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from energysim.errors import BoundsError, InheritanceError, ScenarioError, UnitError
+from energysim.errors import BoundsError, InheritanceError, ScenarioError, UnitError, display_path
 from energysim.scenario.series import INTERPOLATIONS, Const, Growth, Series
 from energysim.scenario.spec import (
     COMPARATORS,
@@ -915,12 +915,6 @@ def _looks_like_path(ref: str) -> bool:
     return "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
 
 
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def locate(source: str | os.PathLike) -> tuple[Path, str]:
@@ -938,7 +932,7 @@ def locate(source: str | os.PathLike) -> tuple[Path, str]:
     if not _looks_like_path(text):
         bundled = BUNDLED_DIR / f"{text}.yaml"
         if bundled.is_file():
-            return bundled, _display(bundled)
+            return bundled, display_path(bundled)
         names = ", ".join(bundled_names()) or "none"
         raise ScenarioError(
             f"no such scenario (expected a file or a bundled name: {names}, got {text!r})",
@@ -958,11 +952,11 @@ def _locate_parent(ref: str, child: _File, line: int) -> tuple[Path, str]:
         if path.is_file():
             shown = os.path.normpath(os.path.join(os.path.dirname(child.file), ref))
             return path, shown
-        where = f"a path relative to {_display(child.base_dir) or '.'}"
+        where = f"a path relative to {display_path(child.base_dir) or '.'}"
     else:
         path = BUNDLED_DIR / f"{ref}.yaml"
         if path.is_file():
-            return path, _display(path)
+            return path, display_path(path)
         where = f"a bundled name ({', '.join(bundled_names()) or 'none'})"
     hint = None
     if not _looks_like_path(ref) and (child.base_dir / f"{ref}.yaml").is_file():
