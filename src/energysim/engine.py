@@ -5,12 +5,9 @@ Data flow (docs/model.md, "Sector order inside one year")::
     Params (n | 1, n_years) ──year-major──▶ P[path] (n_years, n | 1)
       1. before the loop, all years at once (they depend on parameters only): demand
          efficiency factors; capacity stocks by vintage (coal, wind, solar, storage;
-         electrolysers in the hydrogen precompute); S-curves and the heavy-truck fleet
-         (transport precompute); chemicals' gross output. Coal generation, coal burned,
-         cooling water, storage flows, curtailment, wind and solar generation and the green
-         hydrogen supply depend on parameters only too: computed here when their arrays are
-         small, else year by year inside the loop on rows that stay in cache (:class:`_ByYear`,
-         identical results);
+         electrolysers in the hydrogen precompute); coal generation, coal burned, cooling
+         water; storage flows; wind and solar curtailment and generation; S-curves and the
+         heavy-truck fleet (transport precompute); chemicals' gross output;
       2. the year loop, for t = 0 … n_years − 1: economy (GDP, demand) → transport (mining
          trucks sized on last year's coal output) → chemicals (gross) → water (other users
          reserved first; chemicals scaled back if the cap binds) → hydrogen (allocation) →
@@ -295,10 +292,6 @@ def _share(part, rest):
 
 
 _TINY = np.finfo(np.float64).tiny
-#: Elementwise computations over all years run at once while their arrays stay this small
-#: [bytes] (one numpy call for every year); wider ones run year by year inside the loop, on
-#: rows that stay in cache. Both give identical results (the same elementwise operations).
-_WHOLE_BYTES = 1 << 20
 
 
 def _power_flows(
@@ -324,11 +317,11 @@ def _power_flows(
     c_max,
     c_relief,
 ):
-    """Power and storage flows of one year (rows ``(m,)``) or of all years (``(n_years, m)``).
+    """Power and storage flows of all years, ``(n_years, m)`` arrays.
 
     Everything here depends on parameters and capacity stocks only (docs/model.md, Power and
-    Storage), so it is elementwise: the engine calls it once for all years when the arrays are
-    small and year by year otherwise. Units as in :mod:`energysim.model.power`.
+    Storage), so it is computed before the year loop, for all years at once (elementwise; one
+    numpy call per quantity). Units as in :mod:`energysim.model.power`.
 
     Returns
     -------
@@ -388,11 +381,6 @@ _POWER_OUTPUTS = {
 }
 
 
-def _electrolysis_flows(cap, hours, kwh_per_kg, water_per_kg):
-    """Green hydrogen, its electricity and water (rows or all years; see :func:`_power_flows`)."""
-    return hydrogen.green_supply(cap, hours, kwh_per_kg, water_per_kg)
-
-
 #: Outputs of the sectors helper's step functions that the engine records from their
 #: precomputed whole-horizon arrays instead of per year (they depend on parameters only).
 _FROM_PRE = {
@@ -410,28 +398,6 @@ _FROM_PRE = {
         "electrolysis_water_use",
     ),
 }
-
-
-class _ByYear:
-    """Inputs of an elementwise function, evaluated at once or year by year.
-
-    ``at(t)`` returns the function's results for year ``t``: rows of the whole-horizon results
-    computed on construction when every input is small (:data:`_WHOLE_BYTES`), else the
-    function evaluated on the inputs' rows ``[t]``.
-    """
-
-    def __init__(self, fn, *inputs: np.ndarray):
-        self.fn = fn
-        self.inputs = inputs
-        width = max(a.shape[-1] for a in inputs)
-        self.whole = fn(*inputs) if width * inputs[0].shape[0] * 8 <= _WHOLE_BYTES else None
-
-    def at(self, t: int):
-        if self.whole is None:
-            return self.fn(*(a[t] for a in self.inputs))
-        if isinstance(self.whole, dict):
-            return {k: v[t] for k, v in self.whole.items()}
-        return tuple(v[t] for v in self.whole)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,8 +465,7 @@ def _simulate(
         if rec.wants(name):
             rec.whole(name, _parts(*(parts[tech] for tech in power.TECHS)))
     # power and storage flows: parameters and stocks only (elementwise)
-    pw = _ByYear(
-        _power_flows,
+    pw = _power_flows(
         cap["coal"],
         cap["wind"],
         cap["solar"],
@@ -522,31 +487,26 @@ def _simulate(
     )
     hours = [P[f"power.{tech}.hours"] for tech in power.TECHS]
     want_gen, want_hours = rec.wants("power_gen"), rec.wants("power_hours")
-    if pw.whole is not None:
-        f = pw.whole
-        for name, key in _POWER_OUTPUTS.items():
-            rec.whole(name, f[key])
-        if want_gen:
-            rec.whole("power_gen", _parts(f["coal_gen"], f["wind_gen"], f["solar_gen"]))
-        if want_hours:
-            rec.whole("power_hours", _parts(hours[0], hours[1] * f["kept"], hours[2] * f["kept"]))
+    for name, key in _POWER_OUTPUTS.items():
+        rec.whole(name, pw[key])
+    if want_gen:
+        rec.whole("power_gen", _parts(pw["coal_gen"], pw["wind_gen"], pw["solar_gen"]))
+    if want_hours:
+        rec.whole("power_hours", _parts(hours[0], hours[1] * pw["kept"], hours[2] * pw["kept"]))
+    power_coal, power_water, own_use = pw["power_coal"], pw["power_water"], pw["own_use"]
+    generation, burn, burn_ccus = pw["generation"], pw["burn"], pw["burn_ccus"]
+    vre_gen, st_losses = pw["vre_gen"], pw["st_losses"]
 
     # sectors with their own precomputation
     tpre = transport.precompute_transport(params)
     cpre = chemicals.precompute_chemicals(params)
     wpre = water.precompute_water(params, cpre)
-    hpre = hydrogen.precompute_hydrogen(params, cpre, supply=False)
+    hpre = hydrogen.precompute_hydrogen(params, cpre)
     for name in _FROM_PRE["transport"]:
         rec.whole(name, tpre[name])  # powertrain-first (n_years, 3, m), samples last like ours
-    e = "hydrogen.electrolyser"
-    e_cap = hpre["electrolyser_cap"]
-    rec.whole("electrolyser_cap", e_cap)
-    h2 = _ByYear(
-        _electrolysis_flows, e_cap, P[f"{e}.hours"], P[f"{e}.kwh_per_kg"], P[f"{e}.water_per_kg"]
-    )
-    if h2.whole is not None:
-        for name, v in zip(_H2_SUPPLY, h2.whole, strict=True):
-            rec.whole(name, v)
+    for name in _FROM_PRE["hydrogen"]:
+        rec.whole(name, hpre[name])
+    h2_water, h2_elec = hpre["electrolysis_water_use"], hpre["electrolysis_elec_use"]
     skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
 
     # per-year parameters used in the loop
@@ -581,24 +541,19 @@ def _simulate(
         np.exp(dem, out=dem)
         dem = dem * dem_coef[t]
         oi_el, oi_coal, b_el, b_coal = dem
-        # power and storage (parameters only), green hydrogen supply
-        f = pw.at(t)
-        green, h2_elec, h2_water = h2.at(t)
         # transport (mining fleet on last year's coal output)
         tr = transport.step_transport(tstate, tpre, t, coal_prev)
         # chemicals before water; water reserves the other users first
         gross = chemicals.gross_chemicals(cpre, t)
         mining_water = coal.mining_water(coal_prev, water_pt[t])
-        wa = water.step_water(wpre, t, gross, f["power_water"], mining_water, h2_water)
+        wa = water.step_water(wpre, t, gross, power_water[t], mining_water, h2_water[t])
         # hydrogen allocation, then chemicals net of green-hydrogen substitution
         chem_out = chemicals.scaled_output(cpre, t, wa["chem_water_scale"])
-        hy = hydrogen.step_hydrogen(
-            hpre, t, tr["truck_h2_demand"], chem_out, supply=(green, h2_elec, h2_water)
-        )
+        hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out)
         ch = chemicals.net_chemicals(cpre, t, chem_out, hy["h2_chem_substitution"])
         # coal balance (before electricity: mining electricity uses this year's output)
         other_coal = oi_coal + b_coal
-        local = f["power_coal"] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
+        local = power_coal[t] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
         output = coal.coal_output(mine_cap[t], util[t], out_cap[t], local, outbound[t])
         shipments, imports = coal.coal_trade(output, local)
         mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
@@ -607,19 +562,19 @@ def _simulate(
         consumption = (
             mining_elec
             + ch["chem_elec_use"]
-            + h2_elec
+            + h2_elec[t]
             + tr["mining_truck_elec_use"]
             + tr["heavy_truck_elec_use"]
             + oi_el
             + b_el
-            + f["st_losses"]
+            + st_losses[t]
         )
         losses = electricity.grid_losses(consumption, loss_share[t])
-        el_demand = consumption + f["own_use"]
-        net_exp = electricity.net_export(f["generation"], el_demand, losses)
+        el_demand = consumption + own_use[t]
+        net_exp = electricity.net_export(generation[t], el_demand, losses)
         # emissions (mining trucks count as mining, heavy trucks as transport)
         ef_c = ef_coal[t]
-        co2_power, captured = emissions.power_co2(f["burn"], f["burn_ccus"], capture[t], ef_c)
+        co2_power, captured = emissions.power_co2(burn[t], burn_ccus[t], capture[t], ef_c)
         co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
         co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
         co2_other = other_coal * (tce[t] * ef_c)
@@ -637,7 +592,7 @@ def _simulate(
                 peak_total = np.maximum(peak_total, total)
                 peak_year = np.where(higher, float(year), peak_year)
         diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
-        energy = local * tce[t] + diesel * diesel_tce[t] + (f["vre_gen"] - net_exp) * elec_tce[t]
+        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen[t] - net_exp) * elec_tce[t]
 
         row = {name: v for name, v in tr.items() if name not in skip}
         row.update(ch)
@@ -669,15 +624,6 @@ def _simulate(
                 "co2_intensity": economy.intensity(total, gdp),
             }
         )
-        if pw.whole is None:
-            row.update((name, f[key]) for name, key in _POWER_OUTPUTS.items())
-            if want_gen:
-                row["power_gen"] = _parts_row(f["coal_gen"], f["wind_gen"], f["solar_gen"])
-            if want_hours:
-                k = f["kept"]
-                row["power_hours"] = _parts_row(hours[0][t], hours[1][t] * k, hours[2][t] * k)
-        if h2.whole is None:
-            row.update(zip(_H2_SUPPLY, (green, h2_elec, h2_water), strict=True))
         rec.year(t, row)
 
     # ---- 4. after the loop ------------------------------------------------------------------
@@ -686,22 +632,9 @@ def _simulate(
     return arrays
 
 
-#: Green hydrogen supply outputs, in the order of :func:`hydrogen.green_supply`.
-_H2_SUPPLY = ("h2_green_supply", "electrolysis_elec_use", "electrolysis_water_use")
-
-
 def _stack_axis1(arrays: list[np.ndarray]) -> np.ndarray:
     """``k`` arrays ``(n_years, w_i)`` → one ``(n_years, k, w)`` array (broadcast widths)."""
     return np.stack(np.broadcast_arrays(*arrays), axis=1)
-
-
-def _parts_row(*parts: np.ndarray) -> np.ndarray:
-    """``k`` arrays ``(m_i,)`` → one ``(m, k)`` row (a transposed view of ``(k, m)``)."""
-    m = max(np.shape(p)[0] for p in parts)
-    row = np.empty((len(parts), m))
-    for j, p in enumerate(parts):
-        row[j] = p
-    return row.T
 
 
 def _parts(*parts: np.ndarray) -> np.ndarray:
@@ -711,11 +644,6 @@ def _parts(*parts: np.ndarray) -> np.ndarray:
     for j, p in enumerate(parts):
         out[:, j] = p
     return out
-
-
-def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
-    shape = np.broadcast_shapes(*(np.shape(r) for r in rows))
-    return np.stack([np.broadcast_to(r, shape) for r in rows])
 
 
 def _to_sample_first(a: np.ndarray) -> np.ndarray:

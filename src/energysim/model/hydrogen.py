@@ -359,9 +359,7 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
     }
 
 
-def precompute_hydrogen(
-    params, chem_pre: dict[str, np.ndarray], supply: bool = True
-) -> dict[str, np.ndarray]:
+def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Electrolyser stock, green supply, its electricity and water, and the substitution room.
 
     Parameters
@@ -371,10 +369,6 @@ def precompute_hydrogen(
     chem_pre : dict
         From :func:`energysim.model.chemicals.precompute_chemicals` (per-tonne intensities and
         the substitution factors).
-    supply : bool
-        Also compute the green supply, its electricity and water for every year. The engine
-        passes False and computes them year by year (:func:`green_supply` on rows, which keeps
-        large sample blocks in cache), handing them to :func:`step_hydrogen`.
 
     Returns
     -------
@@ -389,6 +383,9 @@ def precompute_hydrogen(
 
     e = "hydrogen.electrolyser"
     stock = electrolyser_stock(params)
+    supply, elec, water = green_supply(
+        stock["cap"], params[f"{e}.hours"], params[f"{e}.kwh_per_kg"], params[f"{e}.water_per_kg"]
+    )
     # the room is linear in the output: evaluate it for 1 Mt of every product
     room = substitution_room(
         chem_pre["h2_per_t"] * 1e3,
@@ -398,21 +395,11 @@ def precompute_hydrogen(
         chem_pre["coal_saved"][:, None, :],
         chem_pre["co2_avoided"][:, None, :],
     )
-    out = {"electrolyser_cap": _tm(stock["cap"])}
-    if supply:
-        green, elec, water = green_supply(
-            stock["cap"],
-            params[f"{e}.hours"],
-            params[f"{e}.kwh_per_kg"],
-            params[f"{e}.water_per_kg"],
-        )
-        out.update(
-            h2_green_supply=_tm(green),
-            electrolysis_elec_use=_tm(elec),
-            electrolysis_water_use=_tm(water),
-        )
     return {
-        **out,
+        "electrolyser_cap": _tm(stock["cap"]),
+        "h2_green_supply": _tm(supply),
+        "electrolysis_elec_use": _tm(elec),
+        "electrolysis_water_use": _tm(water),
         "room_per_t": np.ascontiguousarray(room),
         "other_demand": _tm(params["hydrogen.other_demand"]),
         "grey_coal": _tm(params["hydrogen.grey.coal_per_t"]),
@@ -426,7 +413,6 @@ def step_hydrogen(
     t: int,
     truck_h2_demand: np.ndarray,
     chem_output: np.ndarray,
-    supply: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Hydrogen balance in year ``t``.
 
@@ -441,9 +427,6 @@ def step_hydrogen(
     chem_output : ndarray, shape (n | 1, k)
         Coal-chemical output after the water step [Mt/yr]
         (:func:`energysim.model.chemicals.scaled_output`).
-    supply : tuple of ndarray, optional
-        This year's green supply [kt/yr], electrolysis electricity [TWh/yr] and water
-        [Mm3/yr] (:func:`green_supply`), when ``pre`` was made with ``supply=False``.
 
     Returns
     -------
@@ -457,13 +440,7 @@ def step_hydrogen(
     """
     from energysim.model.chemicals import product_sum
 
-    if supply is None:
-        supply = (
-            pre["h2_green_supply"][t],
-            pre["electrolysis_elec_use"][t],
-            pre["electrolysis_water_use"][t],
-        )
-    green, elec, water = supply
+    green = pre["h2_green_supply"][t]
     other = pre["other_demand"][t]
     room = product_sum(pre["room_per_t"][t], chem_output.T)
     a = allocate_hydrogen(green, truck_h2_demand, room, other)
@@ -476,8 +453,8 @@ def step_hydrogen(
         "h2_chem_substitution": a["substitution"],
         "h2_other_use": other,
         "h2_export": a["export"],
-        "electrolysis_elec_use": elec,
-        "electrolysis_water_use": water,
+        "electrolysis_elec_use": pre["electrolysis_elec_use"][t],
+        "electrolysis_water_use": pre["electrolysis_water_use"][t],
         "h2_grey_coal_use": grey * (pre["grey_coal"][t] * 1e-3),
         "h2_grey_co2": grey * (pre["grey_co2"][t] * 1e-3),
     }
