@@ -135,12 +135,16 @@ class _Synthetic:
     chunk=st.integers(2, 300),
     budget=st.sampled_from([8, 10**6]),
     qs=st.lists(st.floats(0, 1), min_size=1, max_size=4),
+    pilot=st.integers(1, 800),
+    drift=st.sampled_from([0.0, 0.01, 1.0]),
 )
-def test_quantile_search_on_awkward_data(n, seed, atoms, scale, bins, chunk, budget, qs):
-    """Ties, point masses, signs, tiny spreads: exact mode equals np.quantile bit for bit;
-    the histogram estimate stays within its bound."""
+def test_quantile_search_on_awkward_data(n, seed, atoms, scale, bins, chunk, budget, qs, pilot,
+                                         drift):
+    """Ties, point masses, signs, tiny spreads, pilots too small or unlike the rest (drift):
+    exact mode equals np.quantile bit for bit; the histogram estimate stays within its bound."""
     rng = np.random.default_rng(seed)
     data = rng.normal(size=(n, 5, 2)) * scale
+    data += drift * scale * np.arange(n)[:, None, None] / n * 6  # later samples larger
     if atoms:
         levels = rng.normal(size=atoms) * scale
         pick = rng.random((n, 5, 2)) < 0.7
@@ -153,6 +157,7 @@ def test_quantile_search_on_awkward_data(n, seed, atoms, scale, bins, chunk, bud
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
             mp.setattr(ensemble, "COLLECT_BUDGET", budget)
+            mp.setattr(ensemble, "PILOT_SAMPLES", pilot)
             stats, bounds, info = ensemble.streamed_summary(
                 _Synthetic(), n, quantiles=qs, bins=bins, exact_quantiles=exact,
                 chunk_size=chunk, progress=False)
@@ -182,6 +187,58 @@ def test_bin_ends_agree_with_the_binning(lo, width, bins, seed):
                                  np.arange(bins + 1))
     assert ends[0] == lo and ends[-1] == hi and np.all(np.diff(ends) >= 0)
     assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
+
+
+@settings(max_examples=25, deadline=None)
+@given(lo=st.floats(-1e6, 1e6), width=st.floats(0, 1e6), bins=st.integers(2, 5000),
+       seed=st.integers(0, 2**32 - 1))
+def test_frame_bin_ends_agree_with_the_frame_binning(lo, width, bins, seed):
+    """The pilot's frame: bins −1 … bins + 1 are intervals whose ends the bisection finds;
+    the pilot's minimum and maximum fall inside, in bins 0 and ``bins``."""
+    hi = lo + width
+    frame = ensemble.frame_of(np.array([lo]), np.array([hi]), bins)
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([lo + width * rng.uniform(-0.2, 1.2, 3000), [lo, lo + width],
+                        lo + width * 1e3 * rng.normal(size=200)])
+    x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf)])
+    f = ensemble._frame_bin(x[None], *frame, bins)[0]
+    assert f.min() >= -1 and f.max() <= bins + 1
+    ends_in = ensemble._frame_bin(np.array([lo, hi]), *frame, bins).tolist()
+    if hi > lo and (hi - lo) / bins > 1e-200:  # else a narrow frame that holds both
+        assert ends_in == [0, bins]
+    else:
+        assert ends_in[0] == 0 and 0 <= ends_in[1] <= bins
+    ends = ensemble._frame_lower_bound(np.full(bins + 2, frame[0]), np.full(bins + 2, frame[1]),
+                                       bins, np.arange(bins + 2))
+    assert np.all(np.diff(ends) >= 0)
+    assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
+    if hi > lo and (hi - lo) / bins > 1e-200:  # inner bins (max − min)/bins wide (rounding)
+        inner = np.diff(ends)
+        assert np.all(inner <= (hi - lo) / bins * (1 + 1e-6) + 4 * np.spacing(abs(lo) + width))
+
+
+def test_fused_block_reduction_equals_numpy():
+    """Moments and frame counts of :func:`_reduce_block` against plain numpy, with constant
+    rows, a row constant in the block, and values outside the frame."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(70, 500))
+    x[5] = 2.0
+    x[40:45] = -1.5  # a constant slab row range
+    frame = ensemble.frame_of(x.min(axis=1) + 0.3, x.max(axis=1) - 0.3, 16)
+    counts = np.zeros((70, 19), np.int64)
+    m, mean, m2, vmin, vmax = ensemble._reduce_block(x, 500, frame, 16, counts)
+    np.testing.assert_allclose(mean, x.mean(axis=1), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(m2, ((x - x.mean(axis=1)[:, None]) ** 2).sum(axis=1),
+                               rtol=1e-12, atol=1e-12)
+    assert mean[5] == 2.0 and m2[5] == 0.0 and m == 500
+    assert np.array_equal(vmin, x.min(axis=1)) and np.array_equal(vmax, x.max(axis=1))
+    f = ensemble._frame_bin(x, *frame, 16)
+    want = np.stack([np.bincount(row + 1, minlength=19) for row in f])
+    assert np.array_equal(counts, want)
+    assert counts[:, 0].sum() > 0 and counts[:, -1].sum() > 0  # both outer bins used
+    one = np.zeros((70, 19), np.int64)  # a block whose samples all share one value per row
+    ensemble._reduce_block(x[:, :1], 9, frame, 16, one)
+    assert np.array_equal(one.sum(axis=1), np.full(70, 9))
 
 
 # -- memory budget -----------------------------------------------------------------------------
@@ -299,6 +356,28 @@ def test_run_command_rejects_bad_options(capsys):
     assert "did you mean 'co2_total'" in capsys.readouterr().err
     assert cli.main(["run", "--samples", "10", "--quantiles", "0.5,7"]) == 2
     assert "quantiles" in capsys.readouterr().err
+
+
+def test_pilot_unlike_the_rest_costs_one_more_pass():
+    """Samples drifting upwards: the pilot's frame misses the upper quantiles, which one more
+    pass over the outer bin locates, within the (max − min)/bins bound; a pilot of every
+    sample needs no second pass."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    data = rng.normal(size=(n, 4)) + np.linspace(0, 8, n)[:, None]
+    data[:, 3] = rng.normal(size=n)  # a cell whose pilot is representative
+    want = np.quantile(data, [0.05, 0.5, 0.95], axis=0)
+    spread = np.max(data.max(axis=0) - data.min(axis=0))
+    for pilot, passes in ((200, 2), (n, 1)):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
+            mp.setattr(ensemble, "PILOT_SAMPLES", pilot)
+            stats, bounds, info = ensemble.streamed_summary(
+                _Synthetic(), n, quantiles=(0.05, 0.5, 0.95), bins=64, chunk_size=250,
+                progress=False)
+        assert info["passes"] == passes and not info["exact"]
+        assert np.all(np.abs(stats["x"][2:] - want) <= bounds["x"])
+        assert bounds["x"] <= spread / 64 * (1 + 1e-9)
 
 
 def test_exact_quantiles_through_several_refinements():

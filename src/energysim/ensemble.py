@@ -17,24 +17,29 @@ samples=N, keep=..., dask=...)``. It compiles the scenario once and simulates bl
     the full arrays of the kept outputs go to a Zarr store as blocks finish (nothing
     per-sample stays in memory); the summary is streamed as above and returned.
 
-Streaming summaries (docs/ensembles.md has the derivation):
+Streaming summaries (docs/ensembles.md has the derivation) simulate the ensemble once:
 
-* pass 1: count, mean and the sum of squared deviations ``M2`` of each block (two-pass within
-  the block), merged across blocks with Chan et al.'s update in block order, plus the exact
-  minimum and maximum;
-* pass 2: a histogram of ``bins`` equal bins between the minimum and the maximum of each
-  variable-year-category cell. The quantile (numpy's default "linear" definition, the one
-  :func:`energysim.results.summary` uses) is then located in one bin, so its error is at most
-  one bin width, ``(max − min) / bins``; the bound actually reached is stored per variable
-  in the ``quantile_max_error`` attribute;
+* a pilot, the first :data:`PILOT_SAMPLES` samples, fixes a histogram frame for each
+  variable-year-category cell: ``bins`` equal bins between the pilot's minimum and maximum,
+  plus one bin for the values below the frame and one for those at or above its top;
+* the pass: every block is reduced to its count, mean and sum of squared deviations ``M2``
+  (two-pass within the block), merged across blocks with Chan et al.'s update in block order,
+  the exact minimum and maximum, and its counts in the frame's bins — all in one sweep over
+  cache-sized slabs of the block (:func:`_reduce_block`);
+* each wanted order statistic of numpy's default "linear" quantile (the definition
+  :func:`energysim.results.summary` uses) is then located in one bin. Inside the frame its
+  error is at most the bin width, ``(pilot max − pilot min) / bins ≤ (max − min) / bins``; the
+  bound actually reached is stored per variable in the ``quantile_max_error`` attribute. An
+  order statistic in an outer bin (beyond the pilot's range: rare, e.g. a 5% quantile beyond
+  the minimum of 8,192 samples) is located by one more pass over that bin alone;
 * with ``exact_quantiles=True``, further passes make them exact: a bin holding a wanted order
   statistic is collected (its values kept, sorted, the rank picked), split again into
   ``bins`` sub-bins, resolved by its min = max (a point mass), or — when too narrow to split —
-  counted float by float, until every wanted order statistic is known (one or two extra
-  passes). Memory stays bounded: values are collected only up to :data:`COLLECT_BUDGET`.
+  counted float by float, until every wanted order statistic is known (usually one extra
+  pass). Memory stays bounded: values are collected only up to :data:`COLLECT_BUDGET`.
 
 The model is deterministic per sample, so a later pass simply reruns the same blocks. Small
-runs (everything fits in :data:`EXACT_IN_MEMORY`) are summarised exactly in one pass.
+runs (everything fits in :data:`EXACT_IN_MEMORY`) are summarised exactly in memory.
 
 Scale-out: blocks are grouped in jobs (:class:`Job`) that carry the scenario, the design
 (seed, method, number of samples) and a sample range, never parameter arrays: a dask worker
@@ -86,9 +91,15 @@ __all__ = [
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 #: Histogram bins per variable-year-category cell in streamed summaries.
 DEFAULT_BINS = 2048
-#: Samples per block when streaming (smaller than the engine's default: a block's full
-#: outputs, ~23 kB per sample for the baseline, are alive while it is reduced).
-STREAM_CHUNK = 8192
+#: Samples per block when streaming (the engine's default; a block's full outputs, ~23 kB per
+#: sample for the baseline, are alive in each worker while it is reduced: ~0.4 GB; 8,192
+#: halves that at ~10% more time).
+STREAM_CHUNK = 16384
+#: Samples of the pilot that fixes the histogram frame of streamed summaries (the first ones;
+#: independent of the block size, so the quantile estimates are too).
+PILOT_SAMPLES = 8192
+#: Rows of a block reduced at a time (a 32 × 8192 float64 slab, 2 MB, stays in cache).
+_SLAB_ROWS = 32
 #: Values held at most while collecting bins for exact quantiles (64 MB of float64; crowded
 #: bins beyond it are split again in another pass instead).
 COLLECT_BUDGET = 8 * 2**20
@@ -349,14 +360,17 @@ class Job:
         Outputs returned whole for the job's samples.
     moments : bool
         Return per-block count, mean, M2, min, max of every simulated output.
+    frame : mapping or None
+        ``variable -> (lo, scale)`` for every cell: with ``moments``, also count each cell's
+        values in the ``bins + 3`` bins of its frame (:func:`_frame_bin`), summed over the
+        job's blocks.
     hist : mapping or None
-        ``variable -> (cells, lo, hi, whole)``: histogram of ``bins`` bins of each cell's
-        values in ``[lo, hi)``, with the minimum and maximum of those values (``whole``: the
-        interval holds every value of the cell; no min/max then).
+        ``variable -> (cells, lo, hi)``: histogram of ``bins`` bins of each cell's values in
+        ``[lo, hi)``, with the minimum and maximum of those values.
     collect : mapping or None
-        ``variable -> (cells, lo, hi, whole)``: the values in ``[lo, hi)`` themselves.
+        ``variable -> (cells, lo, hi)``: the values in ``[lo, hi)`` themselves.
     ulps : mapping or None
-        ``variable -> (cells, lo, hi, whole)``: counts of every distinct float in ``[lo, hi)``
+        ``variable -> (cells, lo, hi)``: counts of every distinct float in ``[lo, hi)``
         (intervals of a few thousand floats at most).
     bins : int
     """
@@ -366,6 +380,7 @@ class Job:
     names: tuple[str, ...] | None = None
     arrays: tuple[str, ...] = ()
     moments: bool = False
+    frame: Mapping[str, tuple] | None = None
     hist: Mapping[str, tuple] | None = None
     collect: Mapping[str, tuple] | None = None
     ulps: Mapping[str, tuple] | None = None
@@ -385,15 +400,120 @@ def _cells(arr: np.ndarray, m: int) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])
 
 
-def _block_moments(x: np.ndarray, m: int) -> tuple:
-    """``(count, mean, M2, min, max)`` of each row of ``x`` ``(cells, m | 1)``."""
-    if x.shape[1] == 1:  # the same for every sample of the block
+#: Adding 1.5·2⁵² to a float of magnitude below 2⁵¹ leaves it rounded to an integer in the
+#: low bits of the sum (round half to even): a rounding float → int cheaper than floor + cast.
+_MAGIC = 1.5 * 2.0**52
+_MAGIC_BITS = int(np.float64(_MAGIC).view(np.int64))
+#: Largest ``bins`` accepted (the rounding above needs |(x − lo)·scale| < 2⁵¹).
+MAX_BINS = 2**20
+
+
+def frame_of(vmin: np.ndarray, vmax: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """The histogram frame ``(lo, scale)`` of each cell from a pilot's minimum and maximum.
+
+    ``scale = bins / (max − min)``: frame bin ``k`` (``0 … bins``) holds the values with
+    ``(x − lo)·scale`` within ½ of ``k``, so ``bins + 1`` bins of width ``(max − min)/bins``
+    cover the pilot's range with its ends inside; bins ``−1`` and ``bins + 1`` hold the values
+    beyond. A cell constant in the pilot (or of a subnormal spread) gets a narrow frame around
+    its value (width ``|value|·2⁻²⁰``, at least 10⁻²⁰⁶), so other values fall in the outer bins.
+    """
+    lo = np.asarray(vmin, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        scale = bins / (np.asarray(vmax, dtype=np.float64) - lo)
+        narrow = bins / (np.maximum(np.abs(lo), 1e-200) * 2.0**-20)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, narrow)
+    return lo, np.where(np.isfinite(scale), scale, 0.0)
+
+
+def _frame_bin(x: np.ndarray, lo: np.ndarray, scale: np.ndarray, bins: int) -> np.ndarray:
+    """Frame bin ``f(x) = round(clip((x − lo)·scale, −1, bins + 1))`` in ``{−1, …, bins + 1}``.
+
+    ``−1`` is below the frame, ``bins + 1`` above it. ``f`` is monotone in ``x`` (each
+    step is), so every bin is an interval of floats whose ends :func:`_frame_lower_bound`
+    finds with the very same operations. :func:`_reduce_block` computes ``f`` in place with
+    these operations, in this order.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.subtract(x, lo[..., None] if x.ndim > lo.ndim else lo)
+        t *= scale[..., None] if x.ndim > scale.ndim else scale
+        np.clip(t, -1, bins + 1, out=t)
+        t += _MAGIC
+    return t.view(np.int64) - _MAGIC_BITS
+
+
+def _frame_lower_bound(lo: np.ndarray, scale: np.ndarray, bins: int,
+                       k: np.ndarray) -> np.ndarray:
+    """Smallest float ``x`` with ``f(x) ≥ k`` (:func:`_frame_bin`), ``0 ≤ k ≤ bins + 1``, by
+    bisection on the ordered float keys between −inf (``f = −1``) and +inf (``f = bins + 1``).
+    """
+    lo, scale = np.asarray(lo, np.float64), np.asarray(scale, np.float64)
+    k = np.asarray(k, np.int64)
+    low = np.full(k.shape, _key(np.array(-np.inf)), dtype=np.int64)
+    high = np.full(k.shape, _key(np.array(np.inf)), dtype=np.int64)
+    for _ in range(70):
+        active = high - 1 > low
+        if not active.any():
+            break
+        mid = (low & high) + ((low ^ high) >> 1)  # floor of the mean, without overflow
+        ge = _frame_bin(_unkey(mid), lo, scale, bins) >= k
+        high = np.where(active & ge, mid, high)
+        low = np.where(active & ~ge, mid, low)
+    return _unkey(high)
+
+
+def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int = 0,
+                  counts: np.ndarray | None = None) -> tuple:
+    """``(count, mean, M2, min, max)`` of each row of ``x`` ``(cells, m | 1)``, and with a
+    ``frame`` ``(lo, scale)`` its frame histogram added into ``counts`` ``(cells, bins + 3)``.
+
+    One sweep over slabs of :data:`_SLAB_ROWS` rows that stay in cache: min and max, then
+    (rows not constant) the mean and ``M2 = Σ (x − mean)²`` two-pass within the block, then the
+    frame bins (:func:`_frame_bin`, in place) counted by ``np.bincount``. A row constant in the
+    block has exactly its value as mean and ``M2 = 0``.
+    """
+    C, w = x.shape
+    rows = np.arange(C)
+    if w == 1:  # the same for every sample of the block
         v = np.array(x[:, 0], dtype=np.float64)
+        if frame is not None:
+            counts[rows, _frame_bin(v, *frame, bins) + 1] += m
         return (m, v, np.zeros_like(v), v, v)
-    mean = x.mean(axis=1)
-    d = x - mean[:, None]
-    m2 = np.einsum("ij,ij->i", d, d)
-    return (m, mean, m2, x.min(axis=1), x.max(axis=1))
+    mean, m2 = np.empty(C), np.zeros(C)
+    vmin, vmax = np.empty(C), np.empty(C)
+    slab = np.empty((min(_SLAB_ROWS, C), w))
+    if frame is not None:
+        lo, scale = frame
+        width = bins + 3  # bins −1 … bins + 1
+        offsets = (np.arange(slab.shape[0], dtype=np.int64) * width
+                   + (1 - _MAGIC_BITS))[:, None]
+    for a in range(0, C, _SLAB_ROWS):
+        b = min(a + _SLAB_ROWS, C)
+        xs = x[a:b]
+        t = slab[: b - a]
+        np.min(xs, axis=1, out=vmin[a:b])
+        np.max(xs, axis=1, out=vmax[a:b])
+        const = vmin[a:b] == vmax[a:b]
+        if const.all():
+            mean[a:b] = vmin[a:b]
+            if frame is not None:
+                counts[rows[a:b], _frame_bin(vmin[a:b], lo[a:b], scale[a:b], bins) + 1] += m
+            continue
+        mu = xs.mean(axis=1)
+        np.subtract(xs, mu[:, None], out=t)
+        sq = np.einsum("ij,ij->i", t, t)
+        mean[a:b] = np.where(const, vmin[a:b], mu)
+        m2[a:b] = np.where(const, 0.0, sq)
+        if frame is not None:
+            with np.errstate(invalid="ignore", over="ignore"):
+                np.subtract(xs, lo[a:b, None], out=t)
+                t *= scale[a:b, None]
+                np.clip(t, -1, bins + 1, out=t)
+                t += _MAGIC
+            k = t.view(np.int64)
+            k += offsets[: b - a]
+            counts[a:b] += np.bincount(k.ravel(), minlength=(b - a) * width).reshape(
+                b - a, width)
+    return (m, mean, m2, vmin, vmax)
 
 
 def _merge_moments(a: tuple, b: tuple) -> tuple:
@@ -459,19 +579,11 @@ def _lower_bound(lo: np.ndarray, hi: np.ndarray, bins: int, k: np.ndarray) -> np
     return np.where(k <= 0, lo, np.where(k >= bins, hi, out))
 
 
-def _histogram(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int, whole: bool):
-    """Counts ``(rows, bins)`` of each row's values in ``[lo, hi)``; their min and max.
-
-    ``whole``: every value of the row is known to lie in ``[lo, hi)`` (the first pass, from
-    the exact minimum and maximum); then no mask is needed and min/max are not returned.
-    """
+def _histogram(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int):
+    """Counts ``(rows, bins)`` of each row's values in ``[lo, hi)``; their min and max."""
     rows = x.shape[0]
     with np.errstate(invalid="ignore", over="ignore"):
         idx = _bin_of(x, lo, hi, bins)
-    if whole:
-        idx += (np.arange(rows, dtype=np.intp) * bins)[:, None]
-        counts = np.bincount(idx.ravel(), minlength=rows * bins).reshape(rows, bins)
-        return counts, None, None
     inside = (x >= lo[:, None]) & (x < hi[:, None])
     idx += 1
     idx *= inside  # values outside go to a discarded bin 0
@@ -526,16 +638,18 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
     -------
     dict
         ``moments``: block start → {variable: (count, mean, M2, min, max)} per cell;
+        ``frame``: variable → frame bin counts ``(cells, bins + 3)`` summed over the blocks;
         ``hist``: variable → (counts, vmin, vmax) summed over the blocks; ``collect``:
         variable → (rows, values); ``arrays``: variable → ``(m | 1, …)`` values of the job's
         samples; ``shapes``: variable → shape after the sample axis.
     """
-    from energysim.engine import simulate
+    from energysim.engine import simulate, tune_allocator
 
+    tune_allocator()  # blocks reuse the memory of the previous ones (no fresh page faults)
     compiled = job.source.get()
     names = None if job.names is None else list(job.names)
-    out: dict[str, Any] = {"moments": {}, "hist": {}, "collect": {}, "ulps": {}, "arrays": {},
-                           "shapes": {}}
+    out: dict[str, Any] = {"moments": {}, "frame": {}, "hist": {}, "collect": {}, "ulps": {},
+                           "arrays": {}, "shapes": {}}
     parts: dict[str, list[np.ndarray]] = {}
     for a, b in job.blocks:
         m = b - a
@@ -543,18 +657,26 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
         if not out["shapes"]:
             out["shapes"] = {k: v.shape[1:] for k, v in res.items()}
         if job.moments:
-            out["moments"][a] = {k: _block_moments(_cells(v, m), m) for k, v in res.items()}
-        for v, (cells, lo, hi, whole) in (job.hist or {}).items():
+            out["moments"][a] = mom = {}
+            for v, arr in res.items():
+                x = _cells(arr, m)
+                if job.frame is None:
+                    mom[v] = _reduce_block(x, m)
+                    continue
+                if v not in out["frame"]:
+                    out["frame"][v] = np.zeros((x.shape[0], job.bins + 3), dtype=np.int64)
+                mom[v] = _reduce_block(x, m, job.frame[v], job.bins, out["frame"][v])
+        for v, (cells, lo, hi) in (job.hist or {}).items():
             x = _rows_of(_cells(res[v], m), cells, m)
-            counts, vmin, vmax = _histogram(x, lo, hi, job.bins, whole)
+            counts, vmin, vmax = _histogram(x, lo, hi, job.bins)
             if v in out["hist"]:
                 counts += out["hist"][v][0]
                 vmin, vmax = _min_max(out["hist"][v][1:], (vmin, vmax))
             out["hist"][v] = (counts, vmin, vmax)
-        for v, (cells, lo, hi, _) in (job.collect or {}).items():
+        for v, (cells, lo, hi) in (job.collect or {}).items():
             x = _rows_of(_cells(res[v], m), cells, m)
             out["collect"].setdefault(v, []).append(_collect(x, lo, hi))
-        for v, (cells, lo, hi, _) in (job.ulps or {}).items():
+        for v, (cells, lo, hi) in (job.ulps or {}).items():
             counts = _ulp_histogram(_rows_of(_cells(res[v], m), cells, m), lo, hi)
             if v in out["ulps"]:
                 counts += out["ulps"][v]
@@ -702,7 +824,10 @@ def _jobs(source, n: int, chunk: int, *, per_job: int, **kw) -> list[Job]:
 
 
 def _blocks_per_job(executor, n_blocks: int, chunk: int, arrays: bool) -> int:
-    if executor.reports_blocks:
+    """Blocks per job: one when a local job returns arrays (each block's go straight to their
+    destination); otherwise about four jobs per worker, so that per-job reductions (frame
+    histograms) are merged a few times rather than once per block."""
+    if executor.reports_blocks and arrays:
         return 1
     per = max(1, math.ceil(n_blocks / (4 * executor.workers)))
     if arrays:  # results travel back to the client: keep them moderate
@@ -862,10 +987,48 @@ class _QuantileSearch:
             self.state[v] = s
         self._rows: dict[str, list] = {}
 
+    # -- the frame histograms of the pass --------------------------------------------------
+    def absorb_frame(self, frames: Mapping[str, tuple], counts: Mapping[str, np.ndarray]) -> None:
+        """Locate every wanted order statistic in its frame bin (:func:`_frame_bin`).
+
+        ``frames``: variable → ``(lo, scale)``; ``counts``: variable → ``(cells, bins + 3)``
+        counts of all the values. Without ``exact``, an order statistic inside the frame is
+        estimated at once (error ≤ the bin width); one in an outer bin stays open for a pass
+        over that bin.
+        """
+        for v, s in self.state.items():
+            c, j = np.nonzero(s["status"] != self.DONE)
+            if not len(c):
+                continue
+            cnt = counts[v]
+            cum = np.cumsum(cnt, axis=1)
+            if np.any(cum[:, -1] != self.n):
+                raise RuntimeError(f"internal: {v}: frame counts do not add up to {self.n}")
+            r = self.ranks[j]
+            # the bin holding rank r: the first whose cumulative count exceeds r
+            k = np.empty(len(c), dtype=np.int64)
+            for jj in np.unique(j):
+                sel = j == jj
+                k[sel] = (cum[c[sel]] <= self.ranks[jj]).sum(axis=1)
+            below = np.where(k > 0, cum[c, np.maximum(k - 1, 0)], 0)
+            f = k - 1  # the frame bin, −1 … bins + 1
+            lo_f, scale = frames[v][0][c], frames[v][1][c]
+            last = self.bins + 1
+            start = _frame_lower_bound(lo_f, scale, self.bins, np.clip(f, 0, last))
+            stop = _frame_lower_bound(lo_f, scale, self.bins, np.clip(f + 1, 0, last))
+            mn, top = s["mn"][c], np.nextafter(s["mx"][c], np.inf)
+            lo = np.where(f < 0, mn, np.maximum(start, mn))
+            hi = np.where(f >= last, top, np.minimum(stop, top))
+            s["lo"][c, j], s["hi"][c, j] = lo, hi
+            s["below"][c, j], s["count"][c, j] = below, cnt[c, k]
+            if not self.exact:  # inside the frame: estimate now; outer bins need a pass
+                inner = (f >= 0) & (f <= self.bins)
+                self._approximate(s, (c[inner], j[inner]))
+
     # -- planning ---------------------------------------------------------------------------
     def next_pass(self) -> tuple[dict, dict, dict] | None:
         """``(hist, collect, ulps)`` specs of the next pass, or None when all ranks are known."""
-        if self.passes >= (MAX_QUANTILE_PASSES if self.exact else 1):
+        if self.passes >= MAX_QUANTILE_PASSES:
             self._approximate_rest()
             return None
         rows: dict[str, dict] = {}
@@ -882,15 +1045,14 @@ class _QuantileSearch:
                 want.append((int(s["count"][c, j]), v, key))
         if not want:
             return None
-        # collect the smallest rows while they fit; split the others (first pass: all split)
+        # collect the smallest rows while they fit; split the others
         collect_keys: set[tuple[str, tuple]] = set()
-        if self.passes > 0:  # collect the smallest rows while they fit; split the others
-            used = 0
-            for count, v, key in sorted(want, key=lambda w: w[0]):
-                if used + count > COLLECT_BUDGET:
-                    break
-                collect_keys.add((v, key))
-                used += count
+        used = 0
+        for count, v, key in sorted(want, key=lambda w: w[0]):
+            if used + count > COLLECT_BUDGET:
+                break
+            collect_keys.add((v, key))
+            used += count
         hist, collect, ulps = {}, {}, {}
         self._rows = {}
         for v, keys in rows.items():
@@ -901,11 +1063,11 @@ class _QuantileSearch:
                   and 0 < _key(k[2]) - _key(k[1]) <= ULP_BINS]  # values equal up to rounding
             self._rows[v] = (hk, ck, uk, keys)
             if hk:
-                hist[v] = _spec(hk, whole=self.passes == 0)
+                hist[v] = _spec(hk)
             if ck:
-                collect[v] = _spec(ck, whole=False)
+                collect[v] = _spec(ck)
             if uk:
-                ulps[v] = _spec(uk, whole=False)
+                ulps[v] = _spec(uk)
         if not hist and not collect and not ulps:
             self._approximate_rest()
             return None
@@ -976,20 +1138,21 @@ class _QuantileSearch:
             self._approximate_rest()
 
     def _approximate_rest(self) -> None:
-        """Rank within the located bin, assuming values spread evenly in it (error < width)."""
+        """Estimate every open order statistic within its interval."""
         for s in self.state.values():
-            open_ = s["status"] != self.DONE
-            if not open_.any():
-                continue
-            lo, hi = s["lo"][open_], s["hi"][open_]
-            below, count = s["below"][open_], s["count"][open_]
-            r = np.broadcast_to(self.ranks, s["lo"].shape)[open_]
-            est = lo + (r - below + 0.5) / count * (hi - lo)
-            mn = np.broadcast_to(s["mn"][:, None], s["lo"].shape)[open_]
-            mx = np.broadcast_to(s["mx"][:, None], s["lo"].shape)[open_]
-            s["value"][open_] = np.clip(est, np.maximum(lo, mn), np.minimum(hi, mx))
-            s["bound"][open_] = hi - lo
-            s["status"][open_] = self.DONE
+            self._approximate(s, np.nonzero(s["status"] != self.DONE))
+
+    def _approximate(self, s: dict, where: tuple[np.ndarray, np.ndarray]) -> None:
+        """Rank within the located bin, assuming values spread evenly in it (error < width)."""
+        c, j = where
+        if not len(c):
+            return
+        lo, hi = s["lo"][c, j], s["hi"][c, j]
+        below, count = s["below"][c, j], s["count"][c, j]
+        est = lo + (self.ranks[j] - below + 0.5) / count * (hi - lo)
+        s["value"][c, j] = np.clip(est, np.maximum(lo, s["mn"][c]), np.minimum(hi, s["mx"][c]))
+        s["bound"][c, j] = hi - lo
+        s["status"][c, j] = self.DONE
 
     # -- results ----------------------------------------------------------------------------
     def result(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -1014,11 +1177,11 @@ def _splittable(lo: float, hi: float, bins: int) -> bool:
     return bool(np.isfinite(w) and w >= 4 * np.spacing(max(abs(lo), abs(hi))))
 
 
-def _spec(keys: list[tuple], whole: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """``(cells, lo, hi, whole)`` of a pass for one variable (see :class:`Job`)."""
+def _spec(keys: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(cells, lo, hi)`` of a pass for one variable (see :class:`Job`)."""
     return (np.array([k[0] for k in keys], dtype=np.intp),
             np.array([k[1] for k in keys], dtype=np.float64),
-            np.array([k[2] for k in keys], dtype=np.float64), bool(whole))
+            np.array([k[2] for k in keys], dtype=np.float64))
 
 
 def _stat_names(quantiles: Sequence[float]) -> list[str]:
@@ -1069,29 +1232,42 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     ex = executor or _LocalExecutor()
     n_blocks = len(blocks(n_samples, chunk_size))
     names_t = None if names is None else tuple(names)
-    per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=bool(sink_names))
-    # pass 1: moments (and the arrays for the sink)
+    # the pilot: the frame of every cell from the first samples' minimum and maximum
+    pilot = Job(source=src, blocks=((0, min(n_samples, PILOT_SAMPLES)),), names=names_t,
+                moments=True)
+    (_, first), = ex.map([pilot])
+    frames = {v: frame_of(mom[3], mom[4], bins) for v, mom in first["moments"][0].items()}
+    shapes: dict[str, tuple] = dict(first["shapes"])
+    del first
+    # the pass: moments and frame histograms (and the arrays for the sink)
     partial: dict[int, dict] = {}
-    shapes: dict[str, tuple] = {}
+    counts: dict[str, np.ndarray] = {}
 
-    def take_moments(i: int, r: dict) -> None:
+    def take(i: int, r: dict) -> None:
         partial.update(r["moments"])
-        shapes.update(r["shapes"])
+        for v, c in r["frame"].items():
+            if v in counts:
+                counts[v] += c
+            else:
+                counts[v] = c
         if sink is not None and r["arrays"]:
             job = jobs[i]
             sink(job.blocks[0][0], job.blocks[-1][1], r["arrays"])
 
+    per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=bool(sink_names))
     jobs = _jobs(src, n_samples, chunk_size, per_job=per, names=names_t, moments=True,
-                 arrays=tuple(sink_names))
-    with bar_of(n_samples, "pass 1: mean, std, min, max", show=progress) as bar:
-        _drive(ex, jobs, take_moments, bar)
+                 frame=frames, bins=bins, arrays=tuple(sink_names))
+    with bar_of(n_samples, "mean, std, quantile histograms", show=progress) as bar:
+        _drive(ex, jobs, take, bar)
     merged: dict[str, tuple] = {}
     for a in sorted(partial):
         for v, mom in partial[a].items():
             merged[v] = mom if v not in merged else _merge_moments(merged[v], mom)
     partial.clear()
-    # later passes: quantiles
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
+    search.absorb_frame(frames, counts)
+    del counts
+    # further passes: order statistics beyond the frame, exact quantiles
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
     while (spec := search.next_pass()) is not None:
         hist_spec, collect_spec, ulp_spec = spec
@@ -1118,7 +1294,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
         wanted = tuple(sorted(set(hist_spec) | set(collect_spec) | set(ulp_spec)))
         jobs = _jobs(src, n_samples, chunk_size, per_job=per, names=wanted, hist=hist_spec,
                      collect=collect_spec, ulps=ulp_spec, bins=bins)
-        what = "quantile histograms" if hist_spec else "exact quantiles"
+        what = "exact quantiles" if exact_quantiles else "quantiles beyond the pilot's range"
         with bar_of(n_samples, f"pass {search.passes + 1}: {what}", show=progress) as bar:
             _drive(ex, jobs, take, bar)
         search.update(hist, coll, ulps)
@@ -1318,8 +1494,9 @@ def run(
                             "keep='summary' or zarr=PATH, got both)", key="keep")
     q = _check_quantiles(quantiles)
     bins = int(bins)
-    if bins < 2:
-        raise ScenarioError(f"invalid bins (expected an integer ≥ 2, got {bins})", key="bins")
+    if not 2 <= bins <= MAX_BINS:
+        raise ScenarioError(f"invalid bins (expected an integer from 2 to {MAX_BINS}, got "
+                            f"{bins})", key="bins")
     scen = load_scenario("baseline" if scenario is None else scenario)
     if from_year is not None:
         from energysim.calibration.hindcast import with_base_year
@@ -1361,8 +1538,9 @@ def run(
     ex = _executor(dask, scheduler, workers)
     workers_n = ex.workers
     cells = values_per_sample(names) * T
-    working = (cells * bins * 8 * 3  # histogram totals + partials in flight
-               + workers_n * _WINDOW * chunk * cells * _BYTES)  # blocks alive
+    in_flight = workers_n * _WINDOW
+    working = (cells * (bins + 3) * 8 * (in_flight + 1)  # frame counts: totals, jobs in flight
+               + in_flight * chunk * cells * _BYTES)  # blocks alive
     try:
         check_memory(0, T, names, max_memory=max_memory, what="streamed summaries",
                      extra=working)
@@ -1387,8 +1565,8 @@ def run(
     summ = _summary_dataset(stats, bounds, compiled.years, q, attrs)
     worst = max(bounds.values(), default=0.0)
     summ.attrs.update(
-        summary_method=f"streamed in {info['passes']} passes over blocks of {chunk} samples "
-                       "(Chan et al. merging of per-block mean and M2)",
+        summary_method=(f"streamed in {_passes_text(info['passes'])} over blocks of {chunk} "
+                        "samples (Chan et al. merging of per-block mean and M2)"),
         quantile_method="exact" if info["exact"] else "histogram",
         quantile_bins=int(bins),
         quantile_error_bound=("0 (exact)" if info["exact"] else
@@ -1400,6 +1578,10 @@ def run(
     if zarr is not None:
         summ.attrs["results_store"] = str(Path(zarr))
     return summ
+
+
+def _passes_text(n: int) -> str:
+    return "one pass" if n == 1 else f"{n} passes"
 
 
 def _check_quantiles(quantiles) -> tuple[float, ...]:
