@@ -201,6 +201,37 @@ def time_write_netcdf(benchmark):
     )
 
 
+def time_summary_reduce_block(benchmark, baseline_100k):
+    """The streamed-summary reduction of one 8,192-sample block (no simulation): moments,
+    extremes and frame-histogram counts of every output cell (ensemble._reduce_block)."""
+    from energysim import ensemble
+
+    m = 8192
+    first = engine.simulate(baseline_100k.params(0, m))
+    block = {k: ensemble._cells(v, m) for k, v in engine.simulate(
+        baseline_100k.params(m, 2 * m)).items()}
+    bins = ensemble.DEFAULT_BINS
+    frames = {k: ensemble.frame_of(*ensemble._reduce_block(ensemble._cells(v, m), m)[3:], bins)
+              for k, v in first.items()}
+    counts = {k: np.zeros((x.shape[0], bins + 3), np.int64) for k, x in block.items()}
+
+    def reduce():
+        return {k: ensemble._reduce_block(x, m, frames[k], bins, counts[k])
+                for k, x in block.items()}
+
+    got = benchmark(reduce)
+    x = block["co2_total"]
+    np.testing.assert_allclose(got["co2_total"][1], x.mean(axis=1), rtol=1e-12)
+    assert (counts["co2_total"].sum(axis=1) % m == 0).all()
+    values = sum(x.size for x in block.values() if x.shape[1] > 1)
+    record(
+        "summary reduction, 1 block",
+        f"{median(benchmark) * 1e3:.0f} ms",
+        note=f"8,192 samples, {values / 1e6:.1f} M values: moments, min/max, {bins}-bin frame "
+             "counts (one thread)",
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # whole processes, start-up included
 # ---------------------------------------------------------------------------------------------

@@ -99,6 +99,24 @@ def test_streamed_summary_equals_summary_of_the_full_arrays(full, exact):
     _compare_summaries(results.summary(full), streamed, exact_quantiles=exact)
 
 
+def test_streamed_summary_simulates_each_block_once(monkeypatch):
+    """The performance guard of streamed summaries (issue 5): the model runs once per block,
+    plus the pilot — not once per pass."""
+    calls = []
+    simulate = engine.simulate
+
+    def counting(params, keep=None):
+        calls.append(params.n_samples)
+        return simulate(params, keep=keep)
+
+    monkeypatch.setattr(engine, "simulate", counting)
+    monkeypatch.setattr(ensemble, "PILOT_SAMPLES", 300)
+    summ = ensemble.run("baseline", samples=N, seed=7, keep="summary", stream=True,
+                        chunk_size=250, progress=False)
+    assert "one pass" in summ.attrs["summary_method"]
+    assert sorted(calls) == [100, 250, 250, 300]  # the blocks of 250, 250, 100 and the pilot
+
+
 def test_histogram_bound_is_range_over_bins(full):
     bins = 32
     streamed = ensemble.run("baseline", samples=N, seed=7, method="lhs", keep="summary",

@@ -1004,8 +1004,7 @@ class _QuantileSearch:
             cum = np.cumsum(cnt, axis=1)
             if np.any(cum[:, -1] != self.n):
                 raise RuntimeError(f"internal: {v}: frame counts do not add up to {self.n}")
-            r = self.ranks[j]
-            # the bin holding rank r: the first whose cumulative count exceeds r
+            # the bin holding each wanted rank: the first whose cumulative count exceeds r
             k = np.empty(len(c), dtype=np.int64)
             for jj in np.unique(j):
                 sel = j == jj
@@ -1266,7 +1265,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     partial.clear()
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
     search.absorb_frame(frames, counts)
-    del counts
+    counts.clear()
     # further passes: order statistics beyond the frame, exact quantiles
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
     while (spec := search.next_pass()) is not None:
