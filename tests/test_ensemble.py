@@ -374,6 +374,10 @@ def test_run_command_rejects_bad_options(capsys):
     assert "did you mean 'co2_total'" in capsys.readouterr().err
     assert cli.main(["run", "--samples", "10", "--quantiles", "0.5,7"]) == 2
     assert "quantiles" in capsys.readouterr().err
+    for bins in ("1", str(ensemble.MAX_BINS + 1)):
+        assert cli.main(["run", "--samples", "10", "--keep", "summary", "--bins", bins]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("bins: invalid bins (expected an integer from 2 to") and "\n" not in err
 
 
 def test_pilot_unlike_the_rest_costs_one_more_pass():
