@@ -437,6 +437,7 @@ def _frame_bin(x: np.ndarray, lo: np.ndarray, scale: np.ndarray, bins: int) -> n
         t = np.subtract(x, lo[..., None] if x.ndim > lo.ndim else lo)
         t *= scale[..., None] if x.ndim > scale.ndim else scale
         np.clip(t, -1, bins + 1, out=t)
+        np.nan_to_num(t, copy=False, nan=bins + 1)
         t += _MAGIC
     return t.view(np.int64) - _MAGIC_BITS
 
@@ -483,6 +484,7 @@ def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int =
     slab = np.empty((min(_SLAB_ROWS, C), w))
     if frame is not None:
         lo, scale = frame
+        finite_lo = np.isfinite(lo)
         width = bins + 3  # bins −1 … bins + 1
         offsets = (np.arange(slab.shape[0], dtype=np.int64) * width
                    + (1 - _MAGIC_BITS))[:, None]
@@ -508,6 +510,9 @@ def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int =
                 np.subtract(xs, lo[a:b, None], out=t)
                 t *= scale[a:b, None]
                 np.clip(t, -1, bins + 1, out=t)
+                if not (finite_lo[a:b].all() and np.isfinite(vmin[a:b]).all()
+                        and np.isfinite(vmax[a:b]).all()):
+                    np.nan_to_num(t, copy=False, nan=bins + 1)  # a NaN counts, not crashes
                 t += _MAGIC
             k = t.view(np.int64)
             k += offsets[: b - a]
@@ -1213,7 +1218,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
         From :func:`_executor` (default local threads).
     progress : bool, optional
     sink : callable (start, stop, arrays), optional
-        Receives the full arrays of ``sink_names`` of each job during the first pass (e.g. a
+        Receives the full arrays of ``sink_names`` of each job during the pass (e.g. a
         Zarr writer).
 
     Returns
@@ -1464,7 +1469,7 @@ def run(
     progress : bool, optional
         Progress bar (default: when stderr is a terminal, after about a second).
     stream : bool, optional
-        Force (True) or forbid (False) the multi-pass streamed summary; default: stream when
+        Force (True) or forbid (False) the streamed summary; default: stream when
         the outputs would need more than :data:`EXACT_IN_MEMORY`.
     from_year : int, optional
         Hindcast from an earlier base year (as :func:`energysim.engine.run`).
