@@ -400,6 +400,35 @@ def _cells(arr: np.ndarray, m: int) -> np.ndarray:
     return a.reshape(-1, a.shape[-1])
 
 
+def _key(x: np.ndarray) -> np.ndarray:
+    """float64 → int64 keys in the same order (−0.0 and 0.0 share a key)."""
+    u = np.asarray(x, dtype=np.float64).view(np.int64)
+    return np.where(u >= 0, u, -(u & np.int64(0x7FFFFFFFFFFFFFFF)))
+
+
+def _unkey(k: np.ndarray) -> np.ndarray:
+    u = np.where(k >= 0, k, (-k) | np.int64(-0x8000000000000000))
+    return np.asarray(u, dtype=np.int64).view(np.float64)
+
+
+def _first_float(low: np.ndarray, high: np.ndarray, holds: Callable) -> np.ndarray:
+    """Smallest float whose key is in ``(low, high]`` and for which ``holds`` is true, by
+    bisection on the ordered float keys (:func:`_key`).
+
+    ``holds`` is monotone (false, then true), false at ``low`` and true at ``high``; entries
+    with ``low == high`` are left as they are.
+    """
+    for _ in range(70):
+        active = high - 1 > low  # (high − low may overflow)
+        if not active.any():
+            break
+        mid = (low & high) + ((low ^ high) >> 1)  # floor of the mean, without overflow
+        ge = holds(_unkey(mid))
+        high = np.where(active & ge, mid, high)
+        low = np.where(active & ~ge, mid, low)
+    return _unkey(high)
+
+
 #: Adding 1.5·2⁵² to a float of magnitude below 2⁵¹ leaves it rounded to an integer in the
 #: low bits of the sum (round half to even): a rounding float → int cheaper than floor + cast.
 _MAGIC = 1.5 * 2.0**52
@@ -445,21 +474,12 @@ def _frame_bin(x: np.ndarray, lo: np.ndarray, scale: np.ndarray, bins: int) -> n
 def _frame_lower_bound(lo: np.ndarray, scale: np.ndarray, bins: int,
                        k: np.ndarray) -> np.ndarray:
     """Smallest float ``x`` with ``f(x) ≥ k`` (:func:`_frame_bin`), ``0 ≤ k ≤ bins + 1``, by
-    bisection on the ordered float keys between −inf (``f = −1``) and +inf (``f = bins + 1``).
-    """
+    bisection on the floats between −inf (``f = −1``) and +inf (``f = bins + 1``)."""
     lo, scale = np.asarray(lo, np.float64), np.asarray(scale, np.float64)
     k = np.asarray(k, np.int64)
     low = np.full(k.shape, _key(np.array(-np.inf)), dtype=np.int64)
     high = np.full(k.shape, _key(np.array(np.inf)), dtype=np.int64)
-    for _ in range(70):
-        active = high - 1 > low
-        if not active.any():
-            break
-        mid = (low & high) + ((low ^ high) >> 1)  # floor of the mean, without overflow
-        ge = _frame_bin(_unkey(mid), lo, scale, bins) >= k
-        high = np.where(active & ge, mid, high)
-        low = np.where(active & ~ge, mid, low)
-    return _unkey(high)
+    return _first_float(low, high, lambda x: _frame_bin(x, lo, scale, bins) >= k)
 
 
 def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int = 0,
@@ -548,17 +568,6 @@ def _bin_of(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, bins: int) -> np.ndar
     return t.astype(np.intp)
 
 
-def _key(x: np.ndarray) -> np.ndarray:
-    """float64 → int64 keys in the same order (−0.0 and 0.0 share a key)."""
-    u = np.asarray(x, dtype=np.float64).view(np.int64)
-    return np.where(u >= 0, u, -(u & np.int64(0x7FFFFFFFFFFFFFFF)))
-
-
-def _unkey(k: np.ndarray) -> np.ndarray:
-    u = np.where(k >= 0, k, (-k) | np.int64(-0x8000000000000000))
-    return np.asarray(u, dtype=np.int64).view(np.float64)
-
-
 def _lower_bound(lo: np.ndarray, hi: np.ndarray, bins: int, k: np.ndarray) -> np.ndarray:
     """Smallest float ``x`` in ``[lo, hi]`` with ``f(x) ≥ k`` (:func:`_bin_of`), by bisection.
 
@@ -567,20 +576,15 @@ def _lower_bound(lo: np.ndarray, hi: np.ndarray, bins: int, k: np.ndarray) -> np
     lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
     k = np.asarray(k, np.int64)
     s = bins / (hi - lo)
-    low, high = _key(lo), _key(hi)  # invariant: f(low) < k ≤ f(high) for 0 < k < bins
     inner = (k > 0) & (k < bins)
-    for _ in range(70):
-        active = inner & (high - 1 > low)  # (high − low may overflow)
-        if not active.any():
-            break
-        mid = (low & high) + ((low ^ high) >> 1)  # floor of the mean, without overflow
+    low, high = _key(lo), _key(hi)  # invariant: f(low) < k ≤ f(high) for 0 < k < bins
+    low = np.where(inner, low, high)  # nothing to search at the ends
+
+    def holds(x):
         with np.errstate(invalid="ignore", over="ignore"):
-            t = (_unkey(mid) - lo) * s
-            f = np.clip(np.floor(t), 0, bins - 1)
-        ge = f >= k
-        high = np.where(active & ge, mid, high)
-        low = np.where(active & ~ge, mid, low)
-    out = _unkey(high)
+            return np.clip(np.floor((x - lo) * s), 0, bins - 1) >= k
+
+    out = _first_float(low, high, holds)
     return np.where(k <= 0, lo, np.where(k >= bins, hi, out))
 
 
