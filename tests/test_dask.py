@@ -57,3 +57,46 @@ def test_unreachable_scheduler_is_one_line_error():
 
     with pytest.raises(ScenarioError, match="cannot reach the dask scheduler"):
         ensemble._DaskExecutor(scheduler="tcp://127.0.0.1:9", timeout="1s")
+
+
+def test_sensitivity_on_dask_equals_local(client):
+    """The SALib design travels as its recipe; the indices are the same numbers."""
+    from energysim import sensitivity
+
+    kw = dict(outputs="co2_total@2030,coal_output@2030", method="sobol", samples=64, seed=4,
+              chunk_size=200, num_resamples=20, progress=False)
+    local = sensitivity.analyse_scenario("baseline", **kw)
+    remote = sensitivity.analyse_scenario("baseline", dask=client, **kw)
+    assert local.runs == remote.runs == 64 * (len(local.parameters) + 2)
+    cols = ["S1", "ST"]
+    np.testing.assert_array_equal(local.table[cols].to_numpy(), remote.table[cols].to_numpy())
+
+
+def test_sweep_on_dask_equals_local(client, tmp_path):
+    """The grid points travel as scenarios; every point's values are the same numbers."""
+    from energysim import sweep
+    from test_sweep import GRID, _write
+
+    spec = sweep.load_sweep(_write(tmp_path, GRID % 3))
+    local = sweep.run_sweep(spec, chunk_size=5, progress=False)
+    remote = sweep.run_sweep(spec, chunk_size=5, dask=client, progress=False)
+    assert local.values.keys() == remote.values.keys()
+    for name, values in local.values.items():
+        assert np.array_equal(values, remote.values[name]), name
+
+
+def test_sweep_and_sensitivity_commands_take_the_scale_out_options(tmp_path, capsys,
+                                                                   monkeypatch):
+    from energysim import cli
+    from test_sweep import GRID, _write
+
+    monkeypatch.setattr(ensemble, "SCHEDULER_TIMEOUT", "1s")
+
+    path = _write(tmp_path, GRID % 1)
+    assert cli.main(["sweep", str(path), "--workers", "0"]) == 2
+    assert "invalid --workers (expected an integer ≥ 1, got 0)" in capsys.readouterr().err
+    assert cli.main(["sensitivity", "--scheduler", "tcp://127.0.0.1:9", "--samples", "8",
+                     "--quiet", "-o", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot reach the dask scheduler" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "s").exists()

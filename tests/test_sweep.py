@@ -89,3 +89,14 @@ def test_bad_sweep_output_on_the_command_line(tmp_path, capsys):
     assert cli.main(["sweep", str(path)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml:4: sweep.outputs" in err and "did you mean 'co2_total'" in err
+
+
+def test_bundled_sweep_example_runs():
+    """The example the docs show (sweeps/solar_x_electrolysers.yaml) runs as written."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "sweeps" / "solar_x_electrolysers.yaml"
+    res = sweep.run_sweep(path, progress=False)
+    assert res.table.shape[0] == 6
+    gen = res.values["power_gen[solar]@2030"][:, 0]
+    assert gen[0] < gen[2] < gen[4]  # 100, 200, 300万千瓦 of solar added

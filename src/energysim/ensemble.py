@@ -110,6 +110,8 @@ EXACT_IN_MEMORY = 512 * 2**20
 ULP_BINS = 1 << 16
 #: Passes after the first allowed when searching exact quantiles.
 MAX_QUANTILE_PASSES = 8
+#: How long to try reaching a dask scheduler before giving up (``--scheduler``).
+SCHEDULER_TIMEOUT = "20s"
 #: Jobs in flight per worker (bounds the memory of results waiting to be merged).
 _WINDOW = 2
 
@@ -316,19 +318,27 @@ class ScenarioSource:
 
     def get(self):
         """The compiled scenario (compiled once per process)."""
-        with _CACHE_LOCK:
-            hit = _CACHE.get(self.token)
-        if hit is not None:
-            return hit
         from energysim.scenario import compile_scenario
 
-        compiled = compile_scenario(self.scenario, samples=self.n_samples, seed=self.seed,
-                                    method=self.method, end_year=self.end_year)
-        with _CACHE_LOCK:
-            while len(_CACHE) >= 2:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[self.token] = compiled
-        return compiled
+        return cached(self.token, lambda: compile_scenario(
+            self.scenario, samples=self.n_samples, seed=self.seed, method=self.method,
+            end_year=self.end_year))
+
+
+def cached(token: str, build: Callable[[], Any]) -> Any:
+    """``build()`` once per process and ``token``: how a worker rebuilds a source from its
+    recipe (a compiled scenario, a sensitivity design, a sweep's stacked points) once for all
+    the jobs it runs. Keeps the two newest."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get(token)
+    if hit is not None:
+        return hit
+    value = build()
+    with _CACHE_LOCK:
+        while len(_CACHE) >= 2:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[token] = value
+    return value
 
 
 _CACHE: dict[str, Any] = {}
@@ -755,7 +765,7 @@ class _DaskExecutor:
     reports_blocks = False
 
     def __init__(self, scheduler: str | None = None, n_workers: int = 2, client=None,
-                 timeout: str = "20s") -> None:
+                 timeout: str | None = None) -> None:
         import logging
 
         from distributed import Client, LocalCluster
@@ -766,7 +776,7 @@ class _DaskExecutor:
             self.client = client
         elif scheduler:
             try:
-                self.client = Client(scheduler, timeout=timeout)
+                self.client = Client(scheduler, timeout=timeout or SCHEDULER_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise ScenarioError(
                     f"cannot reach the dask scheduler (expected a running scheduler at "
@@ -1636,13 +1646,7 @@ def add_run_arguments(p) -> None:
     g.add_argument("--format", choices=("nc", "zarr"), default="nc",
                    help="full results as results.nc (default) or results.zarr, written block "
                         "by block as they finish")
-    g.add_argument("--dask", action="store_true",
-                   help="run the blocks on a local dask cluster (processes)")
-    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run the blocks on a running dask.distributed scheduler")
-    g.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="threads (default: the CPU count), or LocalCluster worker processes with "
-                        "--dask (default 2)")
+    add_scale_out_arguments(g)
     g.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help="samples per block (results do not depend on it)")
     g.add_argument("--quantiles", default=None, metavar="Q1,Q2,…",
@@ -1653,6 +1657,25 @@ def add_run_arguments(p) -> None:
                    help=f"streamed summaries: histogram bins (default {DEFAULT_BINS}; quantile "
                         "error ≤ (max − min)/B)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_scale_out_arguments(p) -> None:
+    """``--dask``, ``--scheduler``, ``--workers``: where the blocks run (run, sensitivity,
+    sweep)."""
+    p.add_argument("--dask", action="store_true",
+                   help="run the blocks on a local dask cluster (processes)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the blocks on a running dask.distributed scheduler")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="threads (default: the CPU count), or LocalCluster worker processes with "
+                        "--dask (default 2)")
+
+
+def check_count(value: int | None, option: str) -> None:
+    """A count option (``--workers``, ``--chunk-size``) is unset or ≥ 1 (one-line error)."""
+    if value is not None and value < 1:
+        raise ScenarioError(f"invalid {option} (expected an integer ≥ 1, got {value})",
+                            key=option)
 
 
 def wants_ensemble(args) -> bool:
@@ -1681,11 +1704,8 @@ def run_command(args) -> int:
     years = _years(args.years)
     # the indicator table shows p5, p50 and p95: always include them
     q = tuple(sorted(set(_parse_quantiles(args.quantiles)) | set(DEFAULT_QUANTILES)))
-    for name in ("workers", "chunk_size"):
-        v = getattr(args, name)
-        if v is not None and v < 1:
-            raise ScenarioError(f"invalid --{name.replace('_', '-')} (expected an integer ≥ 1, "
-                                f"got {v})", key=f"--{name.replace('_', '-')}")
+    check_count(args.workers, "--workers")
+    check_count(args.chunk_size, "--chunk-size")
     mode, _ = _check_keep(args.keep)
     out = Path(args.output) if args.output else None
     zarr_path = None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,16 +305,33 @@ def indices(fn: Callable[[np.ndarray], np.ndarray], names: Sequence[str], *,
 
 @dataclass(frozen=True)
 class _UnitSource:
-    """Parameters of design rows (for :func:`energysim.ensemble.gather`)."""
+    """Parameters of the rows of a SALib design (for :func:`energysim.ensemble.gather`).
+
+    It travels as its recipe — the compiled one-sample scenario and the design's method,
+    base samples, seed and levels — and each process rebuilds the design once
+    (:func:`energysim.ensemble.cached`), so dask jobs do not carry the design's rows.
+    """
 
     compiled: Any
-    design: np.ndarray
+    method: str
+    samples: int
+    seed: int
+    levels: int
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def design(self) -> np.ndarray:
+        """The unit-hypercube design ``(rows, parameters)`` (:func:`unit_design`)."""
+        from energysim.ensemble import cached
+
+        return cached(self.token, lambda: unit_design(
+            self.method, len(self.compiled.uncertain), self.samples, self.seed,
+            levels=self.levels))
 
     def get(self):
         return self
 
     def params(self, start: int, stop: int):
-        return self.compiled.params_from_unit(self.design[start:stop], correlate=False)
+        return self.compiled.params_from_unit(self.design()[start:stop], correlate=False)
 
 
 @dataclass
@@ -355,6 +373,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
                      end_year: int | None = None, levels: int = MORRIS_LEVELS,
                      conf_level: float = 0.95, num_resamples: int = 100,
                      chunk_size: int | None = None, workers: int | None = None,
+                     dask: Any = None, scheduler: str | None = None,
                      progress: bool | None = None) -> SensitivityResult:
     """Sobol' or Morris indices of scenario outputs over its uncertain parameters.
 
@@ -372,8 +391,9 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     end_year : int, optional
     levels, conf_level, num_resamples
         See :func:`analyse`.
-    chunk_size, workers, progress
-        See :func:`energysim.ensemble.gather`.
+    chunk_size, workers, dask, scheduler, progress
+        See :func:`energysim.ensemble.gather` (the runs on threads, a dask LocalCluster or a
+        running scheduler; the same numbers wherever they run).
 
     Returns
     -------
@@ -395,10 +415,11 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     probe = simulate(compiled.params(0, 1))  # shapes of the outputs
     years = [int(y) for y in compiled.years]
     refs = parse_outputs(outputs, {k: v.shape[1:] for k, v in probe.items()}, years)
-    X = unit_design(method, len(names), samples, seed, levels=levels)
+    source = _UnitSource(compiled, method, samples, seed, levels)
+    X = source.design()
     wanted = sorted({r.variable for r in refs})
-    arrays = gather(_UnitSource(compiled, X), len(X), wanted, chunk_size=chunk_size,
-                    workers=workers, progress=progress, desc=f"{method}: {len(X)} runs")
+    arrays = gather(source, len(X), wanted, chunk_size=chunk_size, workers=workers, dask=dask,
+                    scheduler=scheduler, progress=progress, desc=f"{method}: {len(X)} runs")
     Y = np.column_stack([_column(arrays[r.variable], r, years, len(X)) for r in refs])
     table = analyse(method, names, X, Y, outputs=[r.name for r in refs], seed=seed,
                     conf_level=conf_level, num_resamples=num_resamples, levels=levels)

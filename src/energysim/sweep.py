@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +258,27 @@ def stack_points(compiled: Sequence[Any]) -> _Stacked:
     return _Stacked(years=first.years, values=values, n=len(compiled) * S)
 
 
+@dataclass(frozen=True)
+class _PointsSource:
+    """A sweep's stacked grid points as a recipe: each process compiles and stacks them once
+    (:func:`energysim.ensemble.cached`), so dask jobs carry scenarios, not parameter rows."""
+
+    scenarios: tuple
+    samples: int
+    seed: int | None
+    method: str
+    end_year: int | None
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def get(self) -> _Stacked:
+        from energysim.ensemble import cached
+        from energysim.scenario import compile_scenario
+
+        return cached(self.token, lambda: stack_points([
+            compile_scenario(scen, samples=self.samples, seed=self.seed, method=self.method,
+                             end_year=self.end_year) for scen in self.scenarios]))
+
+
 @dataclass
 class SweepResult:
     """Outcomes of a sweep.
@@ -279,14 +301,16 @@ class SweepResult:
 
 
 def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = None,
-              workers: int | None = None, progress: bool | None = None) -> SweepResult:
+              workers: int | None = None, dask: Any = None, scheduler: str | None = None,
+              progress: bool | None = None) -> SweepResult:
     """Run every grid point of a sweep in one vectorized ensemble.
 
     Parameters
     ----------
     sweep : path or SweepSpec
-    chunk_size, workers, progress
-        See :func:`energysim.ensemble.gather`.
+    chunk_size, workers, dask, scheduler, progress
+        See :func:`energysim.ensemble.gather` (threads, a dask LocalCluster or a running
+        scheduler; the same numbers wherever the blocks run).
 
     Returns
     -------
@@ -296,29 +320,27 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
 
     from energysim.engine import output_specs, simulate
     from energysim.ensemble import gather
-    from energysim.scenario import compile_scenario
     from energysim.sensitivity import _column, parse_outputs
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     points = spec.points
     S = spec.samples_per_point
-    compiled = []
-    for k, idx in enumerate(points):
-        scen = _point_scenario(spec, dict(enumerate(idx)), name=f"{spec.name}-{k}")
-        compiled.append(compile_scenario(scen, samples=S, seed=spec.seed, method=spec.method,
-                                         end_year=spec.end_year))
-    years = [int(y) for y in compiled[0].years]
-    probe = simulate(compiled[0].params(0, 1))
+    source = _PointsSource(
+        tuple(_point_scenario(spec, dict(enumerate(idx)), name=f"{spec.name}-{k}")
+              for k, idx in enumerate(points)), S, spec.seed, spec.method, spec.end_year)
+    stacked = source.get()  # compiled here once; dask workers rebuild it from the recipe
+    years = [int(y) for y in stacked.years]
+    probe = simulate(stacked.params(0, 1))
     try:
         refs = parse_outputs(list(spec.outputs), {k: v.shape[1:] for k, v in probe.items()},
                              years)
     except ScenarioError as exc:
         raise ScenarioError(exc.message, file=spec.file, line=spec.outputs_line,
                             key="sweep.outputs", hint=exc.hint) from None
-    stacked = stack_points(compiled)
     wanted = sorted({r.variable for r in refs})
-    arrays = gather(stacked, stacked.n, wanted, chunk_size=chunk_size, workers=workers,
-                    progress=progress, desc=f"sweep: {len(points)} points")
+    arrays = gather(source, stacked.n, wanted, chunk_size=chunk_size, workers=workers,
+                    dask=dask, scheduler=scheduler, progress=progress,
+                    desc=f"sweep: {len(points)} points")
     specs = output_specs()
     values, units = {}, {}
     rows = []

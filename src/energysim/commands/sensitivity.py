@@ -45,17 +45,23 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="language of the charts (default zh)")
     p.add_argument("--no-chart", action="store_true", help="only the table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from energysim.ensemble import add_scale_out_arguments  # where the runs go (ensembles.md)
+
+    add_scale_out_arguments(p)
 
 
 @arguments(_configure)
 def sensitivity_command(args: argparse.Namespace) -> int:
     """Compute, print and write the sensitivity table and charts; returns the exit status."""
     from energysim import sensitivity
+    from energysim.ensemble import check_count
 
+    check_count(args.workers, "--workers")
     start = time.perf_counter()
     result = sensitivity.analyse_scenario(
         args.scenario, args.outputs, method=args.method, samples=args.samples, seed=args.seed,
-        end_year=args.end_year, levels=args.levels, progress=False if args.quiet else None)
+        end_year=args.end_year, levels=args.levels, workers=args.workers, dask=args.dask,
+        scheduler=args.scheduler, progress=False if args.quiet else None)
     elapsed = time.perf_counter() - start
     out = Path(args.output) if args.output else Path("results") / result.scenario / "sensitivity"
     print(sensitivity.format_table(result))

@@ -2,7 +2,7 @@
 
 Usage::
 
-    energysim sweep sweeps/solar_x_electrolysers.yaml [-o DIR] [--quiet]
+    energysim sweep sweeps/solar_x_electrolysers.yaml [-o DIR] [--quiet] [--dask | --scheduler ADDR]
 
 The sweep file format is in :mod:`energysim.sweep` and docs/ensembles.md. Prints one row per
 lever combination and writes ``sweep.csv`` to DIR (default ``results/<sweep name>``).
@@ -22,19 +22,22 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="sweep YAML file")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="output directory (default: results/<sweep name>)")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="threads running blocks (default: the CPU count)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from energysim.ensemble import add_scale_out_arguments  # where the runs go (ensembles.md)
+
+    add_scale_out_arguments(p)
 
 
 @arguments(_configure)
 def sweep_command(args: argparse.Namespace) -> int:
     """Run the sweep, print and write the table; returns the exit status."""
     from energysim import sweep
+    from energysim.ensemble import check_count
 
+    check_count(args.workers, "--workers")
     start = time.perf_counter()
-    result = sweep.run_sweep(args.file, workers=args.workers,
-                             progress=False if args.quiet else None)
+    result = sweep.run_sweep(args.file, workers=args.workers, dask=args.dask,
+                             scheduler=args.scheduler, progress=False if args.quiet else None)
     elapsed = time.perf_counter() - start
     out = Path(args.output) if args.output else Path("results") / result.spec.name
     print(sweep.format_table(result))
