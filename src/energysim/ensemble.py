@@ -969,13 +969,14 @@ def _lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
 
 
 class _QuantileSearch:
-    """Locates the order statistics of every cell by histogram passes (and collections).
+    """Locates the order statistics of every cell: in the frame histograms of the pass
+    (:meth:`absorb_frame`), then, where needed, by further passes (histograms, collections).
 
     State per (cell, wanted rank): an interval ``[lo, hi)`` known to contain the order
     statistic, the number of values below it (``below``) and inside it (``count``).
     """
 
-    HIST, COLLECT, DONE = 0, 1, 2
+    OPEN, DONE = 0, 1  # status of a (cell, rank)
 
     def __init__(self, moments: Mapping[str, tuple], n: int, quantiles: Sequence[float],
                  bins: int, exact: bool) -> None:
@@ -991,7 +992,7 @@ class _QuantileSearch:
                 "hi": np.repeat(np.nextafter(mx, np.inf)[:, None], R, axis=1),
                 "below": np.zeros((C, R), np.int64),
                 "count": np.full((C, R), n, np.int64),
-                "status": np.full((C, R), self.HIST, np.int8),
+                "status": np.full((C, R), self.OPEN, np.int8),
                 "value": np.full((C, R), np.nan),
                 "bound": np.zeros((C, R)),
                 "mn": mn, "mx": mx,
