@@ -214,9 +214,10 @@ def time_summary_reduce_block(benchmark, baseline_100k):
     frames = {k: ensemble.frame_of(*ensemble._reduce_block(ensemble._cells(v, m), m)[3:], bins)
               for k, v in first.items()}
     counts = {k: np.zeros((x.shape[0], bins + 3), np.int64) for k, x in block.items()}
+    ties = {k: np.zeros((x.shape[0], 2), np.int64) for k, x in block.items()}
 
     def reduce():
-        return {k: ensemble._reduce_block(x, m, frames[k], bins, counts[k])
+        return {k: ensemble._reduce_block(x, m, frames[k], bins, counts[k], ties[k])
                 for k, x in block.items()}
 
     got = benchmark(reduce)

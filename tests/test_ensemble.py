@@ -234,14 +234,14 @@ def test_frame_bin_ends_agree_with_the_frame_binning(lo, width, bins, seed):
     x = np.concatenate([lo + width * rng.uniform(-0.2, 1.2, 3000), [lo, lo + width],
                         lo + width * 1e3 * rng.normal(size=200)])
     x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf)])
-    f = ensemble._frame_bin(x[None], *frame, bins)[0]
+    f = ensemble._frame_bin(x[None], frame.lo, frame.scale, bins)[0]
     assert f.min() >= -1 and f.max() <= bins + 1
-    ends_in = ensemble._frame_bin(np.array([lo, hi]), *frame, bins).tolist()
+    ends_in = ensemble._frame_bin(np.array([lo, hi]), frame.lo, frame.scale, bins).tolist()
     if hi > lo and (hi - lo) / bins > 1e-200:  # else a narrow frame that holds both
         assert ends_in == [0, bins]
     else:
         assert ends_in[0] == 0 and 0 <= ends_in[1] <= bins
-    ends = ensemble._frame_lower_bound(np.full(bins + 2, frame[0]), np.full(bins + 2, frame[1]),
+    ends = ensemble._frame_lower_bound(np.full(bins + 2, frame.lo), np.full(bins + 2, frame.scale),
                                        bins, np.arange(bins + 2))
     assert np.all(np.diff(ends) >= 0)
     assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
@@ -251,27 +251,59 @@ def test_frame_bin_ends_agree_with_the_frame_binning(lo, width, bins, seed):
 
 
 def test_fused_block_reduction_equals_numpy():
-    """Moments and frame counts of :func:`_reduce_block` against plain numpy, with constant
-    rows, a row constant in the block, and values outside the frame."""
+    """Moments, frame counts and end ties of :func:`_reduce_block` against plain numpy, with
+    constant rows, a row constant in the block, values outside the frame and point masses."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=(70, 500))
     x[5] = 2.0
     x[40:45] = -1.5  # a constant slab row range
-    frame = ensemble.frame_of(x.min(axis=1) + 0.3, x.max(axis=1) - 0.3, 16)
-    counts = np.zeros((70, 19), np.int64)
-    m, mean, m2, vmin, vmax = ensemble._reduce_block(x, 500, frame, 16, counts)
+    x[10] = np.abs(x[10])
+    x[10, :300] = 0.0  # a point mass at the low end
+    x[11] = np.minimum(x[11], 3.0)
+    x[11, 100:] = 4.0  # and at the top
+    lo, top = x.min(axis=1), x.max(axis=1)
+    lo[:5] += 0.3  # a frame narrower than the block's values
+    top[:5] -= 0.3
+    frame = ensemble.frame_of(lo, top, 16)
+    counts, ties = np.zeros((70, 19), np.int64), np.zeros((70, 2), np.int64)
+    m, mean, m2, vmin, vmax = ensemble._reduce_block(x, 500, frame, 16, counts, ties)
     np.testing.assert_allclose(mean, x.mean(axis=1), rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(m2, ((x - x.mean(axis=1)[:, None]) ** 2).sum(axis=1),
                                rtol=1e-12, atol=1e-12)
     assert mean[5] == 2.0 and m2[5] == 0.0 and m == 500
     assert np.array_equal(vmin, x.min(axis=1)) and np.array_equal(vmax, x.max(axis=1))
-    f = ensemble._frame_bin(x, *frame, 16)
+    f = ensemble._frame_bin(x, frame.lo, frame.scale, 16)
     want = np.stack([np.bincount(row + 1, minlength=19) for row in f])
     assert np.array_equal(counts, want)
     assert counts[:, 0].sum() > 0 and counts[:, -1].sum() > 0  # both outer bins used
-    one = np.zeros((70, 19), np.int64)  # a block whose samples all share one value per row
-    ensemble._reduce_block(x[:, :1], 9, frame, 16, one)
+    assert ties[10, 0] == 300 and ties[11, 1] == 400 and ties[5].tolist() == [500, 500]
+    at_ends = np.stack([(x == lo[:, None]).sum(axis=1), (x == top[:, None]).sum(axis=1)], 1)
+    reached = np.stack([x.min(axis=1) == lo, x.max(axis=1) == top], 1)
+    assert np.array_equal(ties[reached], at_ends[reached]) and not ties[~reached].any()
+    one, one_ties = np.zeros((70, 19), np.int64), np.zeros((70, 2), np.int64)
+    ensemble._reduce_block(x[:, :1], 9, frame, 16, one, one_ties)  # one value per row
     assert np.array_equal(one.sum(axis=1), np.full(70, 9))
+
+
+def test_point_masses_at_the_ends_are_exact_in_one_pass():
+    """Zero exports most of the time, output at a cap: quantiles inside those point masses
+    are the exact value without another pass (and with bound 0 there)."""
+    rng = np.random.default_rng(2)
+    n = 4000
+    data = rng.lognormal(size=(n, 2))
+    data[rng.random(n) < 0.9, 0] = 0.0  # 90 % zeros
+    data[:, 1] = np.minimum(data[:, 1], 1.5)  # capped: ~34 % at the cap
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
+        mp.setattr(ensemble, "PILOT_SAMPLES", 500)
+        stats, bounds, info = ensemble.streamed_summary(
+            _Synthetic(), n, quantiles=(0.05, 0.5, 0.95), bins=64, chunk_size=700,
+            progress=False)
+    assert info["passes"] == 1
+    assert stats["x"][2, 0] == 0.0 and stats["x"][3, 0] == 0.0  # p5, p50 of the zeros
+    assert stats["x"][4, 1] == 1.5  # p95 at the cap
+    want = np.quantile(data, [0.05, 0.5, 0.95], axis=0)
+    assert np.all(np.abs(stats["x"][2:] - want) <= bounds["x"])
 
 
 # -- memory budget -----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -371,9 +371,9 @@ class Job:
     moments : bool
         Return per-block count, mean, M2, min, max of every simulated output.
     frame : mapping or None
-        ``variable -> (lo, scale)`` for every cell: with ``moments``, also count each cell's
-        values in the ``bins + 3`` bins of its frame (:func:`_frame_bin`), summed over the
-        job's blocks.
+        ``variable -> Frame`` of every cell: with ``moments``, also count each cell's values in
+        the ``bins + 3`` bins of its frame (:func:`_frame_bin`) and those equal to its ends
+        (:func:`_reduce_block`), summed over the job's blocks.
     hist : mapping or None
         ``variable -> (cells, lo, hi)``: histogram of ``bins`` bins of each cell's values in
         ``[lo, hi)``, with the minimum and maximum of those values.
@@ -390,7 +390,7 @@ class Job:
     names: tuple[str, ...] | None = None
     arrays: tuple[str, ...] = ()
     moments: bool = False
-    frame: Mapping[str, tuple] | None = None
+    frame: Mapping[str, Frame] | None = None
     hist: Mapping[str, tuple] | None = None
     collect: Mapping[str, tuple] | None = None
     ulps: Mapping[str, tuple] | None = None
@@ -447,8 +447,24 @@ _MAGIC_BITS = int(np.float64(_MAGIC).view(np.int64))
 MAX_BINS = 2**20
 
 
-def frame_of(vmin: np.ndarray, vmax: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """The histogram frame ``(lo, scale)`` of each cell from a pilot's minimum and maximum.
+class Frame(NamedTuple):
+    """The histogram frame of each cell, fixed by the pilot (:func:`frame_of`).
+
+    Attributes
+    ----------
+    lo, top : ndarray ``(cells,)``
+        The pilot's minimum and maximum.
+    scale : ndarray ``(cells,)``
+        ``bins / (top − lo)`` [1/unit]: frame bin ``k`` holds ``(x − lo)·scale`` within ½ of ``k``.
+    """
+
+    lo: np.ndarray
+    scale: np.ndarray
+    top: np.ndarray
+
+
+def frame_of(vmin: np.ndarray, vmax: np.ndarray, bins: int) -> Frame:
+    """The histogram frame of each cell from a pilot's minimum and maximum.
 
     ``scale = bins / (max − min)``: frame bin ``k`` (``0 … bins``) holds the values with
     ``(x − lo)·scale`` within ½ of ``k``, so ``bins + 1`` bins of width ``(max − min)/bins``
@@ -461,7 +477,7 @@ def frame_of(vmin: np.ndarray, vmax: np.ndarray, bins: int) -> tuple[np.ndarray,
         scale = bins / (np.asarray(vmax, dtype=np.float64) - lo)
         narrow = bins / (np.maximum(np.abs(lo), 1e-200) * 2.0**-20)
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, narrow)
-    return lo, np.where(np.isfinite(scale), scale, 0.0)
+    return Frame(lo, np.where(np.isfinite(scale), scale, 0.0), np.asarray(vmax, np.float64))
 
 
 def _frame_bin(x: np.ndarray, lo: np.ndarray, scale: np.ndarray, bins: int) -> np.ndarray:
@@ -492,10 +508,14 @@ def _frame_lower_bound(lo: np.ndarray, scale: np.ndarray, bins: int,
     return _first_float(low, high, lambda x: _frame_bin(x, lo, scale, bins) >= k)
 
 
-def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int = 0,
-                  counts: np.ndarray | None = None) -> tuple:
-    """``(count, mean, M2, min, max)`` of each row of ``x`` ``(cells, m | 1)``, and with a
-    ``frame`` ``(lo, scale)`` its frame histogram added into ``counts`` ``(cells, bins + 3)``.
+def _reduce_block(x: np.ndarray, m: int, frame: Frame | None = None, bins: int = 0,
+                  counts: np.ndarray | None = None, ties: np.ndarray | None = None) -> tuple:
+    """``(count, mean, M2, min, max)`` of each row of ``x`` ``(cells, m | 1)``; with a
+    ``frame``, its frame histogram is added into ``counts`` ``(cells, bins + 3)`` and, in
+    blocks whose minimum (maximum) is the frame's ``lo`` (``top``), the number of values equal
+    to it into ``ties`` ``(cells, 2)`` — point masses at the ends, such as zero exports or
+    output at a cap. (Where the overall minimum is ``lo``, those are all the values equal to
+    it; elsewhere the count is not used.)
 
     One sweep over slabs of :data:`_SLAB_ROWS` rows that stay in cache: min and max, then
     (rows not constant) the mean and ``M2 = Σ (x − mean)²`` two-pass within the block, then the
@@ -507,13 +527,14 @@ def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int =
     if w == 1:  # the same for every sample of the block
         v = np.array(x[:, 0], dtype=np.float64)
         if frame is not None:
-            counts[rows, _frame_bin(v, *frame, bins) + 1] += m
+            counts[rows, _frame_bin(v, frame.lo, frame.scale, bins) + 1] += m
+            ties += m * np.stack([v == frame.lo, v == frame.top], axis=1)
         return (m, v, np.zeros_like(v), v, v)
     mean, m2 = np.empty(C), np.zeros(C)
     vmin, vmax = np.empty(C), np.empty(C)
     slab = np.empty((min(_SLAB_ROWS, C), w))
     if frame is not None:
-        lo, scale = frame
+        lo, scale, top = frame
         finite_lo = np.isfinite(lo)
         width = bins + 3  # bins −1 … bins + 1
         offsets = (np.arange(slab.shape[0], dtype=np.int64) * width
@@ -535,19 +556,27 @@ def _reduce_block(x: np.ndarray, m: int, frame: tuple | None = None, bins: int =
         sq = np.einsum("ij,ij->i", t, t)
         mean[a:b] = np.where(const, vmin[a:b], mu)
         m2[a:b] = np.where(const, 0.0, sq)
-        if frame is not None:
-            with np.errstate(invalid="ignore", over="ignore"):
-                np.subtract(xs, lo[a:b, None], out=t)
-                t *= scale[a:b, None]
-                np.clip(t, -1, bins + 1, out=t)
-                if not (finite_lo[a:b].all() and np.isfinite(vmin[a:b]).all()
-                        and np.isfinite(vmax[a:b]).all()):
-                    np.nan_to_num(t, copy=False, nan=bins + 1)  # a NaN counts, not crashes
-                t += _MAGIC
-            k = t.view(np.int64)
-            k += offsets[: b - a]
-            counts[a:b] += np.bincount(k.ravel(), minlength=(b - a) * width).reshape(
-                b - a, width)
+        if frame is None:
+            continue
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.subtract(xs, lo[a:b, None], out=t)
+            t *= scale[a:b, None]
+            np.clip(t, -1, bins + 1, out=t)
+            if not (finite_lo[a:b].all() and np.isfinite(vmin[a:b]).all()
+                    and np.isfinite(vmax[a:b]).all()):
+                np.nan_to_num(t, copy=False, nan=bins + 1)  # a NaN counts, not crashes
+            t += _MAGIC
+        k = t.view(np.int64)
+        k += offsets[: b - a]
+        counts[a:b] += np.bincount(k.ravel(), minlength=(b - a) * width).reshape(b - a, width)
+    if frame is not None:  # values at an end of the frame, in rows whose extreme reaches it
+        const = vmin == vmax
+        for end, at, extreme in ((0, lo, vmin), (1, top, vmax)):
+            reached = extreme == at
+            ties[:, end] += m * (reached & const)  # a constant row: all of them
+            seen = np.flatnonzero(reached & ~const)
+            if len(seen):
+                ties[seen, end] += np.count_nonzero(x[seen] == at[seen, None], axis=1)
     return (m, mean, m2, vmin, vmax)
 
 
@@ -658,6 +687,7 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
     dict
         ``moments``: block start → {variable: (count, mean, M2, min, max)} per cell;
         ``frame``: variable → frame bin counts ``(cells, bins + 3)`` summed over the blocks;
+        ``ties``: variable → ``(cells, 2)`` values equal to the frame's ends;
         ``hist``: variable → (counts, vmin, vmax) summed over the blocks; ``collect``:
         variable → (rows, values); ``arrays``: variable → ``(m | 1, …)`` values of the job's
         samples; ``shapes``: variable → shape after the sample axis.
@@ -667,8 +697,8 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
     tune_allocator()  # blocks reuse the memory of the previous ones (no fresh page faults)
     compiled = job.source.get()
     names = None if job.names is None else list(job.names)
-    out: dict[str, Any] = {"moments": {}, "frame": {}, "hist": {}, "collect": {}, "ulps": {},
-                           "arrays": {}, "shapes": {}}
+    out: dict[str, Any] = {"moments": {}, "frame": {}, "ties": {}, "hist": {}, "collect": {},
+                           "ulps": {}, "arrays": {}, "shapes": {}}
     parts: dict[str, list[np.ndarray]] = {}
     for a, b in job.blocks:
         m = b - a
@@ -684,7 +714,9 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
                     continue
                 if v not in out["frame"]:
                     out["frame"][v] = np.zeros((x.shape[0], job.bins + 3), dtype=np.int64)
-                mom[v] = _reduce_block(x, m, job.frame[v], job.bins, out["frame"][v])
+                    out["ties"][v] = np.zeros((x.shape[0], 2), dtype=np.int64)
+                mom[v] = _reduce_block(x, m, job.frame[v], job.bins, out["frame"][v],
+                                       out["ties"][v])
         for v, (cells, lo, hi) in (job.hist or {}).items():
             x = _rows_of(_cells(res[v], m), cells, m)
             counts, vmin, vmax = _histogram(x, lo, hi, job.bins)
@@ -1008,15 +1040,25 @@ class _QuantileSearch:
         self._rows: dict[str, list] = {}
 
     # -- the frame histograms of the pass --------------------------------------------------
-    def absorb_frame(self, frames: Mapping[str, tuple], counts: Mapping[str, np.ndarray]) -> None:
+    def absorb_frame(self, frames: Mapping[str, Frame], counts: Mapping[str, np.ndarray],
+                     ties: Mapping[str, np.ndarray]) -> None:
         """Locate every wanted order statistic in its frame bin (:func:`_frame_bin`).
 
-        ``frames``: variable → ``(lo, scale)``; ``counts``: variable → ``(cells, bins + 3)``
-        counts of all the values. Without ``exact``, an order statistic inside the frame is
-        estimated at once (error ≤ the bin width); one in an outer bin stays open for a pass
-        over that bin.
+        ``frames``: variable → :class:`Frame`; ``counts``: variable → ``(cells, bins + 3)``
+        counts of all the values; ``ties``: variable → ``(cells, 2)`` values known to equal
+        the frame's ends. An order statistic within a point mass at the minimum or maximum is
+        then known exactly. Without ``exact``, one inside the frame is estimated at once
+        (error ≤ the bin width); one in an outer bin stays open for a pass over that bin.
         """
         for v, s in self.state.items():
+            frame = frames[v]
+            # the ranks r < (values equal to the minimum) are the minimum; likewise at the top
+            at_min = np.where(s["mn"] == frame.lo, ties[v][:, 0], 0)
+            at_max = np.where(s["mx"] == frame.top, ties[v][:, 1], 0)
+            for j, r in enumerate(self.ranks):
+                for hit, value in ((r < at_min, s["mn"]), (r >= self.n - at_max, s["mx"])):
+                    hit &= s["status"][:, j] != self.DONE
+                    s["value"][hit, j], s["status"][hit, j] = value[hit], self.DONE
             c, j = np.nonzero(s["status"] != self.DONE)
             if not len(c):
                 continue
@@ -1031,7 +1073,7 @@ class _QuantileSearch:
                 k[sel] = (cum[c[sel]] <= self.ranks[jj]).sum(axis=1)
             below = np.where(k > 0, cum[c, np.maximum(k - 1, 0)], 0)
             f = k - 1  # the frame bin, −1 … bins + 1
-            lo_f, scale = frames[v][0][c], frames[v][1][c]
+            lo_f, scale = frame.lo[c], frame.scale[c]
             last = self.bins + 1
             start = _frame_lower_bound(lo_f, scale, self.bins, np.clip(f, 0, last))
             stop = _frame_lower_bound(lo_f, scale, self.bins, np.clip(f + 1, 0, last))
@@ -1261,14 +1303,16 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     # the pass: moments and frame histograms (and the arrays for the sink)
     partial: dict[int, dict] = {}
     counts: dict[str, np.ndarray] = {}
+    ties: dict[str, np.ndarray] = {}
 
     def take(i: int, r: dict) -> None:
         partial.update(r["moments"])
-        for v, c in r["frame"].items():
-            if v in counts:
-                counts[v] += c
-            else:
-                counts[v] = c
+        for total, part in ((counts, r["frame"]), (ties, r["ties"])):
+            for v, c in part.items():
+                if v in total:
+                    total[v] += c
+                else:
+                    total[v] = c
         if sink is not None and r["arrays"]:
             job = jobs[i]
             sink(job.blocks[0][0], job.blocks[-1][1], r["arrays"])
@@ -1284,7 +1328,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
             merged[v] = mom if v not in merged else _merge_moments(merged[v], mom)
     partial.clear()
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
-    search.absorb_frame(frames, counts)
+    search.absorb_frame(frames, counts, ties)
     counts.clear()
     # further passes: order statistics beyond the frame, exact quantiles
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
