@@ -416,22 +416,27 @@ def _memo_file():
     return Path(base) / f"units-{h.hexdigest()[:16]}.json"
 
 
-def _memo_load() -> None:
-    _MEMO_STATE["loaded"] = True
-    path = _memo_file()
-    if path is None:
-        return
-    try:
-        import json
+def _memo_read(path: Any, ok: dict, err: dict) -> None:
+    """Add the rows of the memo file at ``path`` (a Path) to ``ok`` and ``err`` (rows already
+    there win); a missing or unreadable file adds nothing."""
+    import json
 
+    try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
         for unit, expected, factor in data["ok"]:
-            _MEMO.setdefault((str(unit), str(expected)), float(factor))
+            ok.setdefault((str(unit), str(expected)), float(factor))
         for kind, text, expected, message in data["err"]:
-            _MEMO_ERR.setdefault((str(kind), str(text), str(expected)), str(message))
+            err.setdefault((str(kind), str(text), str(expected)), str(message))
     except (OSError, ValueError, TypeError, KeyError):
         pass  # no memo yet, or an unreadable one: pint answers and a new file is written
+
+
+def _memo_load() -> None:
+    _MEMO_STATE["loaded"] = True
+    path = _memo_file()
+    if path is not None:
+        _memo_read(path, _MEMO, _MEMO_ERR)
 
 
 def _memo_save() -> None:
@@ -448,15 +453,7 @@ def _memo_save() -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         ok, err = dict(_MEMO), dict(_MEMO_ERR)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            for unit, expected, factor in data["ok"]:
-                ok.setdefault((str(unit), str(expected)), float(factor))
-            for kind, text, expected, message in data["err"]:
-                err.setdefault((str(kind), str(text), str(expected)), str(message))
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
+        _memo_read(path, ok, err)  # merged with rows other processes wrote meanwhile
         data = {
             "ok": [[u, e, f] for (u, e), f in sorted(ok.items())],
             "err": [[*k, m] for k, m in sorted(err.items())],
