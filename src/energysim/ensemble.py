@@ -1245,6 +1245,15 @@ def _spec(keys: list[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.array([k[2] for k in keys], dtype=np.float64))
 
 
+def _accumulate(total: dict[str, np.ndarray], part: Mapping[str, np.ndarray]) -> None:
+    """Add each variable's integer counts of ``part`` into ``total`` (in place)."""
+    for v, c in part.items():
+        if v in total:
+            total[v] += c
+        else:
+            total[v] = c
+
+
 def _stat_names(quantiles: Sequence[float]) -> list[str]:
     """``mean``, ``std``, ``p5`` … (the names :func:`energysim.results.summary` uses)."""
     return ["mean", "std"] + [f"p{100 * q:g}" for q in quantiles]
@@ -1307,12 +1316,8 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
 
     def take(i: int, r: dict) -> None:
         partial.update(r["moments"])
-        for total, part in ((counts, r["frame"]), (ties, r["ties"])):
-            for v, c in part.items():
-                if v in total:
-                    total[v] += c
-                else:
-                    total[v] = c
+        _accumulate(counts, r["frame"])
+        _accumulate(ties, r["ties"])
         if sink is not None and r["arrays"]:
             job = jobs[i]
             sink(job.blocks[0][0], job.blocks[-1][1], r["arrays"])
@@ -1330,6 +1335,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     search = _QuantileSearch(merged, n_samples, quantiles, bins, exact_quantiles)
     search.absorb_frame(frames, counts, ties)
     counts.clear()
+    ties.clear()
     # further passes: order statistics beyond the frame, exact quantiles
     per = _blocks_per_job(ex, n_blocks, chunk_size, arrays=False)
     while (spec := search.next_pass()) is not None:
@@ -1348,11 +1354,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
                     hist[v] = (c, lo, hi)
             for v, pair in r["collect"].items():
                 coll.setdefault(v, []).append(pair)
-            for v, c in r["ulps"].items():
-                if v in ulps:
-                    ulps[v] += c
-                else:
-                    ulps[v] = c
+            _accumulate(ulps, r["ulps"])
 
         wanted = tuple(sorted(set(hist_spec) | set(collect_spec) | set(ulp_spec)))
         jobs = _jobs(src, n_samples, chunk_size, per_job=per, names=wanted, hist=hist_spec,
