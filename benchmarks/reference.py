@@ -2,12 +2,13 @@
 
 The same equations as :mod:`energysim.engine` and :mod:`energysim.model` (docs/model.md), written
 the way a modeller would write them without numpy: floats, lists and ``math``, a loop over the
-years inside a loop over the samples. It serves two purposes:
+years inside a loop over the samples (and, for the electricity dispatch, a loop over the four
+time slices of the year). It serves two purposes:
 
 * an independent check of the vectorised engine (``tests/test_reference.py`` compares the two on
   samples of the baseline and of perturbed ensembles to a relative 1e-9);
-* the yardstick of the benchmarks (``benchmarks/test_benchmarks.py``): its sample-years per second,
-  measured in the same session as the engine's, give the speed-up as a ratio.
+* the yardstick of the benchmarks (``benchmarks/bench_energysim.py``): its sample-years per
+  second, measured in the same session as the engine's, give the speed-up as a ratio.
 
 Numpy is used only at the boundary (:func:`sample_values` turns one sample of a
 :class:`~energysim.params.Params` into lists; :func:`as_arrays` turns results back into arrays).
@@ -16,6 +17,18 @@ Usage::
 
     from reference import simulate_params
     out = simulate_params(params, [0, 5, 17])     # dict: output name -> (n, n_years[, k])
+
+The power system has two modes, chosen by ``power.dispatch`` (the same for every sample and
+year):
+
+* ``1`` (dispatch): coal fills local demand and bounded exports over four time slices
+  (:func:`dispatch_year`); its hours, the imports, battery cycling, surplus electrolysis and
+  curtailment are outcomes;
+* ``0`` (fixed hours, the model before 2026-12): coal runs ``power.coal.hours``, curtailment is
+  the empirical curve of ``power.curtailment.*`` and the net export closes the balance
+  (unbounded). The outputs of the dispatch keep their layout: the export bound is reported
+  but not enforced, coal never runs below a minimum, and the annual curtailment and net coal
+  supply are spread over the slices by the wind/solar and load profiles.
 
 Floating-point order follows the engine where it is cheap to do so; the remaining differences
 (``math.exp`` versus numpy's SIMD ``exp``, summation order of a few sums) are at the level of
@@ -30,13 +43,40 @@ from collections.abc import Iterable, Mapping, Sequence
 #: Products, powertrains, technologies and sectors, in the engine's order.
 PRODUCTS = ("olefins", "coal_to_liquids", "coal_to_gas", "ethylene_glycol", "aromatics")
 INTENSITIES = ("coal_per_t", "elec_per_t", "water_per_t", "co2_per_t", "h2_per_t")
+TECHS = ("coal", "wind", "solar")
 TINY = 2.2250738585072014e-308  # smallest normal float64 (numpy's finfo.tiny)
 SCALE_FLOOR = 1e-30  # stocks.SCALE_FLOOR
 RENORM = 1e-150  # stocks.renormalise threshold
 
+# ---- time slices of the electricity dispatch (electricity.py, docs/model.md) ------------------
+#: Slices: (heating season 15 Oct – 14 Apr, rest of the year) × (sun 07–17 h, dark 17–07 h).
+SLICES = ("heating_sun", "heating_dark", "non_heating_sun", "non_heating_dark")
+SEASON_DAYS = (182.0, 183.0)
+DAY_HOURS = (10.0, 14.0)  # sun part, dark part [h/day]
+SLICE_SEASON = (0, 0, 1, 1)  # season of every slice
+SLICE_HOURS = tuple(d * h for d in SEASON_DAYS for h in DAY_HOURS)  # h_s [h]
+TAU = tuple(h / 8760.0 for h in SLICE_HOURS)  # share of the year's hours τ_s
+SLICE_TWH_PER_GW = tuple(h * 1e-3 for h in SLICE_HOURS)  # 1 GW over h_s hours [TWh]
+SEASON_SHARE = tuple(d / 365.0 for d in SEASON_DAYS)  # share of the year's days
+#: Energy shares of the year in each slice (wind, solar, load; each sums to 1).
+WIND_PROFILE = (0.21, 0.34, 0.17, 0.28)
+SOLAR_PROFILE = (0.44, 0.01, 0.51, 0.04)
+LOAD_PROFILE = (0.21, 0.295, 0.21, 0.285)
+
+#: Water users, in the order of ``water_use`` (reserved users first, chemicals last).
+WATER_USERS = (
+    "municipal",
+    "agriculture",
+    "industry_other",
+    "power",
+    "mining",
+    "electrolysis",
+    "chemicals",
+)
+
 Values = Mapping[str, Sequence[float]]
 
-#: Outputs recorded every year, in the order of the values in the year loop.
+#: Outputs recorded every year (``co2_peak_year`` comes after the year loop).
 OUTPUT_ORDER = (
     "gdp",
     "other_industry_electricity",
@@ -61,6 +101,7 @@ OUTPUT_ORDER = (
     "storage_energy_cap",
     "storage_charged",
     "storage_losses",
+    "storage_discharged",
     "mining_truck_fleet",
     "mining_truck_sales",
     "mining_truck_retire",
@@ -85,13 +126,17 @@ OUTPUT_ORDER = (
     "water_deficit",
     "chem_water_scale",
     "electrolyser_cap",
+    "h2_electrolytic_supply",
     "h2_green_supply",
+    "h2_grid_supply",
+    "h2_electrolytic_co2_intensity",
     "h2_grey_supply",
     "h2_truck_use",
     "h2_chem_substitution",
     "h2_other_use",
     "h2_export",
     "electrolysis_elec_use",
+    "electrolysis_grid_elec_use",
     "electrolysis_water_use",
     "h2_grey_coal_use",
     "h2_grey_co2",
@@ -106,12 +151,24 @@ OUTPUT_ORDER = (
     "electricity_consumption",
     "electricity_demand",
     "grid_losses",
+    "electricity_export",
+    "electricity_import",
+    "export_bound",
+    "coal_below_min",
+    "curtailed_by_slice",
+    "coal_gen_by_slice",
     "net_export",
     "co2",
     "co2_total",
     "co2_captured",
+    "grid_co2_intensity",
+    "co2_exported_electricity",
+    "co2_imported_electricity",
+    "co2_consumption_total",
     "energy_use_tce",
     "energy_intensity",
+    "energy_use_total_control",
+    "energy_intensity_control",
     "co2_intensity",
 )
 
@@ -170,18 +227,53 @@ def initial_vintages(initial: float, span: float, n_pre: int, lifetime: float) -
     return [initial / a if j >= n_pre - a else 0.0 for j in range(n_pre)]
 
 
-def stock_path(initial, span, add, lifetime):
-    """Capacity stock with vintages: ``(stock, retire)`` lists over the years."""
+def stock_path(initial, span, add, lifetime, replace, start=None):
+    """Capacity stock with vintages and rebuilding of retired capacity.
+
+    A vintage retires ``L`` (the lifetime in whole years) years after it was built; a share
+    ``replace[t]`` of the retirements of year ``t`` is rebuilt in the same year and becomes a
+    vintage of year ``t`` (it retires, and is rebuilt, again ``L`` years later)::
+
+        retire[t]  = built[t − L]                        (initial vintages before the base year)
+        built[t]   = add[t] + replace[t] · retire[t]
+        stock[t]   = max(initial + Σ_{τ≤t} (built[τ] − retire[τ]), 0)
+
+    Parameters
+    ----------
+    initial, span, lifetime : float
+        Stock at the end of the year before the base year, the years over which it was built,
+        the lifetime [yr].
+    add, replace : sequence of float
+        Additions per year and the rebuilt share of the year's retirements.
+    start : float, optional
+        The stock the changes are added to (default ``initial``; the electrolysers start
+        from the sum of their initial vintages, equal to ``initial`` up to rounding).
+
+    Returns
+    -------
+    stock, retire, built : list of float
+        Over the years; ``built`` are the additions including the rebuilt capacity.
+    """
     L = whole_years(lifetime)
-    n_pre = L
-    hist = initial_vintages(initial, span, n_pre, lifetime) + list(add)
+    start = initial if start is None else start
+    hist = initial_vintages(initial, span, L, lifetime) + list(add)  # built by vintage
     stock, retire, c = [], [], 0.0
-    for t, a in enumerate(add):
-        r = hist[n_pre + t - L]
-        c += a - r
+    for t in range(len(add)):
+        r = hist[t]  # the vintage built L years before year t (history index L + t − L)
+        hist[L + t] += replace[t] * r
+        c += hist[L + t] - r
         retire.append(r)
-        stock.append(max(c + initial, 0.0))
-    return stock, retire
+        stock.append(max(c + start, 0.0))
+    return stock, retire, hist[L:]
+
+
+def operating(stock, built, first_year_fraction):
+    """Capacity in service through each year: new capacity counts only a fraction of its first
+    year, ``max(stock − (1 − f) · built, 0)`` [capacity-years]."""
+    return [
+        max(s - (1.0 - f) * b, 0.0)
+        for s, b, f in zip(stock, built, first_year_fraction, strict=True)
+    ]
 
 
 def s_curve(year, midpoint, steepness, ceiling):
@@ -279,6 +371,231 @@ class Fleet:
 
 
 # ---------------------------------------------------------------------------------------------
+# power: the dispatch over time slices (power.dispatch = 1) and fixed hours (= 0)
+# ---------------------------------------------------------------------------------------------
+
+
+def dispatch_year(
+    wind,
+    solar,
+    dedicated,
+    grid_demand,
+    loss_share,
+    coal_min,
+    coal_max,
+    export_grid,
+    export_corridor,
+    corridor_re_share,
+    storage_power,
+    storage_energy,
+    storage_cycles,
+    rte,
+    flex_power,
+):
+    """One year's electricity dispatch over the four time slices (electricity.dispatch).
+
+    Parameters
+    ----------
+    wind, solar : float
+        Wind and solar energy available in the year (after network curtailment) [TWh/yr].
+    dedicated : float
+        Electricity wanted by electrolysers on dedicated wind/solar [TWh/yr].
+    grid_demand : float
+        Busbar demand of the grid-fed consumers, losses included [TWh/yr].
+    loss_share : float
+        Line-loss rate [fraction].
+    coal_min, coal_max : float
+        Net coal output (after own use) at the fleet's minimum and maximum hours [TWh/yr].
+    export_grid, export_corridor : float
+        Export bounds of the existing outlets and of the planned corridors [TWh/yr].
+    corridor_re_share : float
+        Smallest wind/solar share of corridor exports [fraction].
+    storage_power, storage_energy, storage_cycles, rte : float
+        Operating battery power [GW], energy [GWh], largest cycles [1/yr], round-trip
+        efficiency [fraction].
+    flex_power : float
+        Idle grid-connected electrolyser power that runs on surplus [GW].
+
+    Returns
+    -------
+    dict
+        Per slice (lists of 4, TWh in the slice): ``coal`` (net coal supply), ``vre`` (wind and
+        solar used), ``curtailed``, ``exports``, ``imports``, ``charge``, ``discharge``,
+        ``flex`` (surplus to electrolysers, at the busbar), ``below_min``, ``solar`` (the
+        solar part of ``vre``); for the year:
+        ``dedicated_served`` and ``busbar`` [TWh/yr].
+    """
+    # 1. wind and solar by slice, V_s = W·ω_s + S·σ_s; dedicated electrolysers take what they
+    #    want (at most all of it) first, from every slice in proportion
+    total = wind + solar
+    served = min(dedicated, total)
+    vre = [wind * WIND_PROFILE[s] + solar * SOLAR_PROFILE[s] for s in range(4)]
+    vre_grid = [v - v * (served / max(total, TINY)) for v in vre]
+    # 2. busbar demand B: the grid consumers plus the dedicated electrolysers' shortfall
+    busbar = grid_demand + (dedicated - served) / (1.0 - loss_share)
+    r = corridor_re_share
+
+    coal, exports, imports, surplus = [0.0] * 4, [0.0] * 4, [0.0] * 4, [0.0] * 4
+    cuts, charge_room, discharge_room = [0.0] * 4, [0.0] * 4, [0.0] * 4
+    for s in range(4):
+        # 3. wind and solar meet the local load first, then exports: corridors, then outlets
+        load = busbar * LOAD_PROFILE[s]
+        avail = vre_grid[s] - load
+        re_left = max(avail, 0.0)  # renewables after local load
+        deficit = max(-avail, 0.0)  # local load the renewables do not meet
+        corr_bound, grid_bound = export_corridor * TAU[s], export_grid * TAU[s]
+        re_corr = min(re_left, corr_bound)
+        re_grid = min(re_left - re_corr, grid_bound)
+        re_export = re_corr + re_grid
+        # 4. coal fills the deficit and the exports it may carry, within [min, max] output
+        #    (all of the outlets' rest; on the corridors at most (1 − r)/r times their
+        #    renewable export, all of the rest without a renewable rule, r = 0)
+        corr_room = corr_bound - re_corr
+        if r > 0.0:
+            corr_room = min(corr_room, re_corr * ((1.0 - r) / r))
+        coal_room = corr_room + (grid_bound - re_grid)
+        wanted = deficit + coal_room
+        floor = coal_min * TAU[s]
+        n = min(max(wanted, floor), coal_max * TAU[s])
+        # coal at its maximum: exports are cut first, then the local shortfall is imported
+        short = max(wanted - n, 0.0)
+        cut = min(short, coal_room)
+        exports[s] = re_export + (coal_room - cut)
+        imports[s] = short - cut
+        # surplus: coal held at its minimum beyond need, renewables beyond load and exports
+        surplus[s] = max(n - wanted, 0.0) + (re_left - re_export)
+        coal[s], cuts[s] = n, cut
+        # batteries can charge the surplus and discharge against imports, exports cut for
+        # lack of coal and coal above its minimum, each within the battery power over the
+        # slice's hours
+        p_h = storage_power * SLICE_TWH_PER_GW[s]
+        charge_room[s] = min(surplus[s], p_h)
+        discharge_room[s] = min(imports[s] + cut + (n - floor), p_h)
+
+    # 5. storage, season by season: charge c ≤ Σ charge room, ≤ energy · cycles · days/365, and
+    #    only what the discharge rte · c can use (rte · c ≤ Σ discharge room); both spread over
+    #    the season's two slices in proportion to their room
+    f_charge, f_discharge = [0.0, 0.0], [0.0, 0.0]
+    for z in range(2):
+        cp = charge_room[2 * z] + charge_room[2 * z + 1]
+        dr = discharge_room[2 * z] + discharge_room[2 * z + 1]
+        c = min(cp, storage_energy * storage_cycles * 1e-3 * SEASON_SHARE[z])
+        c = min(c, dr / rte if rte > 0.0 else 0.0)
+        f_charge[z] = c / cp if cp > 0.0 else 0.0
+        f_discharge[z] = c * rte / dr if dr > 0.0 else 0.0
+
+    out = {k: [0.0] * 4 for k in ("charge", "discharge", "flex", "curtailed", "below_min")}
+    for s in range(4):
+        z = SLICE_SEASON[s]
+        charge = charge_room[s] * f_charge[z]
+        discharge = discharge_room[s] * f_discharge[z]
+        # discharge replaces imports first, then restores exports cut for lack of coal, then
+        # lowers coal above its minimum
+        from_imports = min(discharge, imports[s])
+        to_exports = min(discharge - from_imports, cuts[s])
+        u = surplus[s] - charge
+        # 6. the rest of the surplus runs idle electrolysers, then wind and solar are curtailed;
+        #    what is left (coal held at its minimum) forces coal below its minimum
+        flex = min(u, flex_power * SLICE_TWH_PER_GW[s])
+        u -= flex
+        curtailed = min(u, vre_grid[s])
+        below = u - curtailed
+        coal[s] = coal[s] - (discharge - from_imports - to_exports) - below
+        imports[s] = imports[s] - from_imports
+        exports[s] = exports[s] + to_exports
+        out["charge"][s], out["discharge"][s], out["flex"][s] = charge, discharge, flex
+        out["curtailed"][s], out["below_min"][s] = curtailed, below
+    out["coal"], out["exports"], out["imports"] = coal, exports, imports
+    out["vre"] = [v - c for v, c in zip(vre, out["curtailed"], strict=True)]
+    # wind and solar are curtailed in proportion to their output in the slice
+    out["solar"] = [
+        used * (solar * SOLAR_PROFILE[s]) / vre[s] if vre[s] > 0.0 else 0.0
+        for s, used in enumerate(out["vre"])
+    ]
+    out["dedicated_served"], out["busbar"] = served, busbar
+    return out
+
+
+def sum_slices(x):
+    """Sum over the four slices of the year."""
+    return x[0] + x[1] + x[2] + x[3]
+
+
+def fixed_hours_power(op, hours, v: Values, t: int, st_op: float):
+    """Power and storage flows of year ``t`` with fixed hours (``power.dispatch`` = 0).
+
+    Coal generation ``G_c = P_c · h_c · 10⁻³`` [TWh] on the operating capacity; wind and solar
+    lose the curtailment share ``k = clip(base + slope · (v − ref), 0, max)`` of their
+    potential (``v`` their share of the potential generation), less the relief of batteries
+    (``storage_relief`` × energy charged, ``charged = P_st · duration · cycles · 10⁻³``).
+    """
+    coal_gen = op["coal"][t] * hours["coal"][t] * 1e-3
+    wind_pot = op["wind"][t] * hours["wind"][t] * 1e-3
+    solar_pot = op["solar"][t] * hours["solar"][t] * 1e-3
+    vre_pot = wind_pot + solar_pot
+    st_charged = st_op * v["storage.duration"][t] * v["storage.cycles"][t] * 1e-3
+    st_losses = st_charged * (1.0 - v["storage.round_trip_efficiency"][t])
+    c = "power.curtailment"
+    total_pot = vre_pot + coal_gen
+    share_v = vre_pot / total_pot if total_pot > 0.0 else 0.0
+    k0 = v[f"{c}.base"][t] + v[f"{c}.slope"][t] * (share_v - v[f"{c}.ref_share"][t])
+    k0 = min(max(k0, 0.0), v[f"{c}.max"][t])
+    gross_c = vre_pot * k0
+    curtailed = gross_c - min(v[f"{c}.storage_relief"][t] * st_charged, gross_c)
+    curt_share = curtailed / vre_pot if vre_pot > 0.0 else 0.0
+    kept = 1.0 - curt_share
+    return {
+        "coal_gen": coal_gen,
+        "wind_pot": wind_pot,
+        "solar_pot": solar_pot,
+        "wind_gen": wind_pot * kept,
+        "solar_gen": solar_pot * kept,
+        "kept": kept,
+        "curtailed": curtailed,
+        "curt_share": curt_share,
+        "st_charged": st_charged,
+        "st_losses": st_losses,
+    }
+
+
+def allocate_water(cap, binding, reserved, chem_water, water_per_t):
+    """The water cap: reserved users first, chemicals cut most water-intensive first.
+
+    Returns ``(scale, chem_used, deficit)``: the share of each product's output kept, the
+    chemicals' water and the use above the cap — ``max(Σ reserved − cap, 0)`` where the cap
+    binds, ``max(Σ reserved + Σ chemicals − cap, 0)`` where it is only reported.
+    """
+    k = len(chem_water)
+    res_total = 0.0
+    for w in reserved:
+        res_total += w
+    chem_total = 0.0
+    for w in chem_water:
+        chem_total += w
+    budget = max(cap - res_total, 0.0)
+    scale = [1.0] * k
+    if binding and chem_total > budget:
+        before = 0.0  # least water-intensive first: the most intensive are cut first
+        for j in sorted(range(k), key=lambda j: water_per_t[j]):
+            w = chem_water[j]
+            scale[j] = clip(budget - before, 0.0, w) / w if w > 0.0 else 1.0
+            before += w
+    chem_used = 0.0
+    for j in range(k):
+        chem_used += chem_water[j] * scale[j]
+    deficit = max(res_total - cap if binding else res_total + chem_total - cap, 0.0)
+    return scale, chem_used, deficit
+
+
+def water_deficit(use, cap):
+    """Use above the cap after a user's use was replaced: ``max(Σ use − cap, 0)``."""
+    total = 0.0
+    for w in use:
+        total += w
+    return max(total - cap, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
 # the model, one sample
 # ---------------------------------------------------------------------------------------------
 
@@ -301,42 +618,57 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     """
     T = len(years)
     k = len(PRODUCTS)
+    switch = v["power.dispatch"]
+    if any(x != switch[0] for x in switch):
+        raise ValueError("power.dispatch must be the same in every year")
+    dispatching = switch[0] > 0.5
 
-    # ---- stocks, parameters only ------------------------------------------------------------
-    cap, add, ret = {}, {}, {}
-    for tech in ("coal", "wind", "solar"):
+    # ---- capacity stocks (parameters only): end-of-year stock and capacity in service -------
+    cap, built, ret, op = {}, {}, {}, {}
+    for tech in TECHS:
         p = f"power.{tech}"
-        add[tech] = v[f"{p}.add"]
-        cap[tech], ret[tech] = stock_path(
+        cap[tech], ret[tech], built[tech] = stock_path(
             v[f"{p}.capacity_initial"][0],
             v[f"{p}.existing_age_span"][0],
-            add[tech],
+            v[f"{p}.add"],
             v[f"{p}.lifetime"][0],
+            v[f"{p}.replace_retired"],
         )
+        op[tech] = operating(cap[tech], built[tech], v[f"{p}.first_year_fraction"])
+    # batteries: stand-alone projects plus a share of the wind and solar built (rebuilt too)
     st_add = [
         a + s * (w + p)
         for a, s, w, p in zip(
             v["storage.power_add"],
             v["storage.allocation_share"],
-            add["wind"],
-            add["solar"],
+            built["wind"],
+            built["solar"],
             strict=True,
         )
     ]
-    st_cap, st_ret = stock_path(
+    st_cap, st_ret, st_add = stock_path(
         v["storage.power_initial"][0],
         v["storage.existing_age_span"][0],
         st_add,
         v["storage.lifetime"][0],
+        v["storage.replace_retired"],
     )
-    e = "hydrogen.electrolyser"  # the initial vintages' sum plus the cumulated changes
-    e_life = whole_years(v[f"{e}.lifetime"][0])
+    st_op = operating(st_cap, st_add, v["storage.first_year_fraction"])
+    # electrolysers: the stock starts from the sum of the initial vintages
+    e = "hydrogen.electrolyser"
+    e_life = v[f"{e}.lifetime"][0]
     e_pre = initial_vintages(
-        v[f"{e}.capacity_initial"][0], v[f"{e}.existing_age_span"][0], e_life, v[f"{e}.lifetime"][0]
+        v[f"{e}.capacity_initial"][0], v[f"{e}.existing_age_span"][0], whole_years(e_life), e_life
     )
-    e_add = v[f"{e}.add"]
-    e_hist = e_pre + list(e_add)
-    e_init = sum(e_pre)
+    e_cap, _, e_built = stock_path(
+        v[f"{e}.capacity_initial"][0],
+        v[f"{e}.existing_age_span"][0],
+        v[f"{e}.add"],
+        e_life,
+        v[f"{e}.replace_retired"],
+        start=sum(e_pre),
+    )
+    e_op = operating(e_cap, e_built, v[f"{e}.first_year_fraction"])
 
     # ---- truck fleets: heavy trucks (exogenous) and the mining fleet's start -----------------
     mt, hv = "transport.mining_trucks", "transport.heavy_trucks"
@@ -375,13 +707,16 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     dem_gain = [v[f"demand.{u}.{c}_gain"] for u, c in dem_keys]
     dem_base = [v[f"demand.{u}.{c}_base"][0] for u, c in dem_keys]
     dem_el = [v[f"demand.{u}.{c}_elasticity"][0] for u, c in dem_keys]
-    hours = {tech: v[f"power.{tech}.hours"] for tech in ("coal", "wind", "solar")}
+    hours = {tech: v[f"power.{tech}.hours"] for tech in TECHS}
+    min_hours, max_hours = v["power.coal.min_hours"], v["power.coal.max_hours"]
     own_share, heat_rate = v["power.own_use_share"], v["power.coal.heat_rate"]
     ccus_share, penalty = v["power.coal.ccus_share"], v["power.coal.ccus_energy_penalty"]
     capture, cool = v["power.coal.ccus_capture_rate"], v["power.coal.water_per_mwh"]
-    c_base, c_slope, c_ref, c_max, c_relief = (
-        v[f"power.curtailment.{x}"] for x in ("base", "slope", "ref_share", "max", "storage_relief")
-    )
+    network_curt = v["power.curtailment.base"]
+    xp = "power.export"
+    grid_cap, grid_hours = v[f"{xp}.grid_capacity"], v[f"{xp}.grid_max_hours"]
+    corr_cap, corr_hours = v[f"{xp}.corridor_capacity"], v[f"{xp}.corridor_max_hours"]
+    corr_re_share = v[f"{xp}.corridor_renewable_share"]
     duration, cycles, rte = (
         v[f"storage.{x}"] for x in ("duration", "cycles", "round_trip_efficiency")
     )
@@ -391,26 +726,28 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     ints = {s: [v[f"chemicals.{p}.{s}"] for p in PRODUCTS] for s in INTENSITIES}
     coal_pt, elec_pt, water_pt, co2_pt, h2_pt = (ints[s] for s in INTENSITIES)
     saved, avoided = v["chemicals.h2_sub.coal_saved_per_t"], v["chemicals.h2_sub.co2_avoided_per_t"]
-    density = v["chemicals.coal_to_gas.density"]
+    density, feedstock = v["chemicals.coal_to_gas.density"], v["chemicals.feedstock_share"]
     gas = PRODUCTS.index("coal_to_gas")
     w_fixed = [v[f"water.{x}_use"] for x in ("municipal", "agriculture", "industry_other")]
     w_cap, w_binding = v["water.cap"], v["water.cap_binding"]
     e_hours, e_kwh, e_water = v[f"{e}.hours"], v[f"{e}.kwh_per_kg"], v[f"{e}.water_per_kg"]
+    e_dedicated, e_uptake = v[f"{e}.dedicated_share"], v[f"{e}.surplus_uptake"]
     max_sub, other_h2_dem = v["hydrogen.max_substitution_share"], v["hydrogen.other_demand"]
     grey_coal_pt, grey_co2_pt = v["hydrogen.grey.coal_per_t"], v["hydrogen.grey.co2_per_t"]
     mine_cap, max_util = v["coal.mine_capacity"], v["coal.max_utilization"]
     out_cap, outbound, tce = v["coal.output_cap"], v["coal.outbound_demand"], v["coal.tce_per_t"]
     c_diesel, c_elec, c_water = (v[f"coal.{x}_per_t"] for x in ("diesel", "electricity", "water"))
     ef_coal_, ef_diesel_ = v["emissions.coal_co2_per_tce"], v["emissions.diesel_co2_per_t"]
+    ef_import = v["emissions.import_co2_per_mwh"]
     diesel_tce, elec_tce = v["economy.diesel_tce_per_t"], v["economy.electricity_tce_per_mwh"]
 
-    columns: list[list] = [[] for _ in OUTPUT_ORDER]  # one list per output, in OUTPUT_ORDER
+    rows: dict[str, list] = {name: [] for name in OUTPUT_ORDER}
     gdp = gdp_base
     dem_cum = [1.0] * len(dem_keys)
-    e_c = 0.0
     totals = []
+    re_local_base = 0.0
     for t in range(T):
-        # ---- economy
+        # ---- economy: GDP and the GDP-driven demands D = D₀ · Π(1 − gain) · (GDP/GDP₀)^ε
         if t:
             gdp = gdp * (1.0 + growth[t])
         lr = math.log(gdp / gdp_base)
@@ -421,32 +758,7 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
             dem.append(dem_cum[i] * dem_base[i] * math.exp(dem_el[i] * lr))
         oi_el, oi_coal, b_el, b_coal = dem
 
-        # ---- power (parameters only)
-        coal_gen = cap["coal"][t] * hours["coal"][t] * 1e-3
-        own_use = coal_gen * own_share[t]
-        b = coal_gen * (1.0 - own_share[t]) * heat_rate[t] * 1e-3
-        burn_ccus = b * ccus_share[t] * (1.0 + penalty[t])
-        burn = b * (1.0 - ccus_share[t]) + burn_ccus
-        power_coal = burn / tce[t]
-        power_water = coal_gen * cool[t]
-        wind_pot = cap["wind"][t] * hours["wind"][t] * 1e-3
-        solar_pot = cap["solar"][t] * hours["solar"][t] * 1e-3
-        vre_pot = wind_pot + solar_pot
-        st_energy = st_cap[t] * duration[t]
-        st_charged = st_energy * cycles[t] * 1e-3
-        st_losses = st_charged * (1.0 - rte[t])
-        total_pot = vre_pot + coal_gen
-        share_v = vre_pot / total_pot if total_pot > 0.0 else 0.0
-        k0 = min(max(c_base[t] + c_slope[t] * (share_v - c_ref[t]), 0.0), c_max[t])
-        gross_c = vre_pot * k0
-        curtailed = gross_c - min(c_relief[t] * st_charged, gross_c)
-        curt_share = curtailed / vre_pot if vre_pot > 0.0 else 0.0
-        kept = 1.0 - curt_share
-        wind_gen, solar_gen = wind_pot * kept, solar_pot * kept
-        vre_gen = wind_gen + solar_gen
-        generation = coal_gen + vre_gen
-
-        # ---- transport
+        # ---- transport (the mining fleet follows last year's coal output)
         heavy_target = heavy_target * (1.0 + growth_h[t])
         hf, hs, hr = heavy.step(t, heavy_target, sales_shares(years[t], curves_h[t]))
         h_diesel = hf[0] * (d_h[t] * 1.0 * 1e-3)
@@ -456,57 +768,129 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         m_diesel = mf[0] * (d_m[t] * (1.0 - auto_share[t] * auto_saving[t]) * 1e-3)
         m_elec = mf[1] * (e_m[t] * 1e-6)
         truck_h2 = mf[2] * (h_m[t] * 1e-3) + h_h2
+        trucks_el = m_elec + h_elec
         stations = (mf[1] + hf[1]) / per_station[t]
 
-        # ---- chemicals (gross) and water
+        # ---- chemicals at full utilisation, and their water need
         gross = [chem_cap[j][t] * chem_util[j][t] for j in range(k)]
         chem_water = [gross[j] * water_pt[j][t] for j in range(k)]
         mining_water = coal_prev * c_water[t]
-        e_c += e_add[t] - e_hist[t]  # electrolysers: history index e_life + t − lifetime
-        e_cap = max(e_init + e_c, 0.0)
-        green = e_cap * e_hours[t] / e_kwh[t]
-        h2_elec = green * e_kwh[t] * 1e-3
-        h2_water = green * e_water[t] * 1e-3
+
+        # ---- electrolysers at their set hours: E = P_op · hours · 10⁻³ [TWh], a share from
+        #      dedicated wind/solar, the rest from the grid; idle grid-connected capacity
+        #      P_op · (1 − dedicated) · (1 − hours/8760) · uptake may run on surplus
+        e_elec = e_op[t] * e_hours[t] * 1e-3
+        h2_ded = e_elec * e_dedicated[t]
+        h2_grid = e_elec * (1.0 - e_dedicated[t])
+        flex_power = e_op[t] * (1.0 - e_dedicated[t]) * (1.0 - e_hours[t] / 8760.0) * e_uptake[t]
+        flex_power = max(flex_power, 0.0)
+        h2_base_elec = h2_ded + h2_grid
+        # hydrogen G = E · 10³ / kWh_per_kg [kt], its water G · L_per_kg · 10⁻³ [Mm3]
+        h2_base_water = h2_base_elec * 1e3 / e_kwh[t] * e_water[t] * 1e-3
+
+        # ---- power: dispatch (before water, on the chemicals' gross output) or fixed hours
+        net_keep = 1.0 - own_share[t]
+        if dispatching:
+            # network curtailment takes the share ``power.curtailment.base`` off the potential
+            wind_full = op["wind"][t] * hours["wind"][t] * 1e-3
+            solar_full = op["solar"][t] * hours["solar"][t] * 1e-3
+            wind_pot = wind_full * (1.0 - network_curt[t])
+            solar_pot = solar_full * (1.0 - network_curt[t])
+            # coal between its minimum and maximum net output (after own use)
+            coal_min = op["coal"][t] * min_hours[t] * 1e-3 * net_keep
+            coal_max = op["coal"][t] * max(max_hours[t], min_hours[t]) * (1e-3 * net_keep)
+            export_grid = grid_cap[t] * grid_hours[t] * 1e-3
+            export_corr = corr_cap[t] * corr_hours[t] * 1e-3
+            # mining electricity on last year's output (like the mining trucks)
+            mining_elec = coal_prev * c_elec[t] * 1e-3
+            grid_fixed = mining_elec + h2_grid + trucks_el + oi_el + b_el
+            ls = loss_share[t]
+
+            def run_dispatch(chem_el):
+                """The dispatch with the chemicals' electricity ``chem_el``; its coal supply
+                grossed up for own use ``G_c = Σ_s coal_s / (1 − own_use_share)`` and
+                cooling water."""
+                el = dispatch_year(
+                    wind_pot,
+                    solar_pot,
+                    h2_ded,
+                    (grid_fixed + chem_el) / (1.0 - ls),  # busbar: line losses on top
+                    ls,
+                    coal_min,
+                    coal_max,
+                    export_grid,
+                    export_corr,
+                    corr_re_share[t],
+                    st_op[t],
+                    st_op[t] * duration[t],
+                    cycles[t],
+                    rte[t],
+                    flex_power,
+                )
+                gen = sum_slices(el["coal"]) / net_keep
+                return el, gen, gen * cool[t]
+
+            chem_el = 0.0
+            for j in range(k):
+                chem_el += elec_pt[j][t] * gross[j]
+            el, coal_gen, power_water = run_dispatch(chem_el)
+        else:
+            pw = fixed_hours_power(op, hours, v, t, st_op[t])
+            coal_gen = pw["coal_gen"]
+            power_water = coal_gen * cool[t]
+
+        # ---- water: the reserved users first, then chemicals within the cap if it binds
         reserved = [
             w_fixed[0][t],
             w_fixed[1][t],
             w_fixed[2][t],
             power_water,
             mining_water,
-            h2_water,
+            h2_base_water,
         ]
-        res_total = 0.0
-        for r in reserved:
-            res_total += r
-        chem_total = 0.0
-        for w in chem_water:
-            chem_total += w
-        budget = max(w_cap[t] - res_total, 0.0)
-        binding = w_binding[t] > 0.5
-        scale = [1.0] * k
-        if binding and chem_total > budget:
-            before = 0.0  # least water-intensive first: the most intensive are cut first
-            for j in sorted(range(k), key=lambda j: water_pt[j][t]):
-                scale[j] = (
-                    clip(budget - before, 0.0, chem_water[j]) / chem_water[j]
-                    if chem_water[j] > 0.0
-                    else 1.0
-                )
-                before += chem_water[j]
-        chem_used = 0.0
-        for j in range(k):
-            chem_used += chem_water[j] * scale[j]
-        deficit = max(res_total - w_cap[t] if binding else res_total + chem_total - w_cap[t], 0.0)
+        scale, chem_used, deficit = allocate_water(
+            w_cap[t], w_binding[t] > 0.5, reserved, chem_water, [w[t] for w in water_pt]
+        )
+        water_use = reserved + [chem_used]
         chem_out = [gross[j] * scale[j] for j in range(k)]
 
-        # ---- hydrogen allocation
+        # ---- electrolysis: set hours plus the surplus the dispatch gave to idle capacity
+        h2_water = h2_base_water
+        if dispatching:
+            if any(s < 1.0 for s in scale):
+                # chemicals cut for water: dispatch again with their smaller electricity, and
+                # the coal plants' (smaller or equal) water replaces what was reserved
+                chem_el = 0.0
+                for j in range(k):
+                    chem_el += elec_pt[j][t] * chem_out[j]
+                el, coal_gen, power_water = run_dispatch(chem_el)
+                water_use[WATER_USERS.index("power")] = power_water
+                deficit = water_deficit(water_use, w_cap[t])
+            flex_el = sum_slices(el["flex"]) * (1.0 - ls)  # surplus at the busbar, less losses
+            ded_served = el["dedicated_served"]
+            h2_elec = h2_base_elec + flex_el
+            green_el = ded_served + flex_el  # dedicated or otherwise-curtailed wind and solar
+            grid_el = h2_base_elec - ded_served  # the rest: the grid's generation mix
+            h2_supply = h2_elec * 1e3 / e_kwh[t]
+            h2_water = h2_supply * e_water[t] * 1e-3
+            if flex_el > 0.0:  # the surplus hydrogen's water comes on top (may exceed the cap)
+                water_use[WATER_USERS.index("electrolysis")] = h2_water
+                deficit = water_deficit(water_use, w_cap[t])
+        else:
+            h2_elec = h2_base_elec
+            h2_supply = h2_elec * 1e3 / e_kwh[t]
+            ded_served = min(h2_ded, pw["wind_gen"] + pw["solar_gen"])
+            green_el = ded_served
+            grid_el = h2_elec - ded_served
+
+        # ---- hydrogen allocation: trucks, chemicals substitution, other users, export; grey rest
         room = 0.0
         for j in range(k):
             r = min(h2_pt[j][t] * 1e3 * max_sub[t], coal_pt[j][t] * 1e3 / saved[t])
             room += max(min(r, co2_pt[j][t] * 1e3 / avoided[t]), 0.0) * chem_out[j]
         other_h2 = other_h2_dem[t]
-        to_trucks = min(green, truck_h2)
-        rest = green - to_trucks
+        to_trucks = min(h2_supply, truck_h2)
+        rest = h2_supply - to_trucks
         subst = min(rest, room)
         rest = rest - subst
         to_other = min(rest, other_h2)
@@ -527,26 +911,95 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         chem_coal = tot_coal - subst * 1e-3 * saved[t]
         chem_co2 = tot_co2 - subst * 1e-3 * avoided[t]
 
+        # ---- coal plants: standard coal B = G_c (1 − own use) · heat rate · 10⁻³ [Mtce],
+        #      units with capture burn (1 + penalty) more
+        b = coal_gen * (1.0 - own_share[t]) * heat_rate[t] * 1e-3
+        burn_ccus = b * ccus_share[t] * (1.0 + penalty[t])
+        burn = b * (1.0 - ccus_share[t]) + burn_ccus
+        power_coal = burn / tce[t]
+
         # ---- coal balance
         other_coal = oi_coal + b_coal
         local = power_coal + chem_coal + other_coal + grey_coal
         output = min(local + outbound[t], mine_cap[t] * max_util[t], out_cap[t])
         shipments, imports = max(output - local, 0.0), max(local - output, 0.0)
         mining_diesel = output * c_diesel[t]
-        mining_elec = output * c_elec[t] * 1e-3
+        if not dispatching:  # fixed hours: mining electricity on this year's output
+            mining_elec = output * c_elec[t] * 1e-3
         coal_prev = output
 
         # ---- electricity balance
-        consumption = mining_elec + tot_elec + h2_elec + m_elec + h_elec + oi_el + b_el + st_losses
-        losses = consumption * (loss_share[t] / (1.0 - loss_share[t]))
-        el_demand = consumption + own_use
-        net_exp = generation - el_demand - losses
+        row = {}
+        if dispatching:
+            # final consumption F: grid consumers, electrolysis (set hours and surplus) and
+            # battery losses (charged − discharged)
+            charged = sum_slices(el["charge"])
+            discharged = sum_slices(el["discharge"])
+            st_losses = charged - discharged
+            consumption = grid_fixed + chem_el + h2_ded + flex_el + st_losses
+            own_use = coal_gen * own_share[t]
+            # line losses: the busbar demand less what the grid-fed consumers receive (the
+            # dedicated electrolysers' shortfall is grid-fed), plus the surplus' loss share
+            flex_loss = sum_slices(el["flex"]) - flex_el
+            losses = el["busbar"] - (grid_fixed + chem_el + h2_ded - ded_served) + flex_loss
+            el_export = sum_slices(el["exports"])
+            el_import = sum_slices(el["imports"])
+            net_exp = el_export - el_import
+            vre_gen = sum_slices(el["vre"])
+            vre_full = wind_full + solar_full
+            curtailed = vre_full - vre_gen  # network and dispatch curtailment
+            generation = coal_gen + vre_gen
+            el_demand = consumption + own_use
+            curt_share = curtailed / max(vre_full, TINY)
+            solar_gen = sum_slices(el["solar"])
+            gen = [coal_gen, vre_gen - solar_gen, solar_gen]
+            row["power_gen"] = gen
+            # hours are an outcome: generation per operating capacity
+            row["power_hours"] = [g * 1e3 / max(op[tech][t], TINY) for g, tech in zip(gen, TECHS)]
+            row["export_bound"] = export_grid + export_corr
+            row["coal_below_min"] = sum_slices(el["below_min"]) / net_keep
+            row["curtailed_by_slice"] = el["curtailed"]
+            row["coal_gen_by_slice"] = el["coal"]
+        else:
+            # consumption incl. battery losses, losses on all of it, net export closes the
+            # balance (unbounded): exports or imports are its two signs
+            charged, st_losses = pw["st_charged"], pw["st_losses"]
+            discharged = charged - st_losses
+            consumption = (
+                mining_elec + tot_elec + h2_elec + trucks_el + oi_el + b_el + st_losses
+            )
+            losses = consumption * (loss_share[t] / (1.0 - loss_share[t]))
+            own_use = coal_gen * own_share[t]
+            el_demand = consumption + own_use
+            vre_gen = pw["wind_gen"] + pw["solar_gen"]
+            generation = coal_gen + vre_gen
+            net_exp = generation - el_demand - losses
+            el_export, el_import = max(net_exp, 0.0), max(-net_exp, 0.0)
+            curtailed, curt_share = pw["curtailed"], pw["curt_share"]
+            row["power_gen"] = [coal_gen, pw["wind_gen"], pw["solar_gen"]]
+            row["power_hours"] = [
+                hours["coal"][t],
+                hours["wind"][t] * pw["kept"],
+                hours["solar"][t] * pw["kept"],
+            ]
+            # the dispatch's outputs, for the same layout: the bound is reported, not enforced
+            row["export_bound"] = (
+                grid_cap[t] * grid_hours[t] + corr_cap[t] * corr_hours[t]
+            ) * 1e-3
+            row["coal_below_min"] = 0.0
+            row["curtailed_by_slice"] = [
+                (pw["wind_pot"] * WIND_PROFILE[s] + pw["solar_pot"] * SOLAR_PROFILE[s])
+                * curt_share
+                for s in range(4)
+            ]
+            row["coal_gen_by_slice"] = [(coal_gen - own_use) * LOAD_PROFILE[s] for s in range(4)]
 
-        # ---- emissions and energy
+        # ---- emissions (territorial) and the consumption-side account
         ef_coal, ef_diesel = ef_coal_[t], ef_diesel_[t] * 1e-3
         captured = burn_ccus * capture[t] * ef_coal
+        co2_power = burn * ef_coal - captured
         co2 = [
-            burn * ef_coal - captured,
+            co2_power,
             chem_co2,
             (mining_diesel + m_diesel) * ef_diesel,
             h_diesel * ef_diesel,
@@ -555,103 +1008,124 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         ]
         total = co2[0] + co2[1] + co2[2] + co2[3] + co2[4] + co2[5]
         totals.append(total)
-        energy = (
-            local * tce[t]
-            + (mining_diesel + m_diesel + h_diesel) * (diesel_tce[t] * 1e-3)
-            + (vre_gen - net_exp) * elec_tce[t]
-        )
+        # the generation mix's factor EF = power CO2 / (generation − own use) [t/MWh]
+        supplied = generation - own_use
+        ef_grid = co2_power / max(supplied, TINY)
+        co2_exp = el_export * ef_grid
+        co2_imp = el_import * ef_import[t]
 
-        for column, value in zip(
-            columns,
-            (
-                gdp,  # gdp
-                oi_el,  # other_industry_electricity
-                oi_coal,  # other_industry_coal
-                b_el,  # buildings_electricity
-                b_coal,  # buildings_coal
-                [cap["coal"][t], cap["wind"][t], cap["solar"][t]],  # power_cap
-                [add["coal"][t], add["wind"][t], add["solar"][t]],  # power_add
-                [ret["coal"][t], ret["wind"][t], ret["solar"][t]],  # power_retire
-                [coal_gen, wind_gen, solar_gen],  # power_gen
-                [
-                    hours["coal"][t],
-                    hours["wind"][t] * kept,
-                    hours["solar"][t] * kept,
-                ],  # power_hours
-                generation,  # generation
-                vre_gen / max(vre_gen + coal_gen, TINY),  # renewable_gen_share
-                curt_share,  # curtailment_share
-                curtailed,  # curtailed_gen
-                burn,  # power_coal_tce
-                own_use,  # own_use
-                power_water,  # power_water
-                st_cap[t],  # storage_cap
-                st_add[t],  # storage_add
-                st_ret[t],  # storage_retire
-                st_energy,  # storage_energy_cap
-                st_charged,  # storage_charged
-                st_losses,  # storage_losses
-                mf,  # mining_truck_fleet
-                ms,  # mining_truck_sales
-                mr,  # mining_truck_retire
-                hf,  # heavy_truck_fleet
-                hs,  # heavy_truck_sales
-                hr,  # heavy_truck_retire
-                m_diesel,  # mining_truck_diesel_use
-                h_diesel,  # heavy_truck_diesel_use
-                m_elec,  # mining_truck_elec_use
-                h_elec,  # heavy_truck_elec_use
-                truck_h2,  # truck_h2_demand
-                stations,  # charging_stations_needed
-                chem_out,  # chem_output
-                chem_coal,  # chem_coal_use
-                tot_elec,  # chem_elec_use
-                tot_water,  # chem_water_use
-                chem_co2,  # chem_co2
-                tot_co2 - chem_co2,  # chem_co2_avoided
-                tot_h2 * 1e3,  # chem_h2_requirement
-                chem_out[gas] * 1e3 / density[t],  # sng_output_volume
-                reserved + [chem_used],  # water_use
-                deficit,  # water_deficit
-                scale,  # chem_water_scale
-                e_cap,  # electrolyser_cap
-                green,  # h2_green_supply
-                grey,  # h2_grey_supply
-                truck_h2,  # h2_truck_use
-                subst,  # h2_chem_substitution
-                other_h2,  # h2_other_use
-                export,  # h2_export
-                h2_elec,  # electrolysis_elec_use
-                h2_water,  # electrolysis_water_use
-                grey_coal,  # h2_grey_coal_use
-                grey_co2,  # h2_grey_co2
-                output,  # coal_output
-                local,  # coal_local_use
-                shipments,  # coal_shipments
-                imports,  # coal_imports
-                power_coal,  # coal_power_use
-                other_coal,  # coal_other_use
-                mining_diesel,  # mining_diesel
-                mining_elec,  # mining_electricity
-                consumption,  # electricity_consumption
-                el_demand,  # electricity_demand
-                losses,  # grid_losses
-                net_exp,  # net_export
-                co2,  # co2
-                total,  # co2_total
-                captured,  # co2_captured
-                energy,  # energy_use_tce
-                10.0 * energy / gdp,  # energy_intensity
-                10.0 * total / gdp,  # co2_intensity
-            ),
-            strict=True,
-        ):
-            column.append(value)
+        # ---- energy use, and the accounts of the energy-use controls (双控): feedstock coal
+        #      out of both, new local renewable electricity (above the base year) out of the
+        #      total; local renewables = wind/solar less their share of what is exported
+        diesel = mining_diesel + m_diesel + h_diesel
+        energy = (
+            local * tce[t] + diesel * (diesel_tce[t] * 1e-3) + (vre_gen - net_exp) * elec_tce[t]
+        )
+        feed = chem_coal * (feedstock[t] * tce[t])
+        re_local = vre_gen * (1.0 - el_export / max(supplied + el_import, TINY))
+        if t == 0:
+            re_local_base = re_local
+        new_re = max(re_local - re_local_base, 0.0)
+
+        row.update(
+            {
+                "gdp": gdp,
+                "other_industry_electricity": oi_el,
+                "other_industry_coal": oi_coal,
+                "buildings_electricity": b_el,
+                "buildings_coal": b_coal,
+                "power_cap": [cap["coal"][t], cap["wind"][t], cap["solar"][t]],
+                "power_add": [built["coal"][t], built["wind"][t], built["solar"][t]],
+                "power_retire": [ret["coal"][t], ret["wind"][t], ret["solar"][t]],
+                "generation": generation,
+                "renewable_gen_share": vre_gen / max(generation, TINY),
+                "curtailment_share": curt_share,
+                "curtailed_gen": curtailed,
+                "power_coal_tce": burn,
+                "own_use": own_use,
+                "power_water": power_water,
+                "storage_cap": st_cap[t],
+                "storage_add": st_add[t],
+                "storage_retire": st_ret[t],
+                "storage_energy_cap": st_cap[t] * duration[t],
+                "storage_charged": charged,
+                "storage_losses": st_losses,
+                "storage_discharged": discharged,
+                "mining_truck_fleet": mf,
+                "mining_truck_sales": ms,
+                "mining_truck_retire": mr,
+                "heavy_truck_fleet": hf,
+                "heavy_truck_sales": hs,
+                "heavy_truck_retire": hr,
+                "mining_truck_diesel_use": m_diesel,
+                "heavy_truck_diesel_use": h_diesel,
+                "mining_truck_elec_use": m_elec,
+                "heavy_truck_elec_use": h_elec,
+                "truck_h2_demand": truck_h2,
+                "charging_stations_needed": stations,
+                "chem_output": chem_out,
+                "chem_coal_use": chem_coal,
+                "chem_elec_use": tot_elec,
+                "chem_water_use": tot_water,
+                "chem_co2": chem_co2,
+                "chem_co2_avoided": tot_co2 - chem_co2,
+                "chem_h2_requirement": tot_h2 * 1e3,
+                "sng_output_volume": chem_out[gas] * 1e3 / density[t],
+                "water_use": water_use,
+                "water_deficit": deficit,
+                "chem_water_scale": scale,
+                "electrolyser_cap": e_cap[t],
+                "h2_electrolytic_supply": h2_supply,
+                "h2_green_supply": green_el * 1e3 / e_kwh[t],
+                "h2_grid_supply": grid_el * 1e3 / e_kwh[t],
+                # grid hydrogen's CO2 (kWh/kg · EF) spread over all electrolytic hydrogen [kg/kg]
+                "h2_electrolytic_co2_intensity": (
+                    grid_el * ef_grid * 1e3 / max(h2_supply, TINY) if h2_supply > 0.0 else 0.0
+                ),
+                "h2_grey_supply": grey,
+                "h2_truck_use": truck_h2,
+                "h2_chem_substitution": subst,
+                "h2_other_use": other_h2,
+                "h2_export": export,
+                "electrolysis_elec_use": h2_elec,
+                "electrolysis_grid_elec_use": grid_el,
+                "electrolysis_water_use": h2_water,
+                "h2_grey_coal_use": grey_coal,
+                "h2_grey_co2": grey_co2,
+                "coal_output": output,
+                "coal_local_use": local,
+                "coal_shipments": shipments,
+                "coal_imports": imports,
+                "coal_power_use": power_coal,
+                "coal_other_use": other_coal,
+                "mining_diesel": mining_diesel,
+                "mining_electricity": mining_elec,
+                "electricity_consumption": consumption,
+                "electricity_demand": el_demand,
+                "grid_losses": losses,
+                "electricity_export": el_export,
+                "electricity_import": el_import,
+                "net_export": net_exp,
+                "co2": co2,
+                "co2_total": total,
+                "co2_captured": captured,
+                "grid_co2_intensity": ef_grid,
+                "co2_exported_electricity": co2_exp,
+                "co2_imported_electricity": co2_imp,
+                "co2_consumption_total": total - co2_exp + co2_imp,
+                "energy_use_tce": energy,
+                "energy_intensity": 10.0 * energy / gdp,
+                "energy_use_total_control": energy - feed - new_re * elec_tce[t],
+                "energy_intensity_control": 10.0 * (energy - feed) / gdp,
+                "co2_intensity": 10.0 * total / gdp,
+            }
+        )
+        for name in OUTPUT_ORDER:
+            rows[name].append(row[name])
 
     peak = 0  # first year of the largest total
     for t in range(1, T):
         if totals[t] > totals[peak]:
             peak = t
-    rows = dict(zip(OUTPUT_ORDER, columns, strict=True))
     rows["co2_peak_year"] = float(years[peak])
     return rows

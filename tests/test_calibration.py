@@ -45,9 +45,13 @@ parameters:
   economy:
     gdp_growth: 5%
   power:
-    coal: {hours: 5000 h}
+    # the fixed-hours mode (power.dispatch: 0): these tests recover a fleet and its hours from
+    # synthetic data, which needs hours as an input; the calibration machinery is the same
+    dispatch: 0
+    coal: {hours: 5000 h, min_hours: 2600 h, max_hours: 7000 h}
     wind: {hours: 2400 h}
     solar: {hours: 1550 h}
+    export: {grid_capacity: 1000万千瓦}
   hydrogen:
     electrolyser: {hours: 4000 h, kwh_per_kg: 58 kWh/kg}
 """
@@ -176,9 +180,9 @@ def test_importance_weights_and_abc_favour_samples_near_the_truth(synthetic, tmp
     """An uncertain parameter of the scenario is weighted by the fit of its samples."""
     for name in ("synthetic_truth.yaml", "synthetic.csv"):
         (tmp_path / name).write_text((synthetic / name).read_text("utf-8"), encoding="utf-8")
-    base = BASE_YAML.replace("coal: {hours: 5000 h}",  # the true fleet, hours uncertain
+    base = BASE_YAML.replace("coal: {hours: 5000 h,",  # the true fleet, hours uncertain
                              "coal: {capacity_initial: 770万千瓦, "
-                             "hours: {dist: uniform, low: 4500 h, high: 6000 h}}")
+                             "hours: {dist: uniform, low: 4500 h, high: 6000 h},")
     (tmp_path / "synthetic_base.yaml").write_text(base, encoding="utf-8")
     text = """\
 scenario: synthetic_base.yaml
@@ -282,9 +286,10 @@ def test_baseline_calibration_report_and_hindcast(baseline_calibration):
         assert name in report
     held = {s.name: s for s in cal.hindcast.stats if s.points == "holdout"}
     assert set(held) == {"GDP (report)", "GDP (China Daily)", "generation growth (report)"}
-    # the end-2021 capacity derived with "all capacity is coal" overstates 2022's growth: the
-    # hindcast says so (a few percent), and the report carries the number
-    assert 0.5 < held["generation growth (report)"].mape < 5
+    # with dispatch, 2022's growth comes from the exports: the 2021 outlets (2022 less the line
+    # of 汇能长滩) give +15.9% against the report's +14.1%; the hindcast says so (~13%), and
+    # the report carries the number (a validation, not tuned)
+    assert 5 < held["generation growth (report)"].mape < 20
     header = (out / "calibrated.yaml").read_text(encoding="utf-8")
     assert header.startswith("# Calibrated parameters") and "sha256" in header
     assert "zhungeer_gov_work_report_2023.csv" in header

@@ -161,9 +161,9 @@ def test_hydrogen_uses_add_up_to_supply(ens):
     s = fig.axes[0].energysim_series
     uses = ("氢燃料电池卡车用氢量", "绿氢替代煤化工变换制氢量", "其他本地用户用氢量", "外销绿氢量")
     stacked = sum(s[k] for k in uses if k in s)
-    supply = mean_of(ens["h2_green_supply"] + ens["h2_grey_supply"]) * 0.1  # 万吨
+    supply = mean_of(ens["h2_electrolytic_supply"] + ens["h2_grey_supply"]) * 0.1  # 万吨
     np.testing.assert_allclose(stacked, supply, rtol=1e-9, atol=1e-12)
-    assert "氢气总供应(绿氢+灰氢)" in s
+    assert "氢气总供应(电解氢+灰氢)" in s
     render(fig)
 
 

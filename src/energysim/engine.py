@@ -236,7 +236,7 @@ class _Recorder:
 # ---------------------------------------------------------------------------------------------
 
 
-def stock_path(initial, age_span, add, lifetime):
+def stock_path(initial, age_span, add, lifetime, replace=None):
     """A capacity stock with vintage turnover, for all years (parameters only).
 
     Parameters
@@ -249,29 +249,43 @@ def stock_path(initial, age_span, add, lifetime):
         Additions, operating from their year [stock unit/yr].
     lifetime : ndarray, shape (m,)
         Lifetime of every vintage [yr], rounded to whole years.
+    replace : ndarray, shape (n_years, m), optional
+        Share of each year's retirements rebuilt in the same year [fraction] (a rebuilt
+        vintage lives its own lifetime and is retired, and rebuilt, again).
 
     Returns
     -------
     stock : ndarray, shape (n_years, m')
-        ``stock[t] = stock[t-1] + add[t] − retire[t]`` from ``initial``; equals the sum of the
-        alive vintages (clipped at 0 against rounding) [stock unit].
+        ``stock[t] = stock[t-1] + add[t] + replace[t] · retire[t] − retire[t]`` from
+        ``initial``; equals the sum of the alive vintages (clipped at 0 against rounding)
+        [stock unit].
     retire : ndarray, shape (n_years, m')
         Vintages reaching their lifetime [stock unit/yr].
     history : ndarray, shape (n_pre + n_years, m')
-        Additions by vintage, time-major (pre-base vintages first); the alive vintages of year
-        ``t`` are ``stocks.alive_vintages(history.T, n_pre + t, lifetime)``.
+        Additions by vintage, time-major (pre-base vintages first), rebuilt capacity
+        included; the alive vintages of year ``t`` are
+        ``stocks.alive_vintages(history.T, n_pre + t, lifetime)``.
     n_pre : int
         Number of pre-base-year vintages.
     """
     n_years = add.shape[0]
     n_pre = max(1, int(np.rint(np.max(lifetime))))
     pre = stocks.initial_vintages(initial, age_span, n_pre, lifetime)  # (m, n_pre)
+    rebuild = replace is not None and bool(np.any(replace > 0.0))
     m = max(pre.shape[0], add.shape[1], np.shape(lifetime)[0])
+    if rebuild:
+        m = max(m, replace.shape[1])
     hist = np.empty((n_pre + n_years, m))
     hist[:n_pre] = pre.T
     hist[n_pre:] = add
     life = np.atleast_1d(lifetime)
-    if life.shape[0] == 1:  # one lifetime: the retirements are the history shifted by it
+    if rebuild:  # a rebuilt vintage retires again: year by year
+        retire = np.empty((n_years, m))
+        for t in range(n_years):
+            retire[t] = stocks.retirements_time_major(hist, n_pre + t, life)
+            hist[n_pre + t] += replace[t] * retire[t]
+        add = hist[n_pre:]
+    elif life.shape[0] == 1:  # one lifetime: the retirements are the history shifted by it
         L = max(1, int(np.rint(life[0])))
         retire = np.ascontiguousarray(
             np.broadcast_to(hist[n_pre - L : n_pre - L + n_years], (n_years, m))
@@ -365,6 +379,9 @@ def _power_flows(
     }
 
 
+_SLICE_W = electricity.PROFILES["wind"][:, None]
+_SLICE_S = electricity.PROFILES["solar"][:, None]
+
 #: Recorded power/storage outputs: output name → key of :func:`_power_flows`.
 _POWER_OUTPUTS = {
     "storage_energy_cap": "st_energy",
@@ -391,18 +408,44 @@ _FROM_PRE = {
         "heavy_truck_diesel_use",
         "heavy_truck_elec_use",
     ),
-    "hydrogen": (
-        "electrolyser_cap",
-        "h2_green_supply",
-        "electrolysis_elec_use",
-        "electrolysis_water_use",
-    ),
 }
 
 
 # ---------------------------------------------------------------------------------------------
 # the model
 # ---------------------------------------------------------------------------------------------
+
+
+def _dispatch_mode(P: Mapping[str, np.ndarray]) -> bool:
+    """Whether the scenario dispatches coal (``power.dispatch`` = 1) or runs fixed hours (0).
+
+    Raises
+    ------
+    ScenarioError
+        If the switch differs between samples or years (it selects the model's structure).
+    """
+    switch = P["power.dispatch"]
+    if switch.size > 1 and np.ptp(switch) != 0.0:
+        from energysim.errors import ScenarioError
+
+        raise ScenarioError(
+            "must be the same for every sample and year (expected 0 or 1, got a varying value)",
+            key="power.dispatch",
+        )
+    return bool(switch.flat[0] > 0.5)
+
+
+def _hours(gen: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Full-load hours ``gen · 10³ / cap`` [h/yr] of a generation [TWh/yr] on a capacity [GW];
+    0 where nothing is in service."""
+    gen, cap = np.broadcast_arrays(gen, cap)
+    return np.divide(gen * 1e3, cap, out=np.zeros(gen.shape), where=cap > 0.0)
+
+
+def _operating(stock: np.ndarray, add: np.ndarray, first_year: np.ndarray) -> np.ndarray:
+    """Capacity-years in service: the stock less the part of this year's additions not yet
+    operating, ``stock − (1 − first_year_fraction) · add`` [stock unit]."""
+    return np.maximum(stock - (1.0 - first_year) * add, 0.0)
 
 
 def _simulate(
@@ -414,6 +457,7 @@ def _simulate(
     T = len(years)
     n = params.n_samples
     rec = _Recorder(T, keep, out or {})
+    dispatching = _dispatch_mode(P)
     # the sectors' precompute functions read Params ``(n | 1, n_years)``; give them views of
     # the year-major copies (Fortran-ordered, same values and shapes) so that their own
     # time-major transposes are free instead of a second strided copy of every parameter
@@ -435,26 +479,31 @@ def _simulate(
     dem_coef = _stack_axis1(dem_coef)
     dem_el = np.stack(np.broadcast_arrays(*dem_el))  # (4, w)
 
-    # capacity stocks
-    cap, add, retire = {}, {}, {}
+    # capacity stocks (end of year) and the capacity operating through the year
+    cap, add, retire, op = {}, {}, {}, {}
     for tech in power.TECHS:
         p = f"power.{tech}"
-        add[tech] = P[f"{p}.add"]
-        cap[tech], retire[tech], _, _ = stock_path(
+        cap[tech], retire[tech], hist, n_pre = stock_path(
             P[f"{p}.capacity_initial"][0],
             P[f"{p}.existing_age_span"][0],
-            add[tech],
+            P[f"{p}.add"],
             P[f"{p}.lifetime"][0],
+            P[f"{p}.replace_retired"],
         )
+        add[tech] = hist[n_pre:]
+        op[tech] = _operating(cap[tech], add[tech], P[f"{p}.first_year_fraction"])
     st_add = storage.storage_additions(
         P["storage.power_add"], P["storage.allocation_share"], add["wind"] + add["solar"]
     )
-    st_cap, st_retire, _, _ = stock_path(
+    st_cap, st_retire, st_hist, st_pre = stock_path(
         P["storage.power_initial"][0],
         P["storage.existing_age_span"][0],
         st_add,
         P["storage.lifetime"][0],
+        P["storage.replace_retired"],
     )
+    st_add = st_hist[st_pre:]
+    st_op = _operating(st_cap, st_add, P["storage.first_year_fraction"])
     for name, v in (
         ("storage_cap", st_cap),
         ("storage_add", st_add),
@@ -464,38 +513,83 @@ def _simulate(
     for name, parts in (("power_cap", cap), ("power_add", add), ("power_retire", retire)):
         if rec.wants(name):
             rec.whole(name, _parts(*(parts[tech] for tech in power.TECHS)))
-    # power and storage flows: parameters and stocks only (elementwise)
-    pw = _power_flows(
-        cap["coal"],
-        cap["wind"],
-        cap["solar"],
-        *(P[f"power.{tech}.hours"] for tech in power.TECHS),
-        P["power.own_use_share"],
-        P["power.coal.heat_rate"],
-        P["power.coal.ccus_share"],
-        P["power.coal.ccus_energy_penalty"],
-        P["coal.tce_per_t"],
-        P["power.coal.water_per_mwh"],
-        st_cap,
-        P["storage.duration"],
-        P["storage.cycles"],
-        P["storage.round_trip_efficiency"],
-        *(
-            P[f"power.curtailment.{k}"]
-            for k in ("base", "slope", "ref_share", "max", "storage_relief")
-        ),
-    )
     hours = [P[f"power.{tech}.hours"] for tech in power.TECHS]
-    want_gen, want_hours = rec.wants("power_gen"), rec.wants("power_hours")
-    for name, key in _POWER_OUTPUTS.items():
-        rec.whole(name, pw[key])
-    if want_gen:
-        rec.whole("power_gen", _parts(pw["coal_gen"], pw["wind_gen"], pw["solar_gen"]))
-    if want_hours:
-        rec.whole("power_hours", _parts(hours[0], hours[1] * pw["kept"], hours[2] * pw["kept"]))
-    power_coal, power_water, own_use = pw["power_coal"], pw["power_water"], pw["own_use"]
-    generation, burn, burn_ccus = pw["generation"], pw["burn"], pw["burn_ccus"]
-    vre_gen, st_losses = pw["vre_gen"], pw["st_losses"]
+    own_share = P["power.own_use_share"]
+    heat_rate, ccus_share = P["power.coal.heat_rate"], P["power.coal.ccus_share"]
+    ccus_penalty, water_mwh = P["power.coal.ccus_energy_penalty"], P["power.coal.water_per_mwh"]
+    duration = P["storage.duration"]
+    rec.whole("storage_energy_cap", st_cap * duration)
+    if not dispatching:  # fixed hours (before 2026-12): flows from parameters and stocks only
+        pw = _power_flows(
+            op["coal"],
+            op["wind"],
+            op["solar"],
+            *hours,
+            own_share,
+            heat_rate,
+            ccus_share,
+            ccus_penalty,
+            P["coal.tce_per_t"],
+            water_mwh,
+            st_op,
+            duration,
+            P["storage.cycles"],
+            P["storage.round_trip_efficiency"],
+            *(
+                P[f"power.curtailment.{k}"]
+                for k in ("base", "slope", "ref_share", "max", "storage_relief")
+            ),
+        )
+        for name, key in _POWER_OUTPUTS.items():
+            if name != "storage_energy_cap":
+                rec.whole(name, pw[key])
+        if rec.wants("power_gen"):
+            rec.whole("power_gen", _parts(pw["coal_gen"], pw["wind_gen"], pw["solar_gen"]))
+        if rec.wants("power_hours"):
+            rec.whole(
+                "power_hours", _parts(hours[0], hours[1] * pw["kept"], hours[2] * pw["kept"])
+            )
+        power_water = pw["power_water"]
+        # dispatch outputs, for the same layout of results: the bound is reported but not
+        # enforced, the annual flows are spread over the slices by their profiles
+        x = "power.export"
+        rec.whole(
+            "export_bound",
+            (P[f"{x}.grid_capacity"] * P[f"{x}.grid_max_hours"]
+             + P[f"{x}.corridor_capacity"] * P[f"{x}.corridor_max_hours"]) * 1e-3,
+        )
+        rec.whole("coal_below_min", np.zeros((T, 1)))
+        vre_pot = (
+            power.generation_potential(op["wind"], hours[1])[:, None, :] * _SLICE_W
+            + power.generation_potential(op["solar"], hours[2])[:, None, :] * _SLICE_S
+        )
+        rec.whole(
+            "curtailed_by_slice",
+            vre_pot * pw["curt_share"][:, None, :],
+        )
+        rec.whole(
+            "coal_gen_by_slice",
+            (pw["coal_gen"] - pw["own_use"])[:, None, :] * electricity.PROFILES["load"][:, None],
+        )
+    else:  # dispatch: what the year loop needs, for all years at once
+        net_keep = 1.0 - own_share
+        c_base = 1.0 - P["power.curtailment.base"]  # network curtailment only
+        wind_full = op["wind"] * hours[1] * 1e-3
+        solar_full = op["solar"] * hours[2] * 1e-3
+        wind_pot, solar_pot = wind_full * c_base, solar_full * c_base
+        vre_full = wind_full + solar_full
+        coal_min = op["coal"] * P["power.coal.min_hours"] * 1e-3 * net_keep
+        coal_max = op["coal"] * np.maximum(P["power.coal.max_hours"], P["power.coal.min_hours"])
+        coal_max = coal_max * (1e-3 * net_keep)
+        x = "power.export"
+        export_grid = P[f"{x}.grid_capacity"] * P[f"{x}.grid_max_hours"] * 1e-3
+        export_corr = P[f"{x}.corridor_capacity"] * P[f"{x}.corridor_max_hours"] * 1e-3
+        export_bound = export_grid + export_corr
+        rec.whole("export_bound", export_bound)
+        re_share = P[f"{x}.corridor_renewable_share"]
+        st_energy_op = st_op * duration
+        cycles, rte = P["storage.cycles"], P["storage.round_trip_efficiency"]
+        tce_t = P["coal.tce_per_t"]
 
     # sectors with their own precomputation
     tpre = transport.precompute_transport(params)
@@ -504,10 +598,10 @@ def _simulate(
     hpre = hydrogen.precompute_hydrogen(params, cpre)
     for name in _FROM_PRE["transport"]:
         rec.whole(name, tpre[name])  # powertrain-first (n_years, 3, m), samples last like ours
-    for name in _FROM_PRE["hydrogen"]:
-        rec.whole(name, hpre[name])
-    h2_water, h2_elec = hpre["electrolysis_water_use"], hpre["electrolysis_elec_use"]
-    skip = {k for v in _FROM_PRE.values() for k in v} | {"h2_chem_substitution_by_product"}
+    rec.whole("electrolyser_cap", hpre["electrolyser_cap"])
+    h2_ded, h2_grid, h2_flex = hpre["elec_dedicated"], hpre["elec_grid"], hpre["flex_power"]
+    h2_kwh, h2_lkg = hpre["kwh_per_kg"], hpre["water_per_kg"]
+    skip = set(_FROM_PRE["transport"]) | {"electrolyser_cap"}
 
     # per-year parameters used in the loop
     mine_cap, util, out_cap, outbound = (
@@ -520,15 +614,17 @@ def _simulate(
     loss_share = P["power.grid_loss_share"]
     capture = P["power.coal.ccus_capture_rate"]
     ef_coal = P["emissions.coal_co2_per_tce"]
+    ef_import = P["emissions.import_co2_per_mwh"]
     ef_diesel = P["emissions.diesel_co2_per_t"] * 1e-3  # t/t, applied to kt → Mt
     diesel_tce = P["economy.diesel_tce_per_t"] * 1e-3
     elec_tce = P["economy.electricity_tce_per_mwh"]
+    feedstock = P["chemicals.feedstock_share"]
 
     # ---- 2. state before the base year ------------------------------------------------------
     coal_prev = P["coal.output_before_base"][0]
     tstate = transport.init_transport(tpre, n, coal_prev)
     gdp = gdp_base
-    peak_total = peak_year = None
+    peak_total = peak_year = re_local_base = None
 
     # ---- 3. the year loop -------------------------------------------------------------------
     for t in range(T):
@@ -546,35 +642,148 @@ def _simulate(
         # chemicals before water; water reserves the other users first
         gross = chemicals.gross_chemicals(cpre, t)
         mining_water = coal.mining_water(coal_prev, water_pt[t])
-        wa = water.step_water(wpre, t, gross, power_water[t], mining_water, h2_water[t])
-        # hydrogen allocation, then chemicals net of green-hydrogen substitution
+        h2_base_elec = h2_ded[t] + h2_grid[t]
+        h2_base_water = electrolysis_water = hydrogen.electrolysis_supply(
+            h2_base_elec, h2_kwh[t], h2_lkg[t]
+        )[1]
+        trucks_el = tr["mining_truck_elec_use"] + tr["heavy_truck_elec_use"]
+        if dispatching:
+            # electricity before water: mining electricity on last year's output (like the
+            # mining trucks), chemicals at their output before any water cut
+            mining_elec_d = coal_prev * elec_pt[t] * 1e-3
+            grid_fixed = mining_elec_d + h2_grid[t] + trucks_el + oi_el + b_el
+            ls = loss_share[t]
+
+            def run_dispatch(chem_elec):
+                el = electricity.dispatch(
+                    wind_pot[t], solar_pot[t], h2_ded[t], (grid_fixed + chem_elec) / (1.0 - ls),
+                    ls, coal_min[t], coal_max[t], export_grid[t], export_corr[t], re_share[t],
+                    st_op[t], st_energy_op[t], cycles[t], rte[t], h2_flex[t],
+                )
+                coal_gen = el["coal"].sum(axis=0) / net_keep[t]
+                return el, coal_gen, coal_gen * water_mwh[t]
+
+            chem_el = chemicals.product_sum(cpre["elec_per_t"][t], gross["output"].T)
+            el, coal_gen, power_water_t = run_dispatch(chem_el)
+        else:
+            power_water_t = power_water[t]
+        wa = water.step_water(wpre, t, gross, power_water_t, mining_water, h2_base_water)
         chem_out = chemicals.scaled_output(cpre, t, wa["chem_water_scale"])
-        hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out)
+        if dispatching:
+            if np.any(wa["chem_water_scale"] < 1.0):  # chemicals cut: their electricity too
+                chem_el = chemicals.product_sum(cpre["elec_per_t"][t], chem_out.T)
+                el, coal_gen, power_water_t = run_dispatch(chem_el)
+            # electrolysis: set hours (dedicated + grid) plus surplus taken by idle capacity
+            flex_el = el["flex"].sum(axis=0) * (1.0 - ls)
+            ded_served = el["dedicated_served"]
+            h2_elec = h2_base_elec + flex_el
+            h2_green_el = ded_served + flex_el
+            h2_grid_el = h2_base_elec - ded_served
+            h2_supply, electrolysis_water = hydrogen.electrolysis_supply(
+                h2_elec, h2_kwh[t], h2_lkg[t]
+            )
+            # coal-plant water after the final dispatch; the surplus hydrogen's water on top
+            wa = water.replace_use(
+                wa, {"power": power_water_t, "electrolysis": electrolysis_water}, wpre["cap"][t]
+            )
+        else:
+            h2_elec = h2_base_elec
+            h2_supply = hydrogen.electrolysis_supply(h2_elec, h2_kwh[t], h2_lkg[t])[0]
+            ded_served = np.minimum(h2_ded[t], pw["vre_gen"][t])
+            h2_green_el = ded_served
+            h2_grid_el = h2_elec - ded_served
+        # hydrogen allocation, then chemicals net of green-hydrogen substitution
+        hy = hydrogen.step_hydrogen(hpre, t, tr["truck_h2_demand"], chem_out, h2_supply)
         ch = chemicals.net_chemicals(cpre, t, chem_out, hy["h2_chem_substitution"])
-        # coal balance (before electricity: mining electricity uses this year's output)
+        # power plants' coal
+        if dispatching:
+            burn, burn_ccus = power.coal_burn(
+                coal_gen, own_share[t], heat_rate[t], ccus_share[t], ccus_penalty[t]
+            )
+            power_coal = burn / tce_t[t]
+        else:
+            burn, burn_ccus, power_coal = pw["burn"][t], pw["burn_ccus"][t], pw["power_coal"][t]
+        # coal balance
         other_coal = oi_coal + b_coal
-        local = power_coal[t] + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
+        local = power_coal + ch["chem_coal_use"] + other_coal + hy["h2_grey_coal_use"]
         output = coal.coal_output(mine_cap[t], util[t], out_cap[t], local, outbound[t])
         shipments, imports = coal.coal_trade(output, local)
         mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
         coal_prev = output
         # electricity balance
-        consumption = (
-            mining_elec
-            + ch["chem_elec_use"]
-            + h2_elec[t]
-            + tr["mining_truck_elec_use"]
-            + tr["heavy_truck_elec_use"]
-            + oi_el
-            + b_el
-            + st_losses[t]
-        )
-        losses = electricity.grid_losses(consumption, loss_share[t])
-        el_demand = consumption + own_use[t]
-        net_exp = electricity.net_export(generation[t], el_demand, losses)
+        if dispatching:
+            mining_elec = mining_elec_d
+            flex_loss = el["flex"].sum(axis=0) - flex_el
+            charged = el["charge"].sum(axis=0)
+            discharged = el["discharge"].sum(axis=0)
+            st_losses = charged - discharged
+            # final consumption, battery losses included (as electricity.CONSUMERS lists them)
+            consumption = grid_fixed + chem_el + h2_ded[t] + flex_el + st_losses
+            own_use = coal_gen * own_share[t]
+            # line losses: busbar demand less what the grid-fed consumers receive, and the
+            # loss share of the surplus electrolysis
+            losses = el["busbar"] - (grid_fixed + chem_el + h2_ded[t] - ded_served) + flex_loss
+            exports = el["exports"].sum(axis=0)
+            el_imports = el["imports"].sum(axis=0)
+            net_exp = exports - el_imports
+            wind_used = el["vre"].sum(axis=0)
+            curtailed = vre_full[t] - wind_used
+            vre_gen = wind_used
+            generation = coal_gen + vre_gen
+            el_demand = consumption + own_use
+            curt_share = curtailed / np.maximum(vre_full[t], _TINY)
+            row_power = {
+                "power_coal_tce": burn,
+                "own_use": own_use,
+                "power_water": power_water_t,
+                "coal_power_use": power_coal,
+                "curtailment_share": curt_share,
+                "curtailed_gen": curtailed,
+                "generation": generation,
+                "renewable_gen_share": vre_gen / np.maximum(generation, _TINY),
+                "storage_charged": charged,
+                "storage_losses": st_losses,
+                "storage_discharged": discharged,
+                "coal_below_min": el["below_min"].sum(axis=0) / net_keep[t],
+                "curtailed_by_slice": el["curtailed"].T,
+                "coal_gen_by_slice": el["coal"].T,
+            }
+            if rec.wants("power_gen"):
+                solar_gen = el["solar"].sum(axis=0)
+                row_power["power_gen"] = np.stack(
+                    np.broadcast_arrays(coal_gen, vre_gen - solar_gen, solar_gen), axis=-1
+                )
+            if rec.wants("power_hours"):
+                solar_gen = el["solar"].sum(axis=0)
+                row_power["power_hours"] = np.stack(
+                    np.broadcast_arrays(
+                        *(
+                            _hours(gen, op[tech][t])
+                            for gen, tech in (
+                                (coal_gen, "coal"),
+                                (vre_gen - solar_gen, "wind"),
+                                (solar_gen, "solar"),
+                            )
+                        )
+                    ),
+                    axis=-1,
+                )
+        else:
+            consumption = (
+                mining_elec + ch["chem_elec_use"] + h2_elec + trucks_el + oi_el + b_el
+                + pw["st_losses"][t]
+            )
+            losses = electricity.grid_losses(consumption, loss_share[t])
+            own_use = pw["own_use"][t]
+            el_demand = consumption + own_use
+            generation, vre_gen = pw["generation"][t], pw["vre_gen"][t]
+            net_exp = electricity.net_export(generation, el_demand, losses)
+            exports, el_imports = np.maximum(net_exp, 0.0), np.maximum(-net_exp, 0.0)
+            discharged = pw["st_charged"][t] - pw["st_losses"][t]
+            row_power = {"storage_discharged": discharged}
         # emissions (mining trucks count as mining, heavy trucks as transport)
         ef_c = ef_coal[t]
-        co2_power, captured = emissions.power_co2(burn[t], burn_ccus[t], capture[t], ef_c)
+        co2_power, captured = emissions.power_co2(burn, burn_ccus, capture[t], ef_c)
         co2_mining = (mining_diesel + tr["mining_truck_diesel_use"]) * ef_diesel[t]
         co2_transport = tr["heavy_truck_diesel_use"] * ef_diesel[t]
         co2_other = other_coal * (tce[t] * ef_c)
@@ -591,13 +800,26 @@ def _simulate(
             if higher.any():
                 peak_total = np.maximum(peak_total, total)
                 peak_year = np.where(higher, float(year), peak_year)
+        # the consumption-side account: electricity trade at the generation mix's factor
+        supplied = generation - own_use
+        ef_grid = co2_power / np.maximum(supplied, _TINY)
+        co2_exp = exports * ef_grid
+        co2_imp = el_imports * ef_import[t]
         diesel = mining_diesel + tr["mining_truck_diesel_use"] + tr["heavy_truck_diesel_use"]
-        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen[t] - net_exp) * elec_tce[t]
+        energy = local * tce[t] + diesel * diesel_tce[t] + (vre_gen - net_exp) * elec_tce[t]
+        # energy-use controls: feedstock coal out of both, new local renewables out of the total
+        feed = ch["chem_coal_use"] * (feedstock[t] * tce[t])
+        re_local = vre_gen * (1.0 - exports / np.maximum(supplied + el_imports, _TINY))
+        if t == 0:
+            re_local_base = re_local
+        new_re = np.maximum(re_local - re_local_base, 0.0)
+        h2_total = np.maximum(h2_supply, _TINY)
 
         row = {name: v for name, v in tr.items() if name not in skip}
         row.update(ch)
         row.update(wa)
         row.update((name, v) for name, v in hy.items() if name not in skip)
+        row.update(row_power)
         row.update(
             {
                 "gdp": gdp,
@@ -616,11 +838,28 @@ def _simulate(
                 "electricity_demand": el_demand,
                 "grid_losses": losses,
                 "net_export": net_exp,
+                "electricity_export": exports,
+                "electricity_import": el_imports,
+                "h2_electrolytic_supply": h2_supply,
+                "h2_green_supply": h2_green_el * 1e3 / h2_kwh[t],
+                "h2_grid_supply": h2_grid_el * 1e3 / h2_kwh[t],
+                "h2_electrolytic_co2_intensity": np.where(
+                    h2_supply > 0.0, h2_grid_el * ef_grid * 1e3 / h2_total, 0.0
+                ),
+                "electrolysis_elec_use": h2_elec,
+                "electrolysis_grid_elec_use": h2_grid_el,
+                "electrolysis_water_use": electrolysis_water,
                 "co2": co2.T,
                 "co2_total": total,
                 "co2_captured": captured,
+                "grid_co2_intensity": ef_grid,
+                "co2_exported_electricity": co2_exp,
+                "co2_imported_electricity": co2_imp,
+                "co2_consumption_total": total - co2_exp + co2_imp,
                 "energy_use_tce": energy,
                 "energy_intensity": economy.intensity(energy, gdp),
+                "energy_use_total_control": energy - feed - new_re * elec_tce[t],
+                "energy_intensity_control": economy.intensity(energy - feed, gdp),
                 "co2_intensity": economy.intensity(total, gdp),
             }
         )

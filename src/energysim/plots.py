@@ -568,25 +568,26 @@ _H2_COLORS = ("#17becf", "#8e6bb8", "#c9b48a", "#bdd7ee")
 def hydrogen_balance(ds, *, lang: str = "zh", fig=None):
     """Hydrogen uses (stacked: trucks, chemicals substitution, other, export) and supply.
 
-    The uses add up to the supply (green + grey); the green supply is the solid line, the
-    total supply the dashed one, so that the grey hydrogen is the gap between them.
+    The uses add up to the supply (electrolytic + grey); the electrolytic supply is the solid
+    line, the total supply the dashed one, so that the grey hydrogen is the gap between them.
 
     Returns
     -------
     Figure
     """
-    _need(ds, "h2_green_supply", "h2_grey_supply", *_H2_USES)
+    _need(ds, "h2_electrolytic_supply", "h2_grey_supply", *_H2_USES)
     fig = _figure(fig, (6.0, 3.4))
     (ax,) = _axes(fig)
     years = _years(ds)
-    green = ds["h2_green_supply"]
+    green = ds["h2_electrolytic_supply"]
     f, unit = _unit(green, lang)
     _stack_vars(ax, years, ds, _H2_USES, lang, f, _H2_COLORS)
     _line_band(ax, years, green, lang, factor=f, color="#2e9d49", lw=1.6, band=False)
-    total = ds["h2_green_supply"] + ds["h2_grey_supply"]
-    total.attrs.update(ds["h2_green_supply"].attrs)
+    total = ds["h2_electrolytic_supply"] + ds["h2_grey_supply"]
+    total.attrs.update(ds["h2_electrolytic_supply"].attrs)
     _line_band(ax, years, total, lang, factor=f, color="black", lw=1.0, ls="--",
-               label="氢气总供应(绿氢+灰氢)" if lang == "zh" else "Total supply (green + grey)")
+               label="氢气总供应(电解氢+灰氢)" if lang == "zh" else
+               "Total supply (electrolytic + grey)")
     _xaxis(ax, years)
     _ylim0(ax)
     _ylabel(ax, ("氢气" if lang == "zh" else "Hydrogen") + f" [{unit}]")

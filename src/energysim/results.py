@@ -263,7 +263,7 @@ def _indicator_table() -> list[tuple[str, str, str, str, Callable, float]]:
         return lambda ds: ds[name].sel(**sel) if sel else ds[name]
 
     def h2_output(ds):
-        names = [n for n in ("h2_green_supply", "h2_grey_supply") if n in ds]
+        names = [n for n in ("h2_electrolytic_supply", "h2_grey_supply") if n in ds]
         return sum(ds[n] for n in names)
 
     rows = [

@@ -98,18 +98,32 @@ def _chain(params, n, power_water=19.0, coal=320.0):
     for t in range(len(params.years)):
         f = tr.step_transport(state, tp, t, np.full(n, coal))
         g = ch.gross_chemicals(cp, t)
+        # electrolysis at the set hours (the engine adds surplus operation from the dispatch)
+        elec = hp["elec_dedicated"][t] + hp["elec_grid"][t]
+        supply, h2_water = hy.electrolysis_supply(elec, hp["kwh_per_kg"][t], hp["water_per_kg"][t])
         w = wa.step_water(
             wp,
             t,
             g,
             np.full(n, power_water),
             np.full(n, coal * 0.1),
-            hp["electrolysis_water_use"][t],
+            h2_water,
         )
         out = ch.scaled_output(cp, t, w["chem_water_scale"])
-        h = hy.step_hydrogen(hp, t, f["truck_h2_demand"], out)
+        h = hy.step_hydrogen(hp, t, f["truck_h2_demand"], out, supply)
         c = ch.net_chemicals(cp, t, out, h["h2_chem_substitution"])
-        row = {**f, **w, **h, **c}
+        # what the engine records from the dispatch: here every dedicated kWh is served
+        green = hp["elec_dedicated"][t] * 1e3 / hp["kwh_per_kg"][t]
+        electrolysis = {
+            "h2_electrolytic_supply": supply,
+            "h2_green_supply": green,
+            "h2_grid_supply": supply - green,
+            "h2_electrolytic_co2_intensity": np.zeros_like(supply),
+            "electrolysis_elec_use": elec,
+            "electrolysis_grid_elec_use": hp["elec_grid"][t],
+            "electrolysis_water_use": h2_water,
+        }
+        row = {**f, **w, **h, **c, **electrolysis}
         rows.append(
             {k: np.array(np.broadcast_to(v, (n,) + np.shape(v)[1:])) for k, v in row.items()}
         )
@@ -147,7 +161,7 @@ def test_chained_sectors_balances(seed, n):
         "chemicals.ethylene_glycol.water_per_t": rng.uniform(0, 40, n),
     }
     res, _ = _chain(make_params(ALL, over, n_samples=n), n)
-    lhs = res["h2_green_supply"] + res["h2_grey_supply"]
+    lhs = res["h2_electrolytic_supply"] + res["h2_grey_supply"]
     rhs = res["h2_truck_use"] + res["h2_chem_substitution"] + res["h2_other_use"] + res["h2_export"]
     np.testing.assert_allclose(lhs, rhs, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(res["h2_truck_use"], res["truck_h2_demand"])

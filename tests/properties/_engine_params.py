@@ -21,12 +21,16 @@ BASE = default_params(YEARS)
 PATHS = sorted(CATALOGUE)
 #: Switches that only take 0 or 1.
 SWITCHES = {"water.cap_binding"}
+#: Switches of the model's structure: 0 or 1, the same for every sample of an ensemble.
+MODES = {"power.dispatch"}
 
 
 def perturb(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
     """A valid ``(n, n_years)`` array for ``path``: the default varied per sample."""
     base = BASE[path]
     lo, hi = CATALOGUE[path].bounds
+    if path in MODES:  # one model structure for the whole ensemble
+        return np.full((1, len(YEARS)), float(rng.integers(0, 2)))
     if path in SWITCHES:
         return np.repeat(rng.integers(0, 2, (n, 1)).astype(float), len(YEARS), axis=1)
     if np.all(base == 0.0):

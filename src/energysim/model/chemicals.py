@@ -278,6 +278,19 @@ PARAMS: list[Param] = [
         "chemicals",
         source="derived: stoichiometry of the shift CO + H2O → CO2 + H2 (44/2 t CO2 per t H2)",
     ),
+    Param(
+        "chemicals.feedstock_share",
+        "",
+        0.6,
+        (0.0, 1.0),
+        "Share of the coal chemicals' coal used as raw material (原料用能), not as fuel or "
+        "power; excluded from the energy-use controls.",
+        "煤化工用煤中作为原料(原料用能)而非燃料动力的比例;能耗双控考核中扣除。",
+        "chemicals",
+        source="assumption: NOT FOUND for the banner; coal-to-olefins/methanol plants use "
+        "~55–70% of their coal as gasifier feed (rest boiler fuel); 发改环资〔2022〕803号 defines "
+        "原料用能 (power-system-sources.md §6)",
+    ),
 ]
 
 _pr = ("product",)

@@ -169,6 +169,21 @@ OUTPUTS: list[Output] = [
         sector="economy",
     ),
     Output(
+        "energy_use_total_control",
+        "Mtce/yr",
+        "Energy use under the total-consumption control (feedstock coal and new renewable "
+        "electricity excluded)",
+        "能耗总量考核口径能源消费量(扣除原料用能和新增可再生能源电力)",
+        sector="economy",
+    ),
+    Output(
+        "energy_intensity_control",
+        "tce/(1e4 CNY)",
+        "Energy intensity under the intensity control (feedstock coal excluded)",
+        "能耗强度考核口径单位地区生产总值能耗(扣除原料用能)",
+        sector="economy",
+    ),
+    Output(
         "co2_intensity",
         "t/(1e4 CNY)",
         "CO2 per GDP (tCO2 per 10^4 CNY)",

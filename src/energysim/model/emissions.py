@@ -11,8 +11,12 @@ Equations (docs/model.md, section "Emissions"):
 * other: coal of other industry and buildings × ``coal.tce_per_t`` × ``coal_co2_per_tce``;
 * total = sum over the sectors; peak year = first year of the largest total, per sample.
 
-Exported electricity's CO2 is counted here (it is emitted here); imported electricity carries no
-CO2 in this account; electricity-related CO2 of consumers is inside "power".
+Territorial account (``co2``, ``co2_total``): exported electricity's CO2 is counted here (it is
+emitted here); imported electricity carries no CO2; electricity-related CO2 of consumers is
+inside "power". Consumption-side account (``co2_consumption_total``): the CO2 of exported
+electricity at the generation mix's factor ``EF = power CO2 / (generation − own use)`` is
+moved out, and imported electricity brings ``imports · emissions.import_co2_per_mwh``:
+``territorial − exported + imported = consumption-side`` (exact).
 """
 
 from __future__ import annotations
@@ -59,6 +63,19 @@ PARAMS: list[Param] = [
         "emissions",
         source=f"{_PS}: 3.0959 kgCO2/kg (max.book118 table; IPCC default 3.186)",
     ),
+    Param(
+        "emissions.import_co2_per_mwh",
+        "t/MWh",
+        {2022: 0.6849, 2023: 0.6479},
+        (0.0, 2.0),
+        "CO2 factor of electricity received from the grid (provincial average), for the "
+        "consumption-side account.",
+        "受入电力的二氧化碳排放因子(省级电网平均),用于消费侧核算。",
+        "emissions",
+        source="power-system-sources.md §5: 内蒙古 provincial average 0.6849 (2022) and 0.6479 "
+        "kgCO2/kWh (2023, MEE/NBS 公告2025年第47号; repository transcriptions, not verified); "
+        "held at the 2023 value after (assumption)",
+    ),
 ]
 
 OUTPUTS: list[Output] = [
@@ -69,6 +86,35 @@ OUTPUTS: list[Output] = [
     Output("co2_captured", "Mt/yr", "CO2 captured by CCUS", "CCUS捕集二氧化碳", sector="emissions"),
     Output(
         "co2_peak_year", "yr", "Year of peak CO2 emissions", "碳排放达峰年份", sector="emissions"
+    ),
+    Output(
+        "grid_co2_intensity",
+        "t/MWh",
+        "CO2 per MWh of the banner's generation mix (supplied, net of own use)",
+        "本地发电结构单位供电二氧化碳排放",
+        sector="emissions",
+    ),
+    Output(
+        "co2_exported_electricity",
+        "Mt/yr",
+        "CO2 of the electricity sent out, at the generation mix's factor",
+        "外送电量隐含二氧化碳(按本地发电结构)",
+        sector="emissions",
+    ),
+    Output(
+        "co2_imported_electricity",
+        "Mt/yr",
+        "CO2 of the electricity received, at the provincial grid factor",
+        "受入电量隐含二氧化碳(按省级电网因子)",
+        sector="emissions",
+    ),
+    Output(
+        "co2_consumption_total",
+        "Mt/yr",
+        "CO2 with electricity trade moved to the consuming side (territorial − exported + "
+        "imported)",
+        "消费侧二氧化碳排放(属地排放 − 外送电隐含 + 受入电隐含)",
+        sector="emissions",
     ),
 ]
 

@@ -5,9 +5,15 @@ Equations (docs/model.md, section "Hydrogen"):
 * electrolyser stock with vintages (:mod:`energysim.model.stocks`):
   ``P[t] = P[t−1] + add[t] − retire[t]`` [GW]; it depends on parameters only and is computed
   before the year loop, like everything in the supply chain below;
-* green supply ``G = P · hours / kWh_per_kg`` [kt/yr] (GW · h = 10⁶ kWh; 10⁶ kg = 1 kt);
-  electricity ``E = G · kWh_per_kg · 10⁻³`` [TWh/yr]; water ``V = G · L_per_kg · 10⁻³``
-  [Mm3/yr];
+* electricity at the set hours ``E = P_op · hours · 10⁻³`` [TWh/yr] (``P_op`` the operating
+  capacity: new capacity counts ``first_year_fraction`` of its first year), a share
+  ``dedicated_share`` from dedicated wind/solar and the rest from the grid; idle grid-connected
+  capacity runs on surplus wind and solar (:mod:`energysim.model.electricity` dispatch);
+  electrolytic supply ``G = E_total · 10³ / kWh_per_kg`` [kt/yr] (10⁹ kWh per TWh, 10⁶ kg =
+  1 kt); water ``V = G · L_per_kg · 10⁻³`` [Mm3/yr];
+* green hydrogen = the part made with dedicated or surplus (otherwise curtailed) wind and
+  solar; grid hydrogen = the rest, with carbon intensity ``kWh_per_kg · EF_grid`` [kg/kg] at
+  the banner's average generation-mix factor ``EF_grid`` [t/MWh];
 * allocation in order: fuel-cell trucks ``T_g = min(G, D_trucks)``; chemicals substitution
   ``S = min(G − T_g, room)`` with ``room = Σ_j w_j · max(min(H_j · s_max, C_j · 10³ /
   coal_saved, E_j · 10³ / co2_avoided), 0)`` (``H_j, C_j, E_j`` the shift hydrogen, coal and
@@ -21,9 +27,10 @@ Equations (docs/model.md, section "Hydrogen"):
 
 Engine use::
 
-    pre = precompute_hydrogen(params, chem_pre)   # electrolysers, green supply, power, water
-    # water step: electrolysis water = pre["electrolysis_water_use"][t]
-    flows = step_hydrogen(pre, t, truck_h2_demand, chem_output)   # chemicals.scaled_output
+    pre = precompute_hydrogen(params, chem_pre)   # electrolysers, electricity, flexibility
+    # dispatch (electricity): dedicated / grid electricity, surplus taken by idle capacity
+    supply, water = electrolysis_supply(elec_total, pre["kwh_per_kg"][t], pre["water_per_kg"][t])
+    flows = step_hydrogen(pre, t, truck_h2_demand, chem_output, supply)
     flows["h2_chem_substitution"]   # (n,) → chemicals.net_chemicals
 """
 
@@ -98,6 +105,50 @@ PARAMS: list[Param] = [
         "with some grid electricity",
     ),
     Param(
+        "hydrogen.electrolyser.first_year_fraction",
+        "",
+        0.5,
+        (0.0, 1.0),
+        "Share of the year that electrolysers added in a year operate in that year.",
+        "当年新增电解槽在当年的平均运行时间占比。",
+        "hydrogen",
+        source="assumption: connections spread over the year",
+    ),
+    Param(
+        "hydrogen.electrolyser.replace_retired",
+        "",
+        0.0,
+        (0.0, 1.0),
+        "Share of retiring electrolyser capacity rebuilt in the same year.",
+        "当年退役电解槽中重建的比例。",
+        "hydrogen",
+        source="assumption: none by default; bundled scenarios rebuild",
+    ),
+    Param(
+        "hydrogen.electrolyser.dedicated_share",
+        "",
+        0.8,
+        (0.0, 1.0),
+        "Share of the electrolysers' electricity (at their set hours) taken from dedicated "
+        "wind and solar (off-grid or self-consumed); the rest comes from the grid.",
+        "电解槽用电(按设定小时数)中来自配套风光(离网或自发自用)的比例,其余取自电网。",
+        "hydrogen",
+        source="power-system-sources.md §7: 纳日松 ~80% of its PV output to electrolysis; IM "
+        "2023 batch: ≥80% of capacity dedicated to hydrogen (GEM)",
+    ),
+    Param(
+        "hydrogen.electrolyser.surplus_uptake",
+        "",
+        0.5,
+        (0.0, 1.0),
+        "Share of the grid-connected electrolysers' idle capacity that runs on surplus wind "
+        "and solar (flexible operation; extra green hydrogen).",
+        "并网电解槽闲置容量中可利用富余风光电量灵活运行的比例(增产绿氢)。",
+        "hydrogen",
+        source="assumption: alkaline stacks run 20–100% load; half the idle capacity usable "
+        "(wide uncertainty)",
+    ),
+    Param(
         "hydrogen.electrolyser.kwh_per_kg",
         "kWh/kg",
         59.0,
@@ -166,10 +217,34 @@ PARAMS: list[Param] = [
 OUTPUTS: list[Output] = [
     Output("electrolyser_cap", "GW", "Electrolyser capacity", "电解槽装机容量", (), "hydrogen"),
     Output(
+        "h2_electrolytic_supply",
+        "kt/yr",
+        "Hydrogen produced by electrolysis (any electricity)",
+        "电解水制氢产量(不论电源)",
+        (),
+        "hydrogen",
+    ),
+    Output(
         "h2_green_supply",
         "kt/yr",
-        "Green hydrogen produced by electrolysis",
-        "电解水制氢(绿氢)产量",
+        "Green hydrogen: electrolysis on dedicated or otherwise-curtailed wind and solar",
+        "绿氢产量(配套风光或消纳富余风光电解制氢)",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_grid_supply",
+        "kt/yr",
+        "Electrolytic hydrogen made with grid electricity (the banner's generation mix)",
+        "电网供电电解制氢产量(按本地发电结构)",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "h2_electrolytic_co2_intensity",
+        "kg/kg",
+        "CO2 per kg of electrolytic hydrogen at the grid's average emission factor",
+        "电解氢单位碳排放(按电网平均排放因子)",
         (),
         "hydrogen",
     ),
@@ -211,8 +286,16 @@ OUTPUTS: list[Output] = [
     Output(
         "electrolysis_elec_use",
         "TWh/yr",
-        "Electricity used by electrolysis",
-        "电解水制氢用电量",
+        "Electricity used by electrolysis (dedicated, grid and surplus)",
+        "电解水制氢用电量(配套、电网及富余电量)",
+        (),
+        "hydrogen",
+    ),
+    Output(
+        "electrolysis_grid_elec_use",
+        "TWh/yr",
+        "Electricity electrolysis takes from the grid at the generation mix",
+        "电解水制氢取自电网(按发电结构)的用电量",
         (),
         "hydrogen",
     ),
@@ -327,9 +410,11 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
     Returns
     -------
     dict
-        ``cap``, ``add``, ``retire`` shape (n | 1, n_years) [GW, GW/yr]; ``history``
-        (n | 1, n_pre + n_years) additions by vintage; ``n_pre``; ``lifetime`` (n | 1,).
-        ``cap[:, t]`` equals the alive vintages at ``n_pre + t``.
+        ``cap``, ``add``, ``retire``, ``operating`` shape (n | 1, n_years) [GW, GW/yr, GW/yr,
+        GW]; ``history`` (n | 1, n_pre + n_years) additions by vintage; ``n_pre``;
+        ``lifetime`` (n | 1,). ``cap[:, t]`` equals the alive vintages at ``n_pre + t``;
+        ``add`` includes the rebuilt share of retirements (``replace_retired``);
+        ``operating = cap − (1 − first_year_fraction) · add`` is the capacity-year in service.
     """
     e = "hydrogen.electrolyser"
     life = params.at(f"{e}.lifetime", 0)
@@ -342,17 +427,25 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
         life,
     )
     add = params[f"{e}.add"]
-    n = max(pre_v.shape[0], add.shape[0], life.shape[0])
+    replace = params[f"{e}.replace_retired"]
+    n = max(pre_v.shape[0], add.shape[0], life.shape[0], replace.shape[0])
     hist = history_with_pre(np.broadcast_to(pre_v, (n, n_pre)), n_years)
     hist[:, n_pre:] = add
     retire = np.empty((n, n_years))
+    rebuild = bool(np.any(replace > 0.0))
     for t in range(n_years):  # parameters only: runs once, before the year loop
         retire[:, t] = retirements(hist, n_pre + t, life)
-    cap = pre_v.sum(axis=1, keepdims=True) + np.cumsum(add - retire, axis=1)
+        if rebuild:  # a rebuilt vintage starts its own life this year
+            hist[:, n_pre + t] += replace[:, t] * retire[:, t]
+    add_all = hist[:, n_pre:]
+    cap = pre_v.sum(axis=1, keepdims=True) + np.cumsum(add_all - retire, axis=1)
+    cap = np.maximum(cap, 0.0)
+    operating = cap - (1.0 - params[f"{e}.first_year_fraction"]) * add_all
     return {
-        "cap": np.maximum(cap, 0.0),
-        "add": np.broadcast_to(add, (n, n_years)),
+        "cap": cap,
+        "add": np.broadcast_to(add_all, (n, n_years)),
         "retire": retire,
+        "operating": np.maximum(operating, 0.0),
         "history": hist,
         "n_pre": n_pre,
         "lifetime": life,
@@ -360,7 +453,7 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
 
 
 def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Electrolyser stock, green supply, its electricity and water, and the substitution room.
+    """Electrolyser stock, electricity at the set hours, and the substitution room.
 
     Parameters
     ----------
@@ -373,19 +466,25 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
     Returns
     -------
     dict
-        (n_years, n|1) arrays: ``electrolyser_cap`` [GW], ``h2_green_supply`` [kt/yr],
-        ``electrolysis_elec_use`` [TWh/yr], ``electrolysis_water_use`` [Mm3/yr],
-        ``other_demand`` [kt/yr], ``grey_coal``, ``grey_co2`` [t/t]; ``room_per_t``
-        (n_years, k, n|1) substitution room per tonne of chemical output [kt H2 per Mt];
-        ``stock`` (the :func:`electrolyser_stock` dict).
+        (n_years, n|1) arrays: ``electrolyser_cap`` [GW]; ``elec_dedicated`` and
+        ``elec_grid`` [TWh/yr], the electricity at the set hours from dedicated wind/solar and
+        from the grid (``operating · hours · 10⁻³`` split by ``dedicated_share``);
+        ``flex_power`` [GW], the idle grid-connected capacity that runs on surplus
+        (``operating · (1 − dedicated_share) · (1 − hours/8760) · surplus_uptake``);
+        ``kwh_per_kg`` [kWh/kg], ``water_per_kg`` [L/kg], ``other_demand`` [kt/yr],
+        ``grey_coal``, ``grey_co2`` [t/t]; ``room_per_t`` (n_years, k, n|1) substitution room
+        per tonne of chemical output [kt H2 per Mt]; ``stock`` (the :func:`electrolyser_stock`
+        dict).
     """
     from energysim.model.chemicals import substitution_room
 
     e = "hydrogen.electrolyser"
     stock = electrolyser_stock(params)
-    supply, elec, water = green_supply(
-        stock["cap"], params[f"{e}.hours"], params[f"{e}.kwh_per_kg"], params[f"{e}.water_per_kg"]
-    )
+    op = stock["operating"]
+    hours = params[f"{e}.hours"]
+    ded = params[f"{e}.dedicated_share"]
+    elec = op * hours * 1e-3
+    flex = op * (1.0 - ded) * (1.0 - hours / 8760.0) * params[f"{e}.surplus_uptake"]
     # the room is linear in the output: evaluate it for 1 Mt of every product
     room = substitution_room(
         chem_pre["h2_per_t"] * 1e3,
@@ -397,9 +496,11 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
     )
     return {
         "electrolyser_cap": _tm(stock["cap"]),
-        "h2_green_supply": _tm(supply),
-        "electrolysis_elec_use": _tm(elec),
-        "electrolysis_water_use": _tm(water),
+        "elec_dedicated": _tm(elec * ded),
+        "elec_grid": _tm(elec * (1.0 - ded)),
+        "flex_power": _tm(np.maximum(flex, 0.0)),
+        "kwh_per_kg": _tm(params[f"{e}.kwh_per_kg"]),
+        "water_per_kg": _tm(params[f"{e}.water_per_kg"]),
         "room_per_t": np.ascontiguousarray(room),
         "other_demand": _tm(params["hydrogen.other_demand"]),
         "grey_coal": _tm(params["hydrogen.grey.coal_per_t"]),
@@ -408,11 +509,35 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
     }
 
 
+def electrolysis_supply(elec, kwh_per_kg, water_per_kg):
+    """Hydrogen from an amount of electricity, and its water.
+
+    Parameters
+    ----------
+    elec : ndarray
+        Electricity [TWh/yr].
+    kwh_per_kg : ndarray
+        [kWh/kg].
+    water_per_kg : ndarray
+        [L/kg].
+
+    Returns
+    -------
+    supply : ndarray
+        ``elec · 10³ / kwh_per_kg`` [kt/yr] (10⁹ kWh / (kWh/kg) = 10⁶ t … = 10³ kt per TWh).
+    water : ndarray
+        ``supply · water_per_kg · 10⁻³`` [Mm3/yr].
+    """
+    supply = elec * 1e3 / kwh_per_kg
+    return supply, supply * water_per_kg * 1e-3
+
+
 def step_hydrogen(
     pre: dict[str, np.ndarray],
     t: int,
     truck_h2_demand: np.ndarray,
     chem_output: np.ndarray,
+    supply: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Hydrogen balance in year ``t``.
 
@@ -427,34 +552,31 @@ def step_hydrogen(
     chem_output : ndarray, shape (n | 1, k)
         Coal-chemical output after the water step [Mt/yr]
         (:func:`energysim.model.chemicals.scaled_output`).
+    supply : ndarray, shape (n | 1,)
+        Electrolytic hydrogen this year [kt/yr] (set hours plus surplus operation, from the
+        dispatch).
 
     Returns
     -------
     dict of ndarray
-        OUTPUTS names, shape (n | 1,): ``electrolyser_cap`` [GW], ``h2_green_supply``,
-        ``h2_grey_supply``, ``h2_truck_use``, ``h2_chem_substitution``, ``h2_other_use``,
-        ``h2_export`` [kt/yr], ``electrolysis_elec_use`` [TWh/yr], ``electrolysis_water_use``
-        [Mm3/yr], ``h2_grey_coal_use``, ``h2_grey_co2`` [Mt/yr]. Deterministic ones keep
-        shape (1,); the balance ``green + grey = truck + substitution + other + export`` holds
-        after broadcasting.
+        OUTPUTS names, shape (n | 1,): ``electrolyser_cap`` [GW], ``h2_grey_supply``,
+        ``h2_truck_use``, ``h2_chem_substitution``, ``h2_other_use``, ``h2_export`` [kt/yr],
+        ``h2_grey_coal_use``, ``h2_grey_co2`` [Mt/yr]. The balance
+        ``supply + grey = truck + substitution + other + export`` holds after broadcasting.
     """
     from energysim.model.chemicals import product_sum
 
-    green = pre["h2_green_supply"][t]
     other = pre["other_demand"][t]
     room = product_sum(pre["room_per_t"][t], chem_output.T)
-    a = allocate_hydrogen(green, truck_h2_demand, room, other)
+    a = allocate_hydrogen(supply, truck_h2_demand, room, other)
     grey = a["grey"]
     return {
         "electrolyser_cap": pre["electrolyser_cap"][t],
-        "h2_green_supply": green,
         "h2_grey_supply": grey,
         "h2_truck_use": truck_h2_demand,
         "h2_chem_substitution": a["substitution"],
         "h2_other_use": other,
         "h2_export": a["export"],
-        "electrolysis_elec_use": pre["electrolysis_elec_use"][t],
-        "electrolysis_water_use": pre["electrolysis_water_use"][t],
         "h2_grey_coal_use": grey * (pre["grey_coal"][t] * 1e-3),
         "h2_grey_co2": grey * (pre["grey_co2"][t] * 1e-3),
     }

@@ -97,11 +97,40 @@ def _stock_params(
             hours,
             (0.0, 8760.0),
             f"Full-load hours of {tech} capacity"
-            + (" before curtailment." if tech != "coal" else "."),
-            f"{zh}利用小时数" + ("(弃电前)。" if tech != "coal" else "。"),
+            + (
+                " before curtailment."
+                if tech != "coal"
+                else " (used only with power.dispatch = 0; dispatch makes them an outcome)."
+            ),
+            f"{zh}利用小时数"
+            + ("(弃电前)。" if tech != "coal" else "(仅在power.dispatch = 0时使用;调度模式下为结果)。"),
             "power",
             index=("tech", tech),
             source=hours_src,
+        ),
+        Param(
+            f"{p}.first_year_fraction",
+            "",
+            0.5,
+            (0.0, 1.0),
+            f"Share of the year that {tech} capacity added in a year operates in that year "
+            "(0.5: connected mid-year on average).",
+            f"当年新增{zh}装机在当年的平均运行时间占比(0.5表示年中投运)。",
+            "power",
+            index=("tech", tech),
+            source="assumption: connections spread over the year (issue 12 register sets it "
+            "from commissioning months where known)",
+        ),
+        Param(
+            f"{p}.replace_retired",
+            "",
+            0.0,
+            (0.0, 1.0),
+            f"Share of retiring {tech} capacity rebuilt in the same year (repowering).",
+            f"当年退役{zh}装机中原址重建(更新)的比例。",
+            "power",
+            index=("tech", tech),
+            source="assumption: none by default; bundled scenarios repower wind and solar",
         ),
     ]
 
@@ -123,6 +152,47 @@ PARAMS: list[Param] = [
         5000.0,
         "assumption: Inner Mongolia thermal units ~5,000 h/yr (CEC provincial statistics, not "
         "verified)",
+    ),
+    Param(
+        "power.dispatch",
+        "",
+        1.0,
+        (0.0, 1.0),
+        "1: coal fills local demand and bounded exports over time slices (coal hours are an "
+        "outcome); 0: coal runs power.coal.hours and exports are unbounded (before 2026-12).",
+        "1:煤电按时段调度满足本地负荷和有上限的外送(利用小时数为结果);0:煤电按设定小时数运行、外送无上限"
+        "(旧版)。",
+        "power",
+        source="model option (docs/model.md, Electricity dispatch); must be the same for every "
+        "sample and year",
+    ),
+    Param(
+        "power.coal.min_hours",
+        "h/yr",
+        2600.0,
+        (0.0, 8760.0),
+        "Smallest output of the coal fleet, as full-load hours (must-run for heat and minimum "
+        "stable load of the units kept on line), spread over the year.",
+        "煤电机组最小出力(供热及在网机组最低稳燃负荷),折合年利用小时数。",
+        "power",
+        index=("tech", "coal"),
+        source="estimate: units keep 25–40% minimum output when on line (新一代煤电 plan, "
+        "power-system-sources.md §2, relay) and part of the fleet can be taken off line; "
+        "≈30% of capacity → 2,600 h (range 1,800–3,500 h)",
+    ),
+    Param(
+        "power.coal.max_hours",
+        "h/yr",
+        7000.0,
+        (0.0, 8760.0),
+        "Largest output of the coal fleet, as full-load hours (availability after planned and "
+        "forced outages).",
+        "煤电机组最大可用出力,折合年利用小时数(扣除计划和非计划停运)。",
+        "power",
+        index=("tech", "coal"),
+        source="estimate: planned maintenance 30–45 d/yr and forced outages of a few % (98% "
+        "availability in guaranteed periods, power-system-sources.md §2) → ~80% of 8,760 h "
+        "(range 6,500–7,500 h)",
     ),
     Param(
         "power.coal.heat_rate",

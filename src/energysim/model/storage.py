@@ -95,10 +95,31 @@ PARAMS: list[Param] = [
         "1/yr",
         300.0,
         (0.0, 1000.0),
-        "Equivalent full charge cycles per year.",
-        "年等效满充次数。",
+        "Largest number of equivalent full charge cycles per year (with dispatch, batteries "
+        "cycle only as often as surplus and displaceable coal or imports allow).",
+        "年最大等效满充次数(调度模式下按可消纳的富余电量和可替代的煤电或受入电量充放)。",
         "storage",
         source=f"assumption: ~0.8 cycles/day; {_PS}: IM compensation for ≤1.5 full charges/day",
+    ),
+    Param(
+        "storage.first_year_fraction",
+        "",
+        0.5,
+        (0.0, 1.0),
+        "Share of the year that batteries added in a year operate in that year.",
+        "当年新增储能在当年的平均运行时间占比。",
+        "storage",
+        source="assumption: connections spread over the year",
+    ),
+    Param(
+        "storage.replace_retired",
+        "",
+        0.0,
+        (0.0, 1.0),
+        "Share of retiring battery power rebuilt in the same year.",
+        "当年退役储能中重建的比例。",
+        "storage",
+        source="assumption: none by default; bundled scenarios rebuild",
     ),
 ]
 

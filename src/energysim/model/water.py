@@ -342,3 +342,41 @@ def step_water(
         )
         use = full_use
     return {"water_use": use.T, "water_deficit": deficit, "chem_water_scale": scale.T}
+
+
+def replace_use(
+    flows: dict[str, np.ndarray], uses: dict[str, np.ndarray], cap: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The water step's result with some users' use replaced after the allocation.
+
+    Used with the dispatch (issue 11), when uses are only known after the water step: coal-plant
+    water (with chemicals cut, less than or equal to what was reserved) and the water of
+    electrolysis including surplus operation (on top of the reservation, so it may exceed the
+    cap: the excess is reported as a deficit). The engine calls it every year of a dispatch
+    run, so a sample's numbers never depend on the other samples of its block.
+
+    Parameters
+    ----------
+    flows : dict
+        From :func:`step_water`.
+    uses : dict of str to ndarray, shape (n | 1,)
+        User (one of :data:`WATER_SECTORS` other than ``"chemicals"``) → its use [Mm3/yr].
+    cap : ndarray, shape (n | 1,)
+        The water cap [Mm3/yr].
+
+    Returns
+    -------
+    dict
+        A new dict: ``water_use`` (n, 7) with the columns replaced and ``water_deficit``
+        ``= max(Σ use − cap, 0)`` [Mm3/yr], 0 within rounding (1e-12 of the cap);
+        ``chem_water_scale`` unchanged.
+    """
+    old = flows["water_use"]
+    n = max([old.shape[0], np.shape(cap)[0]] + [np.shape(u)[0] for u in uses.values()])
+    new = np.empty((len(WATER_SECTORS), n))
+    new[...] = old.T
+    for sector, use in uses.items():
+        new[WATER_SECTORS.index(sector)] = use
+    over = new.sum(axis=0) - cap
+    deficit = np.where(over > 1e-12 * np.abs(cap), over, 0.0)
+    return {**flows, "water_use": new.T, "water_deficit": deficit}
