@@ -188,7 +188,37 @@ def test_bundled_targets_file_matches_the_baseline_list():
     key = [(t.indicator, t.year, t.comparator, t.value) for t in file_targets]
     assert key == [(t.indicator, t.year, t.comparator, t.value) for t in base]
     assert {"coal_output", "power_add[wind,solar]", "co2_peak_year",
-            "energy_intensity"} <= {t.indicator for t in file_targets}
+            "energy_intensity_control"} <= {t.indicator for t in file_targets}
+    assert [t.account for t in file_targets] == [t.account for t in base]
+
+
+def test_every_emission_and_energy_target_names_its_account():
+    """Issue 11: CO2 and energy targets are judged on the account they mean, and say which."""
+    for t in targets.load_targets(None):
+        if t.indicator.startswith(("co2", "energy")):
+            assert t.account != "physical", t.indicator
+        if t.indicator.startswith("energy_intensity"):
+            assert t.account == "intensity_control" and t.indicator.endswith("_control")
+
+
+def test_the_account_shows_in_the_table(baseline):
+    table = evaluate(baseline, lang="zh")
+    peak = table[table["indicator"] == "co2_peak_year"].iloc[0]
+    assert peak["account"] == "territorial" and "属地口径" in peak["name"]
+
+
+def test_unknown_account_is_one_line(tmp_path):
+    f = tmp_path / "t.yaml"
+    f.write_text(
+        "name: t\nextends: baseline\ntargets:\n  - indicator: co2_total\n    year: 2030\n"
+        "    comparator: '<='\n    value: 100 Mt/yr\n    account: teritorial\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(f)
+    text = str(exc.value)
+    assert "\n" not in text and "t.yaml:8" in text and "account" in text
+    assert "territorial" in text
 
 
 def test_evaluate_the_report_targets(baseline):

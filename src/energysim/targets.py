@@ -317,7 +317,7 @@ def classify(prob: float, median_slack: float, band: float,
 # ---------------------------------------------------------------------------------------------
 
 _COLUMNS = ("indicator", "name", "year", "comparator", "target", "tolerance", "unit", "mean",
-            "p5", "p50", "p95", "p_meet", "status", "strength", "source", "n_samples")
+            "p5", "p50", "p95", "p_meet", "status", "strength", "source", "n_samples", "account")
 
 
 def _display(ds, target, lang: str) -> tuple[float, str]:
@@ -382,14 +382,28 @@ def evaluate(ds, targets: Any = None, *, thresholds: Thresholds = Thresholds(),
         f, shown = _display(ds, t, lang)
         q = np.quantile(x, [0.05, 0.5, 0.95]) if x.size > 1 else np.repeat(x, 3)
         rows.append({
-            "indicator": t.indicator, "name": indicator_label(ds, t.indicator, lang),
+            "indicator": t.indicator, "name": _with_account(
+                indicator_label(ds, t.indicator, lang), t.account, lang),
             "year": int(t.year), "comparator": t.comparator, "target": tv * f,
             "tolerance": tol * f, "unit": shown, "mean": float(x.mean()) * f,
             "p5": float(q[0]) * f, "p50": float(q[1]) * f, "p95": float(q[2]) * f,
             "p_meet": prob, "status": status, "strength": t.strength, "source": t.source,
-            "n_samples": int(x.size),
+            "n_samples": int(x.size), "account": t.account,
         })
     return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+
+def _with_account(name: str, account: str, lang: str) -> str:
+    """The indicator's name with the account it is judged on (physical quantities: as is)."""
+    from energysim.scenario.spec import ACCOUNTS
+
+    if account == "physical" or account not in ACCOUNTS:
+        return name
+    zh, en = ACCOUNTS[account]
+    label = zh if lang == "zh" else en
+    if label in name:
+        return name
+    return f"{name}({label})" if lang == "zh" else f"{name} ({label})"
 
 
 def _resolve_targets(ds, targets) -> tuple:

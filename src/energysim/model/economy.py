@@ -171,16 +171,16 @@ OUTPUTS: list[Output] = [
     Output(
         "energy_use_total_control",
         "Mtce/yr",
-        "Energy use under the total-consumption control (feedstock coal and new renewable "
-        "electricity excluded)",
-        "能耗总量考核口径能源消费量(扣除原料用能和新增可再生能源电力)",
+        "Energy use, total-control account (feedstock coal and new renewable electricity "
+        "excluded)",
+        "能源消费量(总量考核口径,扣除原料用能和新增可再生能源电力)",
         sector="economy",
     ),
     Output(
         "energy_intensity_control",
         "tce/(1e4 CNY)",
-        "Energy intensity under the intensity control (feedstock coal excluded)",
-        "能耗强度考核口径单位地区生产总值能耗(扣除原料用能)",
+        "Energy use per GDP, intensity-control account (feedstock coal excluded)",
+        "单位地区生产总值能耗(强度考核口径,扣除原料用能)",
         sector="economy",
     ),
     Output(

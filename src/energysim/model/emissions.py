@@ -111,9 +111,8 @@ OUTPUTS: list[Output] = [
     Output(
         "co2_consumption_total",
         "Mt/yr",
-        "CO2 with electricity trade moved to the consuming side (territorial − exported + "
-        "imported)",
-        "消费侧二氧化碳排放(属地排放 − 外送电隐含 + 受入电隐含)",
+        "CO2, consumption-side account (territorial − exported + imported electricity's CO2)",
+        "二氧化碳排放(消费侧口径:属地排放 − 外送电隐含 + 受入电隐含)",
         sector="emissions",
     ),
 ]

@@ -34,6 +34,7 @@ from energysim.errors import BoundsError, InheritanceError, ScenarioError, UnitE
 from energysim.scenario.series import INTERPOLATIONS, Const, Growth, Series
 from energysim.scenario.spec import (
     COMPARATORS,
+    ACCOUNTS,
     STRENGTHS,
     Correlation,
     FrozenDict,
@@ -67,7 +68,9 @@ TOP_KEYS = (
     "targets",
 )
 FORM_KEYS = ("values", "interpolation", "multiplier", "start", "growth", "value", "dist")
-TARGET_KEYS = ("indicator", "year", "comparator", "value", "tolerance", "strength", "source")
+TARGET_KEYS = (
+    "indicator", "year", "comparator", "value", "tolerance", "strength", "source", "account"
+)
 _FORMS = {
     "values": ("values", "interpolation", "multiplier"),
     "start": ("start", "growth", "multiplier"),
@@ -852,8 +855,21 @@ class _Parser:
                 v["source"].line,
                 f"{key}.source",
             )
+        account = "physical"
+        if "account" in v:
+            account = v["account"].value
+            if account not in ACCOUNTS:
+                raise self.err(
+                    ScenarioError,
+                    f"unknown account (expected one of {', '.join(ACCOUNTS)}, got "
+                    f"{_show(account)})",
+                    v["account"].line,
+                    f"{key}.account",
+                    _did_you_mean(str(account), tuple(ACCOUNTS)),
+                )
         return Target(
-            ind.strip(), year, comp, value, tol, strength, source, Source(self.file, item.line)
+            ind.strip(), year, comp, value, tol, strength, source, Source(self.file, item.line),
+            account,
         )
 
 

@@ -151,6 +151,15 @@ class Correlation:
 
 COMPARATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "≈": "≈", "~": "≈"}
 STRENGTHS = ("firm", "aspirational")
+#: The accounts a target is judged on (docs/model.md, "Accounts"): the indicator's account.
+ACCOUNTS = {
+    "physical": ("实物量", "physical"),
+    "territorial": ("属地口径", "territorial"),
+    "consumption": ("消费侧口径", "consumption-side"),
+    "total_control": ("总量考核口径", "total-control account"),
+    "intensity_control": ("强度考核口径", "intensity-control account"),
+    "statistical": ("统计口径", "statistical"),
+}
 #: Relative tolerance of an ``≈`` target that gives none.
 DEFAULT_TOLERANCE = 0.05
 
@@ -174,6 +183,9 @@ class Target:
     source : str
         The report's sentence.
     where : Source
+    account : str
+        The account the target is judged on (a key of :data:`ACCOUNTS`); default
+        ``"physical"``.
     """
 
     indicator: str
@@ -184,6 +196,7 @@ class Target:
     strength: str = "firm"
     source: str = ""
     where: Source = field(default_factory=lambda: Source("?"))
+    account: str = "physical"
 
     def value_in(self, unit: str) -> float:
         """The target value in ``unit`` (the indicator's canonical unit).
@@ -307,6 +320,8 @@ def _target_plain(t: Target) -> dict:
     if t.tolerance is not None:
         out["tolerance"] = t.tolerance
     out["strength"] = t.strength
+    if t.account != "physical":
+        out["account"] = t.account
     if t.source:
         out["source"] = t.source
     return out
