@@ -61,6 +61,9 @@ LEVER_NAMES = {
     "transport.heavy_trucks": ("运煤重卡", "Heavy trucks"),
     "transport.mining_trucks": ("矿用卡车", "Mining trucks"),
     "hydrogen.electrolyser": ("电解槽", "Electrolysers"),
+    "power.export": ("外送通道", "Export outlets"),
+    "storage.power_add": ("独立储能", "Stand-alone storage"),
+    "storage.allocation_share": ("新能源配储", "Storage with new energy"),
 }
 
 
