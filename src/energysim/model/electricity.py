@@ -319,75 +319,115 @@ def dispatch(
         forced below its minimum). Annual, shape (m,): ``dedicated_served`` [TWh/yr] and
         ``busbar`` (grid demand incl. the dedicated electrolysers' shortfall) [TWh/yr].
     """
-    solar = solar_pot * _S
-    vre = wind_pot * _W + solar  # (4, m)
+    # in-place arithmetic on (4, m) buffers: the same operations as the docstring of the
+    # module, in its order, without a temporary per operation (docs/performance.md)
+    m = max(np.shape(x)[0] for x in (
+        wind_pot, solar_pot, dedicated, grid_demand, loss_share, coal_min, coal_max,
+        export_grid, export_corridor, corridor_re_share, storage_power, storage_energy,
+        storage_cycles, rte, flex_power))
+    shape = (len(SLICES), m)
+    e = np.empty
+    solar = np.multiply(solar_pot, _S, out=e(shape))
+    vre = np.multiply(wind_pot, _W, out=e(shape))
+    vre += solar
     vre_tot = wind_pot + solar_pot
     served = np.minimum(dedicated, vre_tot)
-    ded = vre * (served / np.maximum(vre_tot, _TINY))
-    vg = vre - ded  # wind and solar left for the grid
+    if np.any(served > 0.0):
+        ded = np.multiply(vre, served / np.maximum(vre_tot, _TINY), out=e(shape))
+        vg = np.subtract(vre, ded, out=e(shape))  # wind and solar left for the grid
+    else:  # no dedicated electrolysers: the same numbers without the arithmetic
+        ded, vg = np.zeros(shape), vre
     busbar = grid_demand + (dedicated - served) / (1.0 - loss_share)
-    load = busbar * _LAMBDA
-    avail = vg - load
-    a = np.maximum(avail, 0.0)  # renewables after local load
-    deficit = np.maximum(-avail, 0.0)  # local load not met by renewables
-    xk = export_corridor * _TAU
-    xg = export_grid * _TAU
-    xv_k = np.minimum(a, xk)
-    xv_g = np.minimum(a - xv_k, xg)
-    xv = xv_k + xv_g
-    # coal may carry the rest of the grid outlets, and of the corridors (1 − r)/r times their
-    # renewable energy (all of it without a rule, r = 0)
-    r = np.asarray(corridor_re_share)
-    rho = np.divide(1.0 - r, r, out=np.zeros(np.shape(r)), where=r > 0.0)
-    room = np.where(r > 0.0, np.minimum(xk - xv_k, xv_k * rho), xk - xv_k)
-    room = room + (xg - xv_g)  # exports coal may carry
-    q = deficit + room
-    nmin = coal_min * _TAU
-    n = np.maximum(q, nmin)
-    n = np.minimum(n, coal_max * _TAU)
-    short = np.maximum(q - n, 0.0)
-    cut = np.minimum(short, room)
-    exports = xv + (room - cut)
-    imp = short - cut
-    u = np.maximum(n - q, 0.0)  # coal held at its minimum beyond what is needed
-    u = u + np.maximum(a - xv, 0.0)  # renewables beyond load and exports (≥ 0 to rounding)
-    # storage: charge surplus, discharge against imports and coal above its minimum
-    m = u.shape[-1]
-    p_h = storage_power * _H
-    chg_pot = np.minimum(u, p_h)
-    room_dis = np.minimum(imp + cut + (n - nmin), p_h)
-    cp = chg_pot.reshape(2, 2, m).sum(axis=1)
-    dr = room_dis.reshape(2, 2, m).sum(axis=1)
-    c = np.minimum(cp, storage_energy * storage_cycles * 1e-3 * _SEASON_SHARE)
-    rte_b = np.broadcast_to(rte, dr.shape)
-    lim = np.divide(dr, rte_b, out=np.zeros(dr.shape), where=rte_b > 0.0)
-    c = np.minimum(c, lim)
-    fc = np.divide(c, cp, out=np.zeros(c.shape), where=cp > 0.0)
-    fd = np.divide(c * rte, dr, out=np.zeros(c.shape), where=dr > 0.0)
-    np.minimum(fd, 1.0, out=fd)  # c ≤ dr / rte: 1 at most, up to rounding
-    charge = chg_pot * np.repeat(fc, 2, axis=0)
-    discharge = room_dis * np.repeat(fd, 2, axis=0)
-    # discharge replaces imports first, then restores exports cut for lack of coal, then
-    # lowers coal above its minimum
-    d_imp = np.minimum(discharge, imp)
-    d_exp = np.minimum(discharge - d_imp, cut)
-    d_coal = discharge - d_imp - d_exp
-    u = u - charge
-    flex = np.minimum(u, flex_power * _H)
-    u = u - flex
+    load = np.multiply(busbar, _LAMBDA, out=e(shape))
+    a = np.subtract(vg, load, out=e(shape))
+    q = np.negative(a, out=e(shape))
+    np.maximum(q, 0.0, out=q)  # local load not met by renewables
+    np.maximum(a, 0.0, out=a)  # renewables after local load
+    # renewables exported: the corridors first (their renewable share), then the grid outlets
+    xg = np.multiply(export_grid, _TAU, out=e(shape))
+    corridor = bool(np.any(export_corridor > 0.0))
+    if corridor:
+        xk = np.multiply(export_corridor, _TAU, out=e(shape))
+        xv = np.minimum(a, xk, out=e(shape))
+        np.subtract(a, xv, out=a)
+        np.subtract(xk, xv, out=xk)  # corridor room left
+        # coal may carry (1 − r)/r times the corridor's renewable energy (all of it, r = 0)
+        r = np.asarray(corridor_re_share)
+        rule = r > 0.0
+        if np.any(rule):
+            rho = np.divide(1.0 - r, r, out=np.zeros(np.shape(r)), where=rule)
+            np.minimum(xk, xv * rho, out=xk, where=np.broadcast_to(rule, shape))
+    xv_g = np.minimum(a, xg, out=e(shape))
+    np.subtract(a, xv_g, out=a)
+    np.maximum(a, 0.0, out=a)  # renewables beyond load and exports (≥ 0 to rounding)
+    room = np.subtract(xg, xv_g, out=xg)  # exports coal may carry
+    exports = xv_g
+    if corridor:
+        room += xk
+        exports += xv
+    q += room
+    nmin = np.multiply(coal_min, _TAU, out=e(shape))
+    n = np.maximum(q, nmin, out=e(shape))
+    np.minimum(n, coal_max * _TAU, out=n)
+    short = np.subtract(q, n, out=q)  # > 0: coal at its maximum, < 0: held at its minimum
+    u = np.negative(short, out=e(shape))
+    np.maximum(u, 0.0, out=u)
+    np.maximum(short, 0.0, out=short)
+    u += a  # surplus: coal held at its minimum, renewables beyond load and exports
+    exports += room  # all the room now; what is cut for lack of coal comes off below
+    cut = np.minimum(short, room, out=room)  # exports are cut before local supply
+    imp = np.subtract(short, cut, out=short)
+    # storage: charge surplus, discharge against imports, cut exports and coal above minimum
+    if np.any(storage_power > 0.0):
+        p_h = storage_power * _H
+        chg_pot = np.minimum(u, p_h)
+        room_dis = np.subtract(n, nmin, out=nmin)
+        room_dis += imp
+        room_dis += cut
+        np.minimum(room_dis, p_h, out=room_dis)
+        cp = chg_pot[0::2] + chg_pot[1::2]
+        dr = room_dis[0::2] + room_dis[1::2]
+        c = np.minimum(cp, storage_energy * storage_cycles * 1e-3 * _SEASON_SHARE)
+        rte_b = np.broadcast_to(rte, dr.shape)
+        lim = np.divide(dr, rte_b, out=np.zeros(dr.shape), where=rte_b > 0.0)
+        np.minimum(c, lim, out=c)
+        fc = np.divide(c, cp, out=np.zeros(c.shape), where=cp > 0.0)
+        fd = np.divide(c * rte, dr, out=np.zeros(c.shape), where=dr > 0.0)
+        np.minimum(fd, 1.0, out=fd)  # c ≤ dr / rte: 1 at most, up to rounding
+        charge = np.multiply(chg_pot, np.repeat(fc, 2, axis=0), out=chg_pot)
+        discharge = np.multiply(room_dis, np.repeat(fd, 2, axis=0), out=room_dis)
+        # the discharge replaces imports first, then restores cut exports, then lowers coal
+        d_imp = np.minimum(discharge, imp)
+        rest = discharge - d_imp
+        d_exp = np.minimum(rest, cut)
+        rest -= d_exp
+        imp -= d_imp
+        cut -= d_exp
+        n -= rest
+        u -= charge
+    else:
+        charge = discharge = np.zeros(shape)
+    exports -= cut
+    if np.any(flex_power > 0.0):
+        flex = np.minimum(u, flex_power * _H)
+        u -= flex
+    else:
+        flex = np.zeros(shape)
     curtailed = np.minimum(u, vg)
-    below = u - curtailed
-    coal = np.maximum(n - d_coal - below, 0.0)  # ≥ 0 up to rounding
-    used = vre - curtailed
+    below = np.subtract(u, curtailed, out=u)
+    coal = np.subtract(n, below, out=n)
+    np.maximum(coal, 0.0, out=coal)  # ≥ 0 up to rounding
     # wind and solar are curtailed in proportion to their output in the slice
-    solar_used = np.divide(used * solar, vre, out=np.zeros(used.shape), where=vre > 0.0)
+    solar_used = np.divide(solar, vre, out=solar, where=vre > 0.0)  # solar's share, 0 if none
+    used = np.subtract(vre, curtailed, out=vre)
+    solar_used *= used
     return {
         "coal": coal,
         "vre": used,
         "solar": solar_used,
         "curtailed": curtailed,
-        "exports": exports + d_exp,
-        "imports": imp - d_imp,
+        "exports": exports,
+        "imports": imp,
         "charge": charge,
         "discharge": discharge,
         "flex": flex,
