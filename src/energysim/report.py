@@ -426,6 +426,9 @@ def _highlights(brief: Brief) -> list[str]:
         if "re_share" in table.index:
             v = table.at["re_share", (y, name)]
             bits.append(_t(lang, f"新能源发电占比{v:.0f}%", f"renewables {v:.0f}% of generation"))
+        water = water_shortfall_text(brief.comparison.datasets[name], lang)
+        if water:
+            bits.append(water)
         counts = summary_counts(brief.targets[name])
         bits.append(_t(lang, f"目标达标{counts['met']}项、有风险{counts['at_risk']}项、"
                              f"未达标{counts['missed']}项",
@@ -434,6 +437,34 @@ def _highlights(brief: Brief) -> list[str]:
         sep = ";" if lang == "zh" else "; "
         out.append(f"{name}: " + sep.join(bits))
     return out
+
+
+def water_shortfall_text(ds, lang: str = "zh") -> str:
+    """One plain sentence on how much water the plan lacks against its cap (四水四定), or "".
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A run with ``water_deficit`` [Mm3/yr] (mean over samples).
+
+    Returns
+    -------
+    str
+        E.g. ``"用水超出上限:最多缺水0.40亿立方米(2035年)"``; empty when the cap holds.
+    """
+    if "water_deficit" not in ds:
+        return ""
+    lack = ds["water_deficit"]
+    if "sample" in lack.dims:
+        lack = lack.mean("sample")
+    values = np.asarray(lack.values, dtype=float)
+    years = np.asarray(lack["year"].values)
+    short = values >= 0.5  # Mm3/yr: below what the brief can show (0.01亿立方米)
+    if not short.any():
+        return ""
+    year, most, first = int(years[np.argmax(values)]), float(values.max()), int(years[short][0])
+    return _t(lang, f"用水超出上限:{first}年起缺水,最多{most / 100:.2f}亿立方米({year}年)",
+              f"water above the cap from {first}: short by up to {most:.0f} Mm³ ({year})")
 
 
 def _key_numbers_table(brief: Brief) -> _Table:

@@ -53,6 +53,19 @@ PRODUCT_ZH = {
     "aromatics": "芳烃",
 }
 COORDS = {"product": PRODUCTS}
+#: Carbon mass fraction of each product [t C per t] (stoichiometry): olefins (CH2)n 12/14;
+#: Fischer–Tropsch liquids ≈ (CH2)n with some H-rich ends, 0.85; SNG as methane 12/16;
+#: ethylene glycol C2H6O2 24/62; aromatics (BTX, toluene C7H8 84/92).
+CARBON_FRACTION = {
+    "olefins": 12.0 / 14.0,
+    "coal_to_liquids": 0.85,
+    "coal_to_gas": 12.0 / 16.0,
+    "ethylene_glycol": 24.0 / 62.0,
+    "aromatics": 84.0 / 92.0,
+}
+#: Share of a coal's carbon oxidised in combustion, implied by the CO2 factor
+#: (省级温室气体清单编制指南: oxidation 0.94); gasification converts nearly all of it.
+COAL_OXIDATION = 0.94
 #: Per-tonne intensities read for every product: (suffix, unit, English, Chinese).
 INTENSITIES = (
     ("coal_per_t", "t/t", "Raw coal (feed and fuel) per tonne of", "吨产品原煤消耗(原料及燃料)"),
@@ -94,7 +107,13 @@ _DEFAULTS: dict[str, tuple] = {
             ),
             "elec_per_t": (1.5, "assumption: NOT FOUND; 0.5–3 MWh/t (much on-site CHP)"),
             "water_per_t": (20.0, "assumption: NOT FOUND; 10–35 m³/t reported for coal-to-olefins"),
-            "co2_per_t": (10.0, f"assumption: {_PS}: NOT FOUND; ~10 t/t commonly quoted (6–14)"),
+            "co2_per_t": (
+                4.7,
+                "derived: carbon balance with 3.9 t raw coal per t (0.55 t C per t) less the "
+                "product's 0.857 t C: ≤ 4.74 t CO2/t; the ~10 t/t commonly quoted (parameter-"
+                "sources.md) would need ~6.5 t coal per t (the baseline's 5.0 t/t and 6.5 t/t "
+                "also close it)",
+            ),
             "h2_per_t": (
                 0.125,
                 "derived: methanol synthesis needs H2/CO ≈ 2 from gasifier "
@@ -498,6 +517,31 @@ def product_sum(intensity: np.ndarray, output: np.ndarray) -> np.ndarray:
     # Row-by-row accumulation over products (no BLAS: a BLAS product rounds differently with
     # the number of samples in the block, which would break chunk invariance).
     return (intensity * output).sum(axis=0)
+
+
+def carbon_slack(coal_per_t, co2_per_t, product: str, coal_co2_per_t):
+    """Carbon balance of a product, per tonne: carbon in the coal less carbon in CO2 and product.
+
+    Parameters
+    ----------
+    coal_per_t : float or ndarray
+        Raw coal per tonne of product [t/t].
+    co2_per_t : float or ndarray
+        Direct CO2 per tonne of product [t/t].
+    product : str
+        One of :data:`PRODUCTS`.
+    coal_co2_per_t : float or ndarray
+        CO2 per tonne of raw coal burned [t/t] (``emissions.coal_co2_per_tce ·
+        coal.tce_per_t``); its carbon content is ``· 12/44 / COAL_OXIDATION``.
+
+    Returns
+    -------
+    float or ndarray
+        ``coal · C_coal − co2 · 12/44 − C_product`` [t C per t]; ≥ 0 when the defaults close
+        the balance (the rest is carbon left in ash, slag and by-products).
+    """
+    c_coal = coal_co2_per_t * (12.0 / 44.0) / COAL_OXIDATION
+    return coal_per_t * c_coal - co2_per_t * (12.0 / 44.0) - CARBON_FRACTION[product]
 
 
 def precompute_chemicals(params) -> dict[str, np.ndarray]:
