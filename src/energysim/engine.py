@@ -101,6 +101,10 @@ KEY_OUTPUTS = (
     "co2_peak_year",
     "energy_use_tce",
     "energy_intensity",
+    "energy_intensity_control",
+    "h2_electrolytic_supply",
+    "electricity_export",
+    "co2_consumption_total",
 )
 #: Default simulated years.
 BASE_YEAR, END_YEAR = 2022, 2060
