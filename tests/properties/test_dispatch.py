@@ -138,3 +138,24 @@ def test_corridor_rule_lets_coal_ride_along():
     assert coal[1] > coal[0]
     re_exported = exports[1] - (coal[1] - 5.0)
     assert re_exported / exports[1] >= 0.6 - 1e-9
+
+
+def test_the_dispatch_switch_is_one_plain_value(tmp_path):
+    """power.dispatch selects the model's structure: 0 or 1, never a series or distribution."""
+    import pytest
+
+    from energysim.errors import ScenarioError
+    from energysim.scenario import load_scenario
+
+    for value, expected in (("0.5", "got 0.5"), ("{dist: uniform, low: 0, high: 1}",
+                                                 "got a series or distribution")):
+        f = tmp_path / "s.yaml"
+        f.write_text(f"name: s\nextends: baseline\nparameters:\n  power.dispatch: {value}\n",
+                     encoding="utf-8")
+        with pytest.raises(ScenarioError) as exc:
+            load_scenario(f)
+        text = str(exc.value)
+        assert "\n" not in text and "s.yaml:4" in text and expected in text
+    f.write_text("name: s\nextends: baseline\nparameters:\n  power.dispatch: 0\n",
+                 encoding="utf-8")
+    assert load_scenario(f).parameters["power.dispatch"].base.evaluate([2022], 2022)[0] == 0.0

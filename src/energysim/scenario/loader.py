@@ -68,6 +68,10 @@ TOP_KEYS = (
     "targets",
 )
 FORM_KEYS = ("values", "interpolation", "multiplier", "start", "growth", "value", "dist")
+#: Parameters that select the model's structure (docs/model.md): a plain 0 or 1, never a
+#: series or a distribution.
+MODE_SWITCHES = frozenset({"power.dispatch"})
+
 TARGET_KEYS = (
     "indicator", "year", "comparator", "value", "tolerance", "strength", "source", "account"
 )
@@ -320,6 +324,17 @@ class _Parser:
                 node.line,
                 _kp(path),
             )
+        if path in MODE_SWITCHES:  # the model's structure: one plain 0 or 1 for the whole run
+            x = None if isinstance(v, dict) else self._value(node, param, path)
+            if x not in (0.0, 1.0):
+                raise self.err(
+                    ScenarioError,
+                    "a model switch (expected 0 or 1, the same for every sample and year, got "
+                    + ("a series or distribution" if isinstance(v, dict) else _show(v)) + ")",
+                    node.line,
+                    _kp(path),
+                )
+            return Leaf(path, param.unit, Const(x), source=src)
         if not isinstance(v, dict):
             return Leaf(path, param.unit, Const(self._value(node, param, path)), source=src)
         if v and all(_is_year(k) for k in v):
