@@ -394,8 +394,10 @@ def dispatch(
         fc = np.divide(c, cp, out=np.zeros(c.shape), where=cp > 0.0)
         fd = np.divide(c * rte, dr, out=np.zeros(c.shape), where=dr > 0.0)
         np.minimum(fd, 1.0, out=fd)  # c ≤ dr / rte: 1 at most, up to rounding
-        charge = np.multiply(chg_pot, np.repeat(fc, 2, axis=0), out=chg_pot)
-        discharge = np.multiply(room_dis, np.repeat(fd, 2, axis=0), out=room_dis)
+        charge = chg_pot  # both slices of a season by its factor, in place
+        charge.reshape(2, 2, -1)[...] *= fc[:, None, :] if fc.ndim == 2 else fc
+        discharge = room_dis
+        discharge.reshape(2, 2, -1)[...] *= fd[:, None, :] if fd.ndim == 2 else fd
         # the discharge replaces imports first, then restores cut exports, then lowers coal
         d_imp = np.minimum(discharge, imp)
         rest = discharge - d_imp

@@ -373,8 +373,11 @@ def replace_use(
     """
     old = flows["water_use"]
     n = max([old.shape[0], np.shape(cap)[0]] + [np.shape(u)[0] for u in uses.values()])
-    new = np.empty((len(WATER_SECTORS), n))
-    new[...] = old.T
+    if old.shape[0] == n and old.T.flags.c_contiguous and old.flags.writeable:
+        new = old.T  # the step's own (7, n) rows: replaced in place
+    else:
+        new = np.empty((len(WATER_SECTORS), n))
+        new[...] = old.T
     for sector, use in uses.items():
         new[WATER_SECTORS.index(sector)] = use
     over = new.sum(axis=0) - cap
