@@ -23,7 +23,8 @@ capacity …) and the cost parameters below. Money is in **real yuan of** :data:
 * system cost of the banner's energy supply ``S = Σ_a A_a + F + vom + fuel + CCUS − sales``;
 * levelised cost of electricity of capacity built in year ``t`` [CNY/kWh]
   ``LCOE = (capex · CRF + fom) / h + vom + fuel per kWh + CCUS per kWh`` with ``h`` the
-  realised full-load hours (after curtailment); undefined (NaN) where ``h = 0``;
+  realised full-load hours (after curtailment), or the planned ``power.<tech>.hours`` where the
+  fleet does not run; undefined (NaN) only where both are 0;
 * levelised cost of hydrogen [CNY/kg]: electrolytic ``(capex · CRF + fom) · e / h + p_el · e``
   (``e`` kWh/kg, ``h`` electrolyser hours, ``p_el`` the electricity price of electrolysis);
   coal ``= non-fuel cost + coal per kg · coal price``.
@@ -791,8 +792,12 @@ def cost_outputs(P: Mapping[str, np.ndarray], o: Mapping[str, np.ndarray]) -> di
                 P["costs.vom.coal"] + coal_per_kwh * coal_price
                 + captured * P["costs.ccus.cost_per_t"]
             )
-        lc.append(lcoe(P[f"costs.capex.{tech}"], crf, P[f"costs.fom.{tech}"], hours[:, j],
-                       fuel=extra))
+        # realised hours; where the fleet does not run (none left, or dispatched to 0), the
+        # planned full-load hours of the technology (power.<tech>.hours)
+        h = hours[:, j]
+        if not np.all(h > 0.0):
+            h = np.where(h > 0.0, h, P[f"power.{tech}.hours"])
+        lc.append(lcoe(P[f"costs.capex.{tech}"], crf, P[f"costs.fom.{tech}"], h, fuel=extra))
     lcoh = _stack([
         lcoh_electrolytic(
             P["costs.capex.electrolyser"],
