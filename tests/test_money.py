@@ -123,3 +123,10 @@ def test_ensemble_run_prints_money_lines(tmp_path, capsys):
                  "-o", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
     assert "investment 2023–2030" in out
+
+
+def test_run_lines_of_a_short_run_name_each_window_once():
+    ds = engine.run("baseline", end_year=2030)
+    lines = money.run_lines(ds, "en")
+    assert sum(line.startswith("investment 2023–2030") for line in lines) == 1
+    assert not any("2060" in line for line in lines)
