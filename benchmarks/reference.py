@@ -40,6 +40,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from reference_costs import costs_of_sample
+
 #: Products, powertrains, technologies and sectors, in the engine's order.
 PRODUCTS = ("olefins", "coal_to_liquids", "coal_to_gas", "ethylene_glycol", "aromatics")
 INTENSITIES = ("coal_per_t", "elec_per_t", "water_per_t", "co2_per_t", "h2_per_t")
@@ -1128,4 +1130,5 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         if totals[t] > totals[peak]:
             peak = t
     rows["co2_peak_year"] = float(years[peak])
+    rows.update(costs_of_sample(v, rows, years))  # issue 16: money (reference_costs.py)
     return rows

@@ -115,9 +115,11 @@ def test_compare_command(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "2030" in text and "storage.allocation_share" in text
     assert "accelerated 相对 baseline 的参数差异" in text
+    assert "累计投资2023–2030" in text and "平均减排成本" in text  # issue 16: money
     names = sorted(p.name for p in out.iterdir())
     assert names == ["accelerated-capacity.png", "accelerated-co2.png", "baseline-capacity.png",
-                     "baseline-co2.png", "comparison.png"]
+                     "baseline-co2.png", "comparison.png", "investment-accelerated.png",
+                     "investment-baseline.png", "levelised-costs.png", "mac-accelerated.png"]
 
 
 def test_compare_command_bad_years(capsys):

@@ -45,7 +45,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("calibrate", "fit parameters to historical data; write a calibrated parameter file and a fit report", "energysim.commands.calibrate", "calibrate_command"),  # noqa: E501
     ("targets", "track a scenario's targets: value, P(meet), traffic light", "energysim.commands.targets", "targets_command"),  # noqa: E501
-    ("report", "write the 1-3 page brief (pdf, png or html) of scenarios", "energysim.commands.report", "report_command"),  # noqa: E501
+    ("report", "write the 1-4 page brief (pdf, png or html) of scenarios", "energysim.commands.report", "report_command"),  # noqa: E501
     ("compare", "compare scenarios: key indicators, parameter diff, charts", "energysim.commands.compare", "compare_command"),  # noqa: E501
     ("plot", "chart a saved run (results.nc) without rerunning", "energysim.commands.plot", "plot_command"),  # noqa: E501
     ("sensitivity", "Sobol' or Morris sensitivity indices of scenario outputs", "energysim.commands.sensitivity", "sensitivity_command"),  # noqa: E501

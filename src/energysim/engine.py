@@ -50,6 +50,7 @@ import numpy as np
 from energysim.model import (
     chemicals,
     coal,
+    costs,
     economy,
     electricity,
     emissions,
@@ -462,6 +463,9 @@ def _simulate(
     n = params.n_samples
     rec = _Recorder(T, keep, out or {})
     dispatching = _dispatch_mode(P)
+    cost_extra = costs.extra_inputs(keep)  # issue 16: what the cost accounting reads is recorded
+    if cost_extra:
+        rec.keep = keep | cost_extra
     # the sectors' precompute functions read Params ``(n | 1, n_years)``; give them views of
     # the year-major copies (Fortran-ordered, same values and shapes) so that their own
     # time-major transposes are free instead of a second strided copy of every parameter
@@ -872,6 +876,10 @@ def _simulate(
     # ---- 4. after the loop ------------------------------------------------------------------
     arrays = rec.finish()
     rec.whole("co2_peak_year", peak_year)
+
+    # ---- 5. costs and investment (issue 16; model/costs.py): from the recorded results ------
+    costs.record_costs(P, arrays, rec.whole, rec.wants, cost_extra)
+    # ---- end of costs -----------------------------------------------------------------------
     return arrays
 
 

@@ -1794,6 +1794,9 @@ def run_command(args) -> int:
         print(f"quantiles: {summ.attrs['quantile_method']}; error bound "
               f"{summ.attrs['quantile_error_bound']}")
     print(table)
+    from energysim.commands.run import _print_money  # issue 16: investment and costs
+
+    _print_money(ds)
     print("wrote " + ", ".join(str(p) for p in written))
     sys.stdout.flush()
     return 0

@@ -82,6 +82,8 @@ class Brief:
     version: str = ""
     wedge_year: int = 2030
     notes: list[str] = field(default_factory=list)
+    #: Abatement costs per lever (energysim.money.AbatementCosts) of the wedged scenarios.
+    money: list = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -137,9 +139,12 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
         years = comp.datasets[name]["year"].values
         year = wedge_year if wedge_year in set(int(y) for y in years) else int(years[-1])
         wedges[name] = decompose(s, parent, year=year)
+    from energysim.money import abatement_costs  # issue 16: the money page
+
+    money = [abatement_costs(comp.scenarios[name]) for name in wedges]
     return Brief(comparison=comp, targets=tables, wedges=wedges, lang=lang, samples=samples,
                  seed=seed, date=_dt.date.today().isoformat(), version=__version__,
-                 wedge_year=wedge_year, notes=notes)
+                 wedge_year=wedge_year, notes=notes, money=money)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -777,9 +782,16 @@ def render_pages(brief: Brief) -> list:
         if not brief.wedges and len(brief.names) == 1:  # nothing for a third page
             prov = _provenance_blocks(brief)
             if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
-                return [*pages, _page(second + prov)]
+                return [*pages, _money_page(brief), _page(second + prov)]
         pages += [_page(second), _page3(brief)]
+        pages.insert(-1, _money_page(brief))  # issue 16: before the last page (provenance)
     return pages
+
+
+def _money_page(brief: Brief):
+    from energysim.money import money_page
+
+    return money_page(brief)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -938,7 +950,17 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
         parts.append(f"<h2>{e(_t(lang, '五、情景假设差异', '5. Assumptions that differ'))}</h2>")
         parts.append(_html_table(table))
         parts.append(f"<p class=\"note\">{e(note)}</p>")
+    parts.append(_money_html(brief, dpi))
     parts.append(f"<h2>{e(_t(lang, '六、运行信息', '6. Provenance'))}</h2>")
     parts.extend(f"<p class=\"note\">{e(t)}</p>" for t, _, _ in _provenance_lines(brief))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _money_html(brief: Brief, dpi: int) -> str:
+    """The money section (issue 16; energysim.money)."""
+    from energysim.money import money_html
+    from energysim.plots import style
+
+    with style():
+        return money_html(brief, dpi)

@@ -17,7 +17,9 @@ coal equivalent    ``tce = 吨标准煤 = 29.3076 GJ`` (1 kgce = 29,307.6 kJ, GB
 mass               ``吨 = t``, ``kt = 1000 t`` (pint's ``kt`` is the knot; energy
                    modellers mean kilotonnes), ``千克 = 公斤 = kg``, ``克 = g``, ``斤 = 0.5 kg``
 currency           ``CNY = 元 = yuan`` on a new base dimension ``[currency]``,
-                   ``bnCNY = 1e9 CNY`` (so ``1300亿元 == 130 bnCNY``)
+                   ``bnCNY = 1e9 CNY`` (so ``1300亿元 == 130 bnCNY``); money is real yuan of
+                   :data:`CURRENCY_YEAR`, and a currency may carry its year (``元2024``,
+                   ``CNY2024``, ``yuan2024``): another year is refused (no deflator is applied)
 volume, area       ``立方米 = 方 = m**3``, ``Nm3 = m**3`` (gas volume at normal conditions),
                    ``m3``, ``亩 = 10000/15 m**2`` (15 亩 = 1 公顷 exactly), ``公顷 = hectare``,
                    ``升 = L``
@@ -50,6 +52,7 @@ from typing import Any
 from energysim.errors import UnitError
 
 __all__ = [
+    "CURRENCY_YEAR",
     "parse_quantity",
     "split_quantity",
     "dimension_of",
@@ -60,6 +63,12 @@ __all__ = [
     "registry",
     "is_pure_number",
 ]
+
+#: Money in energysim is real yuan of this year (cost parameters, cost outputs; docs/model.md,
+#: "Costs"). A value whose currency names another year (``"5800 元2020/kW"``) is an error.
+CURRENCY_YEAR = 2024
+#: A currency written with its price year: ``元2024``, ``亿元2020``, ``CNY2024``, ``yuan_2024``.
+_CURRENCY_YEAR_RE = re.compile(r"(元|CNY|yuan)_?((?:19|20)\d\d)(?!\d)")
 
 #: Definitions added to pint's defaults, in pint's definition syntax (see the module docstring).
 DEFINITIONS = """
@@ -548,6 +557,8 @@ def parse_quantity(
     """
     if not _MEMO_STATE["loaded"]:
         _memo_load()
+    if isinstance(value, str) and _CURRENCY_YEAR_RE.search(value):
+        value = _strip_currency_year(value, file=file, line=line, key=key)
     parts = _split_value(value)
     if parts is not None:
         factor = _MEMO.get((parts[1], expected_unit))
@@ -564,6 +575,20 @@ def parse_quantity(
             _MEMO_ERR[ekey] = exc.message
             _memo_dirty()
         raise
+
+
+def _strip_currency_year(text: str, *, file=None, line=None, key=None) -> str:
+    """``"5800 元2024/kW"`` → ``"5800 元/kW"``; a year other than :data:`CURRENCY_YEAR` is a
+    :class:`UnitError` (energysim applies no price index: convert before writing the value)."""
+    for m in _CURRENCY_YEAR_RE.finditer(text):
+        if int(m.group(2)) != CURRENCY_YEAR:
+            raise UnitError(
+                f"currency year mismatch, convert to {CURRENCY_YEAR} prices first (expected "
+                f"yuan of {CURRENCY_YEAR}, written 元 or 元{CURRENCY_YEAR}, got yuan of "
+                f"{m.group(2)} in {_show(text)})",
+                **_where(file, line, key),
+            )
+    return _CURRENCY_YEAR_RE.sub(lambda m: m.group(1), text)
 
 
 def _parse_quantity(value, *, expected_unit, key, file, line) -> float:

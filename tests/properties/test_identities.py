@@ -36,6 +36,9 @@ MAY_BE_NEGATIVE = {
     "energy_use_total_control",
     "energy_intensity_control",
     "co2_consumption_total",
+    # money: net electricity imports are bought (negative sales); sales may exceed the costs
+    "export_revenue",
+    "system_cost",
 }
 
 

@@ -11,6 +11,7 @@ from energysim.catalogue import Param
 from energysim.model import (
     chemicals,
     coal,
+    costs,
     economy,
     electricity,
     emissions,
@@ -33,6 +34,7 @@ SECTOR_MODULES = [
     electricity,
     coal,
     emissions,
+    costs,
 ]
 
 PARAMS: list[Param] = [p for module in SECTOR_MODULES for p in module.PARAMS]

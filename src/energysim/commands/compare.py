@@ -49,11 +49,40 @@ def compare_command(args: argparse.Namespace) -> int:
     for name, diff in comp.diffs.items():
         print()
         print(format_diff(diff, ref, name, args.lang))
+    abatement = _print_money(comp, args.lang)
     if not args.no_charts:
         safe = "-".join("".join(c if c.isalnum() or c in "-_" else "_" for c in n)
                         for n in comp.datasets)
         out = Path(args.output) if args.output else Path("results") / f"compare-{safe}"
         written = write_charts(comp, out, lang=args.lang)
+        written += _money_charts(comp, abatement, out, args.lang)
         print()
         print("wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _print_money(comp, lang: str) -> list:
+    """Cumulative investment, cost differences and abatement costs (issue 16; energysim.money).
+
+    Returns the abatement costs of the scenarios that extend a parent (for the MAC charts).
+    """
+    from energysim.money import (
+        comparison_abatement,
+        format_abatement,
+        format_money_table,
+        money_table,
+    )
+
+    print()
+    print(format_money_table(money_table(comp.datasets, lang), lang))
+    abatement = comparison_abatement(comp.scenarios)
+    for ac in abatement:
+        print()
+        print(format_abatement(ac, lang))
+    return abatement
+
+
+def _money_charts(comp, abatement: list, out, lang: str) -> list:
+    from energysim.money import write_money_charts
+
+    return write_money_charts(comp.datasets, abatement, out, lang=lang)

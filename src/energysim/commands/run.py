@@ -157,6 +157,17 @@ def _run(args: argparse.Namespace) -> int:
         f"{ds.attrs['method']}; simulated in {elapsed:.2f} s"
     )
     print(table)
+    _print_money(ds)
     print("wrote " + ", ".join(str(p) for p in written))
     sys.stdout.flush()
     return 0
+
+
+def _print_money(ds) -> None:
+    """Investment, system cost and levelised costs of the run (issue 16; energysim.money)."""
+    from energysim.money import run_lines
+
+    if "investment" in ds and "system_cost" in ds:
+        for zh, en in zip(run_lines(ds, lang="zh"), run_lines(ds, lang="en"), strict=True):
+            print(zh)
+            print(en)
