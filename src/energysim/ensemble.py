@@ -91,10 +91,11 @@ __all__ = [
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 #: Histogram bins per variable-year-category cell in streamed summaries.
 DEFAULT_BINS = 2048
-#: Samples per block when streaming (the engine's default; a block's full outputs, ~23 kB per
-#: sample for the baseline, are alive in each worker while it is reduced: ~0.4 GB; 8,192
-#: halves that at ~10% more time).
-STREAM_CHUNK = 16384
+#: Samples per block when streaming. A block's full outputs (~32 kB per sample for the
+#: baseline since the dispatch, accounts and costs: ~0.5 GB at 16,384) are alive in each
+#: worker while it is reduced; 8,192 halves that, which keeps a 1,000,000-sample summary
+#: under its 2 GB budget, at a few % more time.
+STREAM_CHUNK = 8192
 #: Samples of the pilot that fixes the histogram frame of streamed summaries (the first ones;
 #: independent of the block size, so the quantile estimates are too).
 PILOT_SAMPLES = 8192
