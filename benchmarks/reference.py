@@ -725,6 +725,7 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     loss_share = v["power.grid_loss_share"]
     chem_cap = [v[f"chemicals.{p}.capacity"] for p in PRODUCTS]
     chem_util = [v[f"chemicals.{p}.utilization"] for p in PRODUCTS]
+    chem_fyf = [v[f"chemicals.{p}.first_year_fraction"] for p in PRODUCTS]
     ints = {s: [v[f"chemicals.{p}.{s}"] for p in PRODUCTS] for s in INTENSITIES}
     coal_pt, elec_pt, water_pt, co2_pt, h2_pt = (ints[s] for s in INTENSITIES)
     saved, avoided = v["chemicals.h2_sub.coal_saved_per_t"], v["chemicals.h2_sub.co2_avoided_per_t"]
@@ -773,8 +774,11 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         trucks_el = m_elec + h_elec
         stations = (mf[1] + hf[1]) / per_station[t]
 
-        # ---- chemicals at full utilisation, and their water need
-        gross = [chem_cap[j][t] * chem_util[j][t] for j in range(k)]
+        # ---- chemicals at full utilisation, and their water need; capacity added this year
+        #      operates its first-year fraction (issue 12)
+        gross = [(chem_cap[j][t] - (1.0 - chem_fyf[j][t])
+                  * (max(chem_cap[j][t] - chem_cap[j][t - 1], 0.0) if t > 0 else 0.0))
+                 * chem_util[j][t] for j in range(k)]
         chem_water = [gross[j] * water_pt[j][t] for j in range(k)]
         mining_water = coal_prev * c_water[t]
 

@@ -106,19 +106,29 @@ def test_calibrated_capacity_follows_the_derivation(base):
 # --- the report's 2023 plan is in the baseline -----------------------------------------------
 
 
-def test_2023_plan(base):
+@pytest.fixture(scope="module")
+def central():
+    return energysim.run("baseline")  # one run at the central values: the plan as written
+
+
+def test_2023_plan(base, central):
     coal = expected("coal_output", 2023, "Mt")
     _within(_at(base, "coal_output", 2023), coal, rel=0.05)  # 左右: ±5%
-    assert np.all(_at(base, "power_add", 2023, tech="coal") >= 2.64 - 1e-9)  # 2×66 + 2×66万千瓦
-    vre = _at(base, "power_add", 2023, tech="wind") + _at(base, "power_add", 2023, tech="solar")
+    # the central run follows the plan; in the ensemble the named projects may be late
+    # (their verbs' priors: tests/scenario/test_projects.py), so only the central run is checked
+    assert np.all(_at(central, "power_add", 2023, tech="coal") >= 2.64 - 1e-9)  # 2×66 + 2×66万千瓦
+    vre = (_at(central, "power_add", 2023, tech="wind")
+           + _at(central, "power_add", 2023, tech="solar"))
     assert np.all(vre >= expected("new_energy_connected", 2023, "GW") - 1e-9)
+    late = _at(base, "power_add", 2023, tech="coal") < 2.64 - 1e-9
+    assert 0 < late.mean() < 0.8  # 确保: P(both on time) = 0.7² ≈ 0.49
     # the growth path before its uncertain multiplier: the report's 2023 target
     leaf = energysim.load_scenario("baseline").parameters["economy.gdp_growth"]
     g2023 = leaf.base.evaluate(np.array([2023]), BASE)[0]
     assert g2023 == pytest.approx(expected("gdp_growth", 2023, ""), rel=1e-9)
     growth = _at(base, "gdp", 2023) / _at(base, "gdp", BASE) - 1.0
     assert np.all((growth > 0.6 * g2023 - 1e-9) & (growth < 1.2 * g2023 + 1e-9))
-    assert np.all(_at(base, "electrolyser_cap", 2023) > 0)  # 纳日松光伏制氢 投产
+    assert np.all(_at(central, "electrolyser_cap", 2023) > 0)  # 纳日松光伏制氢 投产
 
 
 def test_baseline_targets_are_the_report_targets():

@@ -78,6 +78,7 @@ BAD_INPUTS = [
     ("python_tag.yaml", "python_tag.yaml", 5, "parameters.economy.gdp_base", "YAML tag"),
     ("alias_bomb.yaml", "alias_bomb.yaml", 7, "e", "too many YAML nodes after alias expansion"),
     ("not_utf8.yaml", "not_utf8.yaml", 4, "title.zh", "file is not valid UTF-8"),
+    ("unknown_project.yaml", "unknown_project.yaml", 7, "projects.include[1]", "unknown project"),
 ]
 
 

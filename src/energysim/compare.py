@@ -126,6 +126,13 @@ def leaves_differ(la, lb, years: np.ndarray, base_year_a: int, base_year_b: int)
     return not np.array_equal(np.asarray(va, dtype=float), np.asarray(vb, dtype=float))
 
 
+def _projects_text(s, other) -> str:
+    """``"16 projects, timing uncertain; not in the other: a, b"``."""
+    only = [p for p in s.projects if p not in other.projects]
+    text = f"{len(s.projects)} projects, timing {s.project_timing}"
+    return text + (f"; not in the other: {', '.join(only)}" if only else "")
+
+
 def parameter_diff(a: Any, b: Any):
     """The parameters whose resolved values differ between scenarios ``a`` and ``b``.
 
@@ -152,6 +159,11 @@ def parameter_diff(a: Any, b: Any):
         if leaves_differ(la, lb, years, sa.base_year, sb.base_year):
             rows.append({"path": path, "lever": path.split(".")[0], "unit": param.unit,
                          "a": la.describe(), "b": lb.describe(), "en": param.en, "zh": param.zh})
+    if sa.projects != sb.projects or sa.project_timing != sb.project_timing:
+        rows.append({"path": "projects", "lever": "projects", "unit": "",
+                     "a": _projects_text(sa, sb), "b": _projects_text(sb, sa),
+                     "en": "Named projects of the register included (docs/projects.md)",
+                     "zh": "纳入的项目库重点项目"})
     if sa.base_year != sb.base_year or sa.end_year != sb.end_year:
         rows.insert(0, {"path": "years", "lever": "years", "unit": "yr",
                         "a": f"{sa.base_year}–{sa.end_year}", "b": f"{sb.base_year}–{sb.end_year}",

@@ -569,6 +569,9 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     for p in paths[:max_rows]:
         if p == "years":
             cells = [p] + [f"{scen[n].base_year}–{scen[n].end_year}" for n in names]
+        elif p == "projects":
+            sc = [load_scenario(scen[n]) for n in names]
+            cells = [p] + [f"{len(x.projects)} ({x.project_timing})" for x in sc]
         else:
             cells = [p] + [load_scenario(scen[n]).leaf(p).describe() for n in names]
         rows.append(cells)

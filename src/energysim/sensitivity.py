@@ -324,7 +324,7 @@ class _UnitSource:
         from energysim.ensemble import cached
 
         return cached(self.token, lambda: unit_design(
-            self.method, len(self.compiled.uncertain), self.samples, self.seed,
+            self.method, len(self.compiled.inputs), self.samples, self.seed,
             levels=self.levels))
 
     def get(self):
@@ -406,7 +406,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     seed = 0 if seed is None else int(seed)
     compiled = compile_scenario("baseline" if scenario is None else scenario, samples=1,
                                 seed=seed, end_year=end_year)
-    names = list(compiled.uncertain)
+    names = list(compiled.inputs)  # uncertain parameters, then project delays
     if not names:
         raise ScenarioError("the scenario has no uncertain parameters (expected at least one "
                             "`dist:` or `multiplier:`, got none)", file=str(compiled.scenario.file)
@@ -424,8 +424,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     table = analyse(method, names, X, Y, outputs=[r.name for r in refs], seed=seed,
                     conf_level=conf_level, num_resamples=num_resamples, levels=levels)
     leaves = compiled.scenario.parameters
-    table.insert(2, "kind", ["multiplier" if leaves[p].multiplier is not None else "value"
-                             for p in table["parameter"]])
+    table.insert(2, "kind", [_kind(p, leaves) for p in table["parameter"]])
     specs = output_specs()
     units = {r.name: specs[r.variable].unit for r in refs}
     table["unit"] = [units[o] for o in table["output"]]
@@ -489,7 +488,16 @@ def format_table(result: SensitivityResult) -> str:
     return "\n".join(lines)
 
 
+def _kind(name: str, leaves) -> str:
+    """``multiplier``, ``value``, or ``timing`` (a project's commissioning delay)."""
+    if name not in leaves:
+        return "timing"
+    return "multiplier" if leaves[name].multiplier is not None else "value"
+
+
 def _label(parameter: str, kind: str) -> str:
+    if kind == "timing":
+        return f"{parameter} (delay)"
     return f"{parameter} (×)" if kind == "multiplier" else parameter
 
 

@@ -257,8 +257,15 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
                 f"cannot decompose {out!r} (expected a result variable without category "
                 "dimension, e.g. co2_total)", key="outputs")
     diff = parameter_diff(p, c)
+    pp, cp = central_params(p), central_params(c)
+    changed = [x for x in diff["path"] if x != "projects"]
+    if "projects" in set(diff["path"]):
+        # different named projects (docs/projects.md): the parameters they add to are levers of
+        # their own groups (a coal plant is a power lever), wherever the central arrays differ
+        changed += [x for x in pp.values if x not in changed
+                    and not np.array_equal(pp.values[x], cp.values[x])]
     paths: dict[str, list[str]] = {}
-    for path in diff["path"]:
+    for path in changed:
         paths.setdefault(_group(path, depth), []).append(path)
     levers = list(paths)
     method = "shapley" if len(levers) <= max_shapley else "one_at_a_time"
@@ -270,7 +277,6 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
                 f"order must list each lever once (expected {levers}, got {list(order)})",
                 key="order")
         levers = list(order)
-    pp, cp = central_params(p), central_params(c)
     years = np.asarray(cp.years)
     if not levers:
         masks: list[tuple[bool, ...]] = [()]

@@ -234,6 +234,21 @@ def _product_params() -> list[Param]:
         )
         out.append(
             Param(
+                f"{p}.first_year_fraction",
+                "",
+                0.5,
+                (0.0, 1.0),
+                f"Fraction of the year a {name} capacity increase operates in the year it is "
+                f"added (0.5: mid-year; set from commissioning months by the project register).",
+                f"{zh}新增产能投运当年的运行时间比例(0.5为年中投运;由项目库的投运月份计算)。",
+                "chemicals",
+                index=idx,
+                source="convention: commissioning mid-year when the month is unknown "
+                "(docs/projects.md)",
+            )
+        )
+        out.append(
+            Param(
                 f"{p}.utilization",
                 "",
                 0.85,
@@ -391,6 +406,25 @@ def gross_output(capacity: np.ndarray, utilization: np.ndarray) -> np.ndarray:
         Output [Mt/yr], the broadcast shape.
     """
     return capacity * utilization
+
+
+def operating_capacity(capacity: np.ndarray, first_year_fraction: np.ndarray) -> np.ndarray:
+    """Capacity operating on average over each year [Mt/yr], time-major (n_years, k, n|1).
+
+    ``K_t − (1 − f_t) · max(K_t − K_{t−1}, 0)``: an increase of capacity operates only the
+    fraction ``f_t`` [fraction of the year] of the year it is added; decreases act at once.
+    The base year is taken as operating all year (its capacity is the calibrated state).
+
+    Parameters
+    ----------
+    capacity : ndarray, shape (n_years, k, n | 1)
+        Capacity at the end of each year [Mt/yr].
+    first_year_fraction : ndarray, shape (n_years, k, n | 1)
+        Operating fraction of the year's additions [fraction].
+    """
+    increase = np.zeros(np.broadcast_shapes(capacity.shape, first_year_fraction.shape))
+    increase[1:] = np.maximum(capacity[1:] - capacity[:-1], 0.0)
+    return capacity - (1.0 - first_year_fraction) * increase
 
 
 def chemical_needs(output: np.ndarray, intensity: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -560,7 +594,8 @@ def precompute_chemicals(params) -> dict[str, np.ndarray]:
         ``density`` [kg/m3], (n_years, n|1).
     """
     pre = {s: _stack(params, s) for s, *_ in INTENSITIES}
-    pre["gross"] = gross_output(_stack(params, "capacity"), _stack(params, "utilization"))
+    capacity = operating_capacity(_stack(params, "capacity"), _stack(params, "first_year_fraction"))
+    pre["gross"] = gross_output(capacity, _stack(params, "utilization"))
     pre["coal_saved"] = np.ascontiguousarray(params["chemicals.h2_sub.coal_saved_per_t"].T)
     pre["co2_avoided"] = np.ascontiguousarray(params["chemicals.h2_sub.co2_avoided_per_t"].T)
     pre["density"] = np.ascontiguousarray(params["chemicals.coal_to_gas.density"].T)

@@ -64,7 +64,12 @@ class CompiledScenario:
         The seed actually used (``seed=None`` becomes :data:`DEFAULT_SEED`).
     method : {"mc", "lhs", "sobol", "central"}
     uncertain : tuple of str
-        Uncertain parameter paths, in the column order of :attr:`design` (catalogue order).
+        Uncertain parameter paths, the first columns of :attr:`design` (catalogue order).
+    projects : tuple of Project
+        The register's projects the scenario includes (:mod:`energysim.projects`).
+    timed : tuple of str
+        Ids of the projects whose commissioning year is sampled (``projects.<id>`` columns of
+        the design after the parameters; see :attr:`inputs`).
     """
 
     scenario: Scenario
@@ -77,10 +82,18 @@ class CompiledScenario:
     _leaves: tuple[Leaf, ...] = field(repr=False)
     _design: np.ndarray | None = field(repr=False)
     _chol: np.ndarray | None = field(repr=False)
+    projects: tuple = ()
+    timed: tuple[str, ...] = ()
 
     @property
     def n_years(self) -> int:
         return len(self.years)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every column of the design: :attr:`uncertain` paths, then ``projects.<id>`` of
+        :attr:`timed` (each project's delay, a discrete draw from its verb's prior)."""
+        return self.uncertain + tuple(f"projects.{i}" for i in self.timed)
 
     @property
     def design(self) -> np.ndarray:
@@ -88,13 +101,13 @@ class CompiledScenario:
 
         Returns
         -------
-        ndarray of float64, shape (n_samples, n_uncertain)
-            Read-only. For Monte Carlo it is generated on each access (use :meth:`params`
-            by block for large ensembles).
+        ndarray of float64, shape (n_samples, n_inputs)
+            One column per :attr:`inputs`. Read-only. For Monte Carlo it is generated on each
+            access (use :meth:`params` by block for large ensembles).
         """
         if self._design is not None:
             return self._design
-        u = mc_design(self.seed, self.uncertain, 0, self.n_samples)
+        u = mc_design(self.seed, self.inputs, 0, self.n_samples)
         u.setflags(write=False)
         return u
 
@@ -121,22 +134,69 @@ class CompiledScenario:
             raise ValueError(f"sample range [{start}, {stop}) is not within [0, {self.n_samples}]")
         start, stop = int(start), int(stop)
         values = dict(self._fixed)
+        u = None
         if self.method == "central":
             for leaf in self._leaves:
                 values[leaf.path] = _central_leaf(leaf, self._fixed[leaf.path], self.scenario)
-        elif self.uncertain:
+        elif self.inputs:
             u = (
                 self._design[start:stop]
                 if self._design is not None
-                else mc_design(self.seed, self.uncertain, start, stop)
+                else mc_design(self.seed, self.inputs, start, stop)
             )
-            if self._chol is not None:
-                u = apply_copula(u, self._chol)
-            for j, leaf in enumerate(self._leaves):
-                values[leaf.path] = _sample_leaf(
-                    leaf, np.ascontiguousarray(u[:, j]), self._fixed[leaf.path], self.scenario
-                )
+            self._fill_leaves(values, u, correlate=True)
+        self._add_projects(values, u)
         return Params(years=self.years, n_samples=stop - start, values=FrozenDict(values))
+
+    def _fill_leaves(self, values: dict, u: np.ndarray, *, correlate: bool) -> None:
+        k = len(self.uncertain)
+        if not k:
+            return
+        uu = u[:, :k]
+        if correlate and self._chol is not None:
+            uu = apply_copula(np.ascontiguousarray(uu), self._chol)
+        for j, leaf in enumerate(self._leaves):
+            values[leaf.path] = _sample_leaf(
+                leaf, np.ascontiguousarray(uu[:, j]), self._fixed[leaf.path], self.scenario
+            )
+
+    def delays(self, u: np.ndarray | None) -> np.ndarray:
+        """Delays of :attr:`projects` [yr] (``NEVER`` = −1), shape ``(rows, n_projects)``.
+
+        ``u`` (design rows, or ``None`` for the central run) gives the sampled columns of
+        :attr:`timed`; the other projects take their prior's mode (``timing: planned``: 0).
+        """
+        from energysim.projects import load_register
+
+        reg = load_register()
+        planned = self.scenario.project_timing == "planned"
+        rows = 1 if u is None else len(u)
+        out = np.empty((rows, len(self.projects)), dtype=np.int64)
+        col = {pid: len(self.uncertain) + j for j, pid in enumerate(self.timed)}
+        for j, p in enumerate(self.projects):
+            prior = reg.priors[p.verb]
+            if u is not None and p.id in col:
+                out[:, j] = prior.ppf(u[:, col[p.id]])
+            else:
+                out[:, j] = 0 if planned else prior.mode
+        if u is not None and not self.timed and rows > 1:
+            out = out[:1]
+        return out
+
+    def _add_projects(self, values: dict, u: np.ndarray | None) -> None:
+        """Add the included projects to their parameters (and set the first-year fractions)."""
+        if not self.projects:
+            return
+        from energysim.projects import FLOW_FRACTIONS, STOCK_FRACTIONS, project_arrays
+
+        paths = {p.parameter for p in self.projects}
+        fpaths = {FLOW_FRACTIONS.get(x) or STOCK_FRACTIONS.get(x) for x in paths} - {None}
+        fractions = {f: values[f] for f in fpaths if f in values}
+        new = project_arrays(self.projects, self.delays(u), {x: values[x] for x in paths},
+                             fractions, self.n_years, self.scenario.base_year)
+        for path, arr in new.items():
+            arr.setflags(write=False)
+            values[path] = arr
 
     def params_from_unit(self, u: np.ndarray, *, correlate: bool = True) -> Params:
         """Parameter arrays for given design rows in the unit hypercube.
@@ -148,8 +208,8 @@ class CompiledScenario:
 
         Parameters
         ----------
-        u : ndarray, shape (n_rows, n_uncertain)
-            Points in [0, 1], one column per path of :attr:`uncertain` (in that order).
+        u : ndarray, shape (n_rows, n_inputs)
+            Points in [0, 1], one column per entry of :attr:`inputs` (in that order).
         correlate : bool
             Apply the scenario's correlations (Gaussian copula). Variance-based sensitivity
             indices assume independent inputs: pass ``False`` for them.
@@ -161,17 +221,12 @@ class CompiledScenario:
             ``(1, n_years)``.
         """
         u = np.asarray(u, dtype=np.float64)
-        if u.ndim != 2 or u.shape[1] != len(self.uncertain):
+        if u.ndim != 2 or u.shape[1] != len(self.inputs):
             raise ValueError(f"design of shape {u.shape} does not have one column per uncertain "
-                             f"parameter ({len(self.uncertain)})")
+                             f"input ({len(self.inputs)})")
         values = dict(self._fixed)
-        if self.uncertain:
-            if correlate and self._chol is not None:
-                u = apply_copula(u, self._chol)
-            for j, leaf in enumerate(self._leaves):
-                values[leaf.path] = _sample_leaf(
-                    leaf, np.ascontiguousarray(u[:, j]), self._fixed[leaf.path], self.scenario
-                )
+        self._fill_leaves(values, u, correlate=correlate)
+        self._add_projects(values, u)
         return Params(years=self.years, n_samples=len(u), values=FrozenDict(values))
 
     def __repr__(self) -> str:
@@ -296,11 +351,13 @@ def compile_scenario(
     fixed = _fixed_arrays(s, years)
     uncertain = s.uncertain
     leaves = tuple(s.parameters[p] for p in uncertain)
+    projects, timed = _projects_of(s)
+    n_inputs = len(uncertain) + len(timed)
     design = None
-    if uncertain and method == "lhs":
-        design = lhs_design(seed, samples, len(uncertain))
-    elif uncertain and method == "sobol":
-        design = sobol_design(seed, samples, len(uncertain))
+    if n_inputs and method == "lhs":
+        design = lhs_design(seed, samples, n_inputs)
+    elif n_inputs and method == "sobol":
+        design = sobol_design(seed, samples, n_inputs)
     if design is not None:
         design.setflags(write=False)
     corr = correlation_matrix(s)
@@ -313,10 +370,34 @@ def compile_scenario(
         method=method,
         uncertain=uncertain,
         _fixed=FrozenDict(fixed),
+        projects=projects,
+        timed=timed,
         _leaves=leaves,
         _design=design,
         _chol=chol,
     )
+
+
+def _projects_of(s: Scenario) -> tuple[tuple, tuple[str, ...]]:
+    """The scenario's projects (register order) and the ids whose timing is sampled."""
+    if not s.projects:
+        return (), ()
+    from energysim.projects import load_register
+
+    reg = load_register()
+    projects = tuple(reg.projects[i] for i in s.projects)
+    for p in projects:
+        if p.parameter not in s.catalogue:
+            raise ScenarioError(
+                f"project parameter not in the catalogue (expected a catalogue path, got "
+                f"{p.parameter!r} for project {p.id!r})",
+                file=s.file,
+                key="projects",
+            )
+    timed = ()
+    if s.project_timing == "uncertain":
+        timed = tuple(p.id for p in projects if not reg.priors[p.verb].degenerate)
+    return projects, timed
 
 
 def _fixed_arrays(s: Scenario, years: np.ndarray) -> dict[str, Any]:

@@ -66,7 +66,12 @@ TOP_KEYS = (
     "parameters",
     "correlations",
     "targets",
+    "projects",
 )
+#: Keys of the mapping form of ``projects:``.
+PROJECT_KEYS = ("include", "exclude", "timing")
+#: ``timing:`` of ``projects:``: sampled from the verb's prior, or the planned year always.
+PROJECT_TIMINGS = ("uncertain", "planned")
 FORM_KEYS = ("values", "interpolation", "multiplier", "start", "growth", "value", "dist")
 #: Parameters that select the model's structure (docs/model.md): a plain 0 or 1, never a
 #: series or a distribution.
@@ -143,6 +148,8 @@ class _File:
     params: dict[str, Leaf | None] = field(default_factory=dict)
     correlations: dict[frozenset, Correlation] = field(default_factory=dict)
     targets: dict[tuple, Target] = field(default_factory=dict)
+    #: ``projects:`` as written: (include ids or "all" or None, exclude ids, timing or None, line)
+    projects: tuple | None = None
 
 
 class _Parser:
@@ -667,6 +674,86 @@ class _Parser:
             self._bounds(a[name], unit, bounds, _kp(path, name), v[name])
 
     # -- correlations and targets
+    def _top_projects(self, node: YNode, line: int) -> None:
+        """``projects: all`` | ``[id, …]`` | ``{include: all | [id, …], exclude: [id, …],
+        timing: uncertain | planned}`` (ids checked against the register)."""
+        from energysim.projects import load_register
+
+        reg = load_register()
+        if node.value is None:
+            self.out.projects = ([], [], None, line)
+            return
+        if node.is_map:
+            for k in node.value:
+                if k not in PROJECT_KEYS:
+                    raise self.err(
+                        ScenarioError,
+                        f"unknown key (expected one of {', '.join(PROJECT_KEYS)}, got {k!r})",
+                        node.key_lines[k],
+                        f"projects.{k}",
+                        _did_you_mean(k, PROJECT_KEYS),
+                    )
+            inc = node.value.get("include")
+            exc = node.value.get("exclude")
+            tim = node.value.get("timing")
+        else:
+            inc, exc, tim = node, None, None
+        include = None if inc is None else self._project_ids(inc, "projects.include", reg)
+        exclude = [] if exc is None else self._project_ids(exc, "projects.exclude", reg)
+        if exclude == "all":
+            raise self.err(ScenarioError, "exclude takes a list of ids (expected [id, …], got "
+                           "'all'; write projects: [] to select none)", exc.line,
+                           "projects.exclude")
+        timing = None
+        if tim is not None:
+            if tim.value not in PROJECT_TIMINGS:
+                raise self.err(
+                    ScenarioError,
+                    f"unknown timing (expected one of {', '.join(PROJECT_TIMINGS)}, got "
+                    f"{_show(tim.value)})",
+                    tim.line,
+                    "projects.timing",
+                )
+            timing = tim.value
+        self.out.projects = (include, exclude, timing, line)
+
+    def _project_ids(self, node: YNode, key: str, reg) -> list[str] | str:
+        if node.value == "all":
+            return "all"
+        items = node.value if node.is_seq else None
+        if items is None:
+            raise self.err(
+                ScenarioError,
+                f"not a list of project ids (expected all or [id, …], got {_show(node.plain())})",
+                node.line,
+                key,
+            )
+        out = []
+        for i, item in enumerate(items):
+            pid = item.value
+            if not isinstance(pid, str) or pid not in reg.projects:
+                raise self.err(
+                    ScenarioError,
+                    f"unknown project (expected an id of the register {reg.file}, see "
+                    f"`energysim projects`, got {_show(pid)})",
+                    item.line,
+                    f"{key}[{i}]",
+                    _did_you_mean(pid, reg.projects) if isinstance(pid, str) else None,
+                )
+            if not reg.projects[pid].modelled:
+                raise self.err(
+                    ScenarioError,
+                    f"project is not modelled (expected a project with a model parameter, got "
+                    f"{pid!r}: {reg.projects[pid].info.get('not_modelled', '')})",
+                    item.line,
+                    f"{key}[{i}]",
+                )
+            if pid in out:
+                raise self.err(ScenarioError, f"listed twice (expected each id once, got "
+                               f"{pid!r} again)", item.line, f"{key}[{i}]")
+            out.append(pid)
+        return out
+
     def _top_correlations(self, node: YNode, line: int) -> None:
         if node.value is None:
             return
@@ -1098,7 +1185,11 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
     meta: dict[str, Any] = {}
     corr: dict[frozenset, Correlation] = {}
     targets: dict[tuple, Target] = {}
+    selected: list[str] = []
+    timing = "uncertain"
     for f in chain:
+        if f.projects is not None:
+            selected, timing = _merge_projects(selected, timing, f.projects)
         for path, leaf in f.params.items():
             if leaf is None:
                 params.pop(path, None)
@@ -1130,12 +1221,31 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
         parameters=FrozenDict({p: params[p] for p in cat if p in params}),
         correlations=tuple(corr.values()),
         targets=tuple(targets.values()),
+        projects=tuple(selected),
+        project_timing=timing,
         file=spec.file,
         chain=tuple(f.file for f in chain),
         catalogue=cat,
     )
     _check_resolved(scenario)
     return scenario
+
+
+def _merge_projects(selected: list[str], timing: str, spec: tuple) -> tuple[list[str], str]:
+    """Apply one file's ``projects:`` to the inherited selection (register order kept)."""
+    from energysim.projects import load_register
+
+    include, exclude, new_timing, _ = spec
+    reg = load_register()
+    if include == "all":
+        chosen = set(reg.modelled)
+    elif include is None:
+        chosen = set(selected)
+    else:
+        chosen = set(include)
+    chosen -= set(exclude)
+    order = [p for p in reg.projects if p in chosen]
+    return order, new_timing or timing
 
 
 def _check_resolved(s: Scenario) -> None:

@@ -253,6 +253,11 @@ class Scenario:
         Every parameter the scenario (or one of its parents) sets, in catalogue order.
     correlations : tuple of Correlation
     targets : tuple of Target
+    projects : tuple of str
+        Ids of the register's projects the scenario includes (register order); their sizes add
+        to the generic series of their parameter (:mod:`energysim.projects`).
+    project_timing : {"uncertain", "planned"}
+        Commissioning years sampled from the verbs' priors, or the planned years always.
     file : str or None
         The scenario file (``None`` for text).
     chain : tuple of str
@@ -269,6 +274,8 @@ class Scenario:
     parameters: Mapping[str, Leaf]
     correlations: tuple[Correlation, ...] = ()
     targets: tuple[Target, ...] = ()
+    projects: tuple[str, ...] = ()
+    project_timing: str = "uncertain"
     file: str | None = None
     chain: tuple[str, ...] = ()
     catalogue: Mapping[str, Any] = field(default_factory=FrozenDict, repr=False, compare=False)
@@ -306,6 +313,8 @@ class Scenario:
             ]
         if self.targets:
             out["targets"] = [_target_plain(t) for t in self.targets]
+        if self.projects:
+            out["projects"] = {"include": list(self.projects), "timing": self.project_timing}
         return out
 
     def to_yaml(self) -> str:
