@@ -90,12 +90,18 @@ def test_power_capacity_added_2022(base):
     _within(_at(base, "power_add", BASE, tech="coal"), target)  # 汇能长滩 (coal)
 
 
-def test_generation_growth_2022(base):
-    _within(_generation_growth(base), expected("generation_growth", BASE, ""))
+def test_generation_growth_2022(base, central):
+    """The central run (the calibrated fleet) reproduces +14.1%; the ensemble samples the
+    fleet over its bottom-up range (tests/test_coal_fleet.py), so its growth brackets it."""
+    _within(_generation_growth(central), expected("generation_growth", BASE, ""))
+    growth = _generation_growth(base)
+    reported = expected("generation_growth", BASE, "")
+    assert growth.min() < reported < growth.max()
 
 
-def test_calibrated_capacity_follows_the_derivation(base):
+def test_calibrated_capacity_follows_the_derivation(central):
     """end-2021 capacity ≈ capacity added / generation growth (report-2022.csv, derived row)."""
+    base = central
     coal = _at(base, "power_cap", BASE, tech="coal") - _at(base, "power_add", BASE, tech="coal")
     derived = expected("power_capacity_total_end_2021", 2021, "GW")
     # the derivation assumes all generation is coal; the baseline's small initial wind and
@@ -164,4 +170,5 @@ def test_scenario_runs_and_keeps_2022(name):
             assert np.all(np.isfinite(values)), f"{name}: {var} has NaN or inf"
     _within(_at(ds, "gdp", BASE), expected("gdp", BASE, "bnCNY"))
     _within(_at(ds, "coal_output", BASE), expected("coal_output", BASE, "Mt"))
-    _within(_generation_growth(ds), expected("generation_growth", BASE, ""))
+    # the fleet is sampled (5–11 GW): the +14.1% holds at the central values only
+    _within(_generation_growth(energysim.run(name)), expected("generation_growth", BASE, ""))

@@ -44,7 +44,9 @@ def ds_fixed_fleet(tmp_path_factory):
     """The baseline with its capacities made certain: planned project years, a fixed fleet."""
     f = tmp_path_factory.mktemp("fixed") / "fixed_fleet.yaml"
     f.write_text("extends: baseline\nprojects: {timing: planned}\nparameters:\n"
-                 "  power.coal.capacity_initial: 9.2 GW\n", encoding="utf-8")
+                 "  power.coal.capacity_initial: 9.2 GW\n  power.coal.lifetime: 35 yr\n"
+                 "  power.wind.capacity_initial: 0.05 GW\n  power.solar.capacity_initial: 0.3 GW\n",
+                 encoding="utf-8")
     return engine.run(str(f), samples=5, seed=2)
 
 

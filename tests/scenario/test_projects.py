@@ -226,7 +226,9 @@ def test_timing_columns_are_design_inputs_for_lhs_and_sensitivity():
 
 
 def test_timing_planned_samples_nothing(tmp_path):
-    s = _scenario("extends: baseline\nprojects: {timing: planned}\n", tmp_path)
+    s = _scenario("extends: baseline\nprojects: {timing: planned}\nparameters:\n"
+                  "  chemicals.olefins.capacity: {values: {2022: 0.6 Mt/yr}, "
+                  "interpolation: step}\n", tmp_path)
     assert s.projects == load_scenario("baseline").projects
     c = compile_scenario(s, samples=10, seed=1)
     assert c.timed == ()

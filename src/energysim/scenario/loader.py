@@ -349,6 +349,20 @@ class _Parser:
         if "dist" in v:
             dist = self._dist(node, param.unit, param.bounds, path, multiplier=False)
             return Leaf(path, param.unit, None, dist=dist, source=src)
+        if set(v) == {"multiplier"}:
+            # a multiplier alone scales the inherited value (resolved in _resolve)
+            mnode = v["multiplier"]
+            if not (mnode.is_map and "dist" in mnode.value):
+                raise self.err(
+                    ScenarioError,
+                    "multiplier must be a distribution (expected "
+                    "{dist: normal, mean: 1, sd: 0.05}, got "
+                    f"{_show(mnode.plain())})",
+                    mnode.line,
+                    _kp(path, "multiplier"),
+                )
+            mult = self._dist(mnode, "", (0.0, None), f"{path}.multiplier", multiplier=True)
+            return Leaf(path, param.unit, None, multiplier=mult, source=src)
         form = next((k for k in _FORMS if k in v), None)
         if form is None:
             bad = next(k for k in v if not _is_year(k))
@@ -1193,6 +1207,8 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
         for path, leaf in f.params.items():
             if leaf is None:
                 params.pop(path, None)
+            elif leaf.base is None and leaf.dist is None:
+                params[path] = _scale_inherited(params.get(path), leaf, cat[path])
             else:
                 params[path] = leaf
         for k in ("base_year", "end_year"):
@@ -1219,7 +1235,7 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
         base_year=base_year,
         end_year=end_year,
         parameters=FrozenDict({p: params[p] for p in cat if p in params}),
-        correlations=tuple(corr.values()),
+        correlations=_live_correlations(corr.values(), params, spec.file),
         targets=tuple(targets.values()),
         projects=tuple(selected),
         project_timing=timing,
@@ -1229,6 +1245,38 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
     )
     _check_resolved(scenario)
     return scenario
+
+
+def _live_correlations(corr, params: Mapping[str, Leaf], file: str) -> tuple:
+    """Correlations, without the inherited ones whose parameters a later file made fixed.
+
+    A child that fixes an uncertain parameter of its parent (``gdp_growth: 4%``) drops the
+    parent's correlations of that parameter; a correlation written in the file itself must
+    name uncertain parameters (checked in :func:`_check_correlations`).
+    """
+    def live(c) -> bool:
+        return all(p in params and params[p].uncertain for p in c.params)
+
+    return tuple(c for c in corr if c.source.file == file or live(c))
+
+
+def _scale_inherited(prev: Leaf | None, leaf: Leaf, param) -> Leaf:
+    """``{multiplier: …}`` alone: the inherited value (or the catalogue default), scaled.
+
+    The merged leaf keeps the inherited value's source (where the number was written, e.g. a
+    calibrated file); the multiplier replaces any inherited multiplier.
+    """
+    if prev is None:
+        prev = default_leaf(param)
+    if prev.base is None:
+        raise ScenarioError(
+            "a multiplier alone needs an inherited value to scale (expected a value, series or "
+            "growth form above it, got a distribution)",
+            file=leaf.source.file,
+            line=leaf.source.line,
+            key=_kp(leaf.path, "multiplier"),
+        )
+    return Leaf(leaf.path, leaf.unit, prev.base, multiplier=leaf.multiplier, source=prev.source)
 
 
 def _merge_projects(selected: list[str], timing: str, spec: tuple) -> tuple[list[str], str]:
