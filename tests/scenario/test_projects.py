@@ -290,3 +290,43 @@ def test_compiled_project_fields_are_frozen():
     c = compile_scenario("baseline")
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.timed = ()
+
+
+# -- the CLI and the language features added with the register ---------------------------------
+def test_projects_command_lists_the_register(capsys):
+    from energysim import cli
+
+    assert cli.main(["projects"]) == 0
+    out = capsys.readouterr().out
+    assert "coal-zhunda-2" in out and "开工" in out and "h2-yousai" not in out
+    assert cli.main(["projects", "--all"]) == 0
+    assert "h2-yousai" in capsys.readouterr().out  # not modelled: shown with --all only
+    assert cli.main(["projects", "accelerated"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("accelerated: 17 projects, timing uncertain")
+    assert "coal-zhunda-2" not in out
+
+
+def test_multiplier_alone_scales_the_inherited_value(tmp_path):
+    _scenario("parameters:\n  power.coal.capacity_initial: 8 GW\n", tmp_path, "parent.yaml")
+    s = _scenario("extends: ./parent.yaml\nparameters:\n  power.coal.capacity_initial:\n"
+                  "    multiplier: {dist: uniform, low: 0.5, high: 1.5}\n", tmp_path)
+    leaf = s.parameters["power.coal.capacity_initial"]
+    assert leaf.base.value == 8.0 and leaf.source.file.endswith("parent.yaml")
+    x = np.asarray(compile_scenario(s, samples=500, seed=1).params()[
+        "power.coal.capacity_initial"])[:, 0]
+    assert 4.0 <= x.min() < 4.5 and 11.5 < x.max() <= 12.0
+    # without a parent value it scales the catalogue default
+    d = _scenario("parameters:\n  power.coal.hours: {multiplier: {dist: uniform, low: 0.9, "
+                  "high: 1.1}}\n", tmp_path, "d.yaml")
+    assert d.parameters["power.coal.hours"].base.value == catalogue()["power.coal.hours"].default
+
+
+def test_fixing_a_correlated_parameter_drops_the_inherited_correlation(tmp_path):
+    s = _scenario("extends: baseline\nparameters:\n  economy.gdp_growth: 5%\n", tmp_path)
+    assert all("economy.gdp_growth" not in c.params for c in s.correlations)
+    assert len(s.correlations) == len(load_scenario("baseline").correlations) - 1
+    with pytest.raises(ScenarioError, match="correlated parameter is not uncertain"):
+        _scenario("extends: baseline\nparameters:\n  economy.gdp_growth: 5%\ncorrelations:\n"
+                  "  - {params: [economy.gdp_growth, coal.outbound_demand], rho: 0.3}\n",
+                  tmp_path, "own.yaml")
