@@ -138,3 +138,21 @@ def test_report_command(tmp_path, capsys):
     assert main(["report", "nonexistent_scenario", "-o", str(tmp_path / "c.pdf")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and not (tmp_path / "c.pdf").exists()
+
+
+def test_brief_lists_the_top_drivers(tmp_path):
+    """Issue 12: an ensemble with bands and the top drivers of 2030 CO2, the peak year and
+    2025 energy intensity, in words a planner reads (project names, catalogue descriptions)."""
+    b = report.build_brief(["baseline"], samples=16, seed=1, drivers=4)
+    t = b.drivers
+    assert list(t["output"].unique()) == ["co2_total@2030", "co2_peak_year",
+                                          "energy_intensity@2025"]
+    assert (t.groupby("output")["rank"].max() == 5).all()
+    assert (t["share"] > 0).all() and (t.groupby("output")["share"].sum() <= 1 + 1e-12).all()
+    assert any(lbl.endswith("投运时间") for lbl in t["label"])  # a project's timing
+    assert not any(lbl.startswith(("power.", "projects.")) for lbl in t["label"])
+    out = tmp_path / "d.pdf"
+    report.write_brief(b, out)
+    text = squash("\n".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages))
+    assert "主要不确定性来源" in text
+    assert "集合模拟16个样本" in text  # an ensemble: medians with p5–p95 bands

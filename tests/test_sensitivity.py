@@ -98,3 +98,13 @@ def test_sensitivity_command_bad_output(capsys):
     assert cli.main(["sensitivity", "--outputs", "co2@2030"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "sector dimension" in err
+
+
+def test_top_drivers_labels_and_order():
+    t = sensitivity.top_drivers("baseline", outputs=("co2_total@2030",), trajectories=4, top=3,
+                                lang="en")
+    assert list(t["rank"]) == [1, 2, 3]
+    assert t["mu_star"].is_monotonic_decreasing
+    timing = t[t["kind"] == "timing"]
+    assert all(lbl.endswith(": commissioning year") for lbl in timing["label"])
+    assert sensitivity.driver_label("power.coal.hours", "multiplier", "zh").endswith("(整体倍数)")

@@ -84,6 +84,8 @@ class Brief:
     notes: list[str] = field(default_factory=list)
     #: Abatement costs per lever (energysim.money.AbatementCosts) of the wedged scenarios.
     money: list = field(default_factory=list)
+    #: Top drivers of the first scenario (:func:`energysim.sensitivity.top_drivers`) or None.
+    drivers: Any = None
 
     @property
     def names(self) -> list[str]:
@@ -92,7 +94,7 @@ class Brief:
 
 def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = None,
                 method: str = "mc", lang: str = "zh", wedge_year: int = 2030,
-                datasets: Sequence[Any] | None = None) -> Brief:
+                datasets: Sequence[Any] | None = None, drivers: int = 0) -> Brief:
     """Run the scenarios and compute the brief's tables.
 
     Parameters
@@ -108,6 +110,9 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
         Year of the wedge table.
     datasets : sequence of xarray.Dataset, optional
         Runs already made (same order as ``scenarios``).
+    drivers : int
+        Morris trajectories for the top drivers of the first scenario's 2030 CO2, peak year
+        and 2025 energy intensity (0: no driver table; the ``report`` command uses 8).
 
     Returns
     -------
@@ -142,9 +147,16 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
     from energysim.money import abatement_costs  # issue 16: the money page
 
     money = [abatement_costs(comp.scenarios[name]) for name in wedges]
+    top = None
+    if drivers:
+        from energysim.sensitivity import top_drivers
+
+        first = next(iter(comp.scenarios.values()))
+        if first.uncertain or first.projects:
+            top = top_drivers(first, trajectories=int(drivers), seed=seed or 0, lang=lang)
     return Brief(comparison=comp, targets=tables, wedges=wedges, lang=lang, samples=samples,
                  seed=seed, date=_dt.date.today().isoformat(), version=__version__,
-                 wedge_year=wedge_year, notes=notes, money=money)
+                 wedge_year=wedge_year, notes=notes, money=money, drivers=top)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -606,6 +618,30 @@ def _wedge_table(brief: Brief, name: str) -> _Table:
     return _Table(cols, rows, size=6.8, zebra=True)
 
 
+def _driver_blocks(brief: Brief) -> list:
+    """Heading and table of the top drivers (empty when not computed)."""
+    t = brief.drivers
+    if t is None or len(t) == 0:
+        return []
+    lang = brief.lang
+    names = {"co2_total@2030": _t(lang, "2030年二氧化碳排放", "2030 CO2"),
+             "co2_peak_year": _t(lang, "碳排放达峰年份", "CO2 peak year"),
+             "energy_intensity@2025": _t(lang, "2025年单位GDP能耗", "2025 energy intensity")}
+    cols = [_Col(_t(lang, "指标", "indicator"), 1.5), _Col("#", 0.3, "right"),
+            _Col(_t(lang, "影响因素", "driver"), 4.35),
+            _Col(_t(lang, "相对影响", "share"), 0.9, "right")]
+    rows = [[names.get(r.output, r.output) if r.rank == 1 else "", str(r.rank), r.label,
+             f"{100 * r.share:.0f}%"] for r in t.itertuples()]
+    note = _t(lang, f"{brief.names[0]}情景的Morris筛选(平均绝对基本效应μ*占该指标全部因素之和的比例);"
+                    "“投运时间”为项目库中按动词先验抽样的投运延迟。",
+              f"Morris screening of {brief.names[0]} (mean absolute elementary effect μ* as a share "
+              "of the sum over all inputs); \"commissioning year\" is a register project's delay "
+              "drawn from its verb's prior.")
+    return [_heading(_t(lang, "主要不确定性来源", "Top drivers of uncertainty"),
+                     _t(lang, "Top drivers of uncertainty", "主要不确定性来源")),
+            _table_block(_Table(cols, rows, size=6.8, zebra=True), note)]
+
+
 def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
     lang = brief.lang
     lines = [(_t(lang, f"生成日期 {brief.date} · energysim {brief.version} · {_run_kind(brief)}",
@@ -757,6 +793,7 @@ def _page3(brief: Brief):
             w = brief.wedges[name]
             blocks.append(_chart_row(2.75, [lambda sf, w=w: plots.wedges(w, lang=lang, fig=sf)]))
             blocks.append(_table_block(_wedge_table(brief, name)))
+    blocks += _driver_blocks(brief)
     used = sum(b.height for b in blocks)
     prov_head, prov = _provenance_blocks(brief)
     room = PAGE_H - 0.3 - used - prov.height - prov_head.height - 0.38
@@ -782,7 +819,8 @@ def render_pages(brief: Brief) -> list:
         first, done = _page1_blocks(brief)
         second = _page2_blocks(brief, done)
         pages = [_page(first)]
-        if not brief.wedges and len(brief.names) == 1:  # nothing for a third page
+        if not brief.wedges and len(brief.names) == 1 and brief.drivers is None:
+            # nothing for a third page
             prov = _provenance_blocks(brief)
             if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
                 return [*pages, _money_page(brief), _page(second + prov)]

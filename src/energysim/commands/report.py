@@ -3,7 +3,7 @@
 Usage::
 
     energysim report SCENARIO… [-o brief.pdf] [--format pdf|png|html] [--lang zh|en]
-                     [--samples N] [--seed S] [--method M] [--wedge-year Y]
+                     [--samples N] [--drivers T] [--seed S] [--method M] [--wedge-year Y]
 
 The first scenario is the reference of the comparison and of the assumptions table; each other
 scenario's policy wedges are computed against the scenario it extends. The file is written
@@ -26,8 +26,11 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="output format (default: from the file suffix, else pdf)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh",
                    help="language of the brief (default zh, with English subtitles)")
-    p.add_argument("--samples", type=int, default=1, metavar="N",
-                   help="samples per scenario (default 1: central values)")
+    p.add_argument("--samples", type=int, default=200, metavar="N",
+                   help="samples per scenario (default 200: an ensemble with p5–p95 bands; "
+                   "1: central values)")
+    p.add_argument("--drivers", type=int, default=8, metavar="T",
+                   help="Morris trajectories for the top-drivers table (default 8; 0: none)")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="seed (default 0)")
     p.add_argument("--method", choices=("mc", "lhs", "sobol"), default="mc",
                    help="sampling design (default mc)")
@@ -45,7 +48,8 @@ def report_command(args: argparse.Namespace) -> int:
     fmt = args.format
     out = Path(args.output) if args.output else Path(f"brief.{fmt or 'pdf'}")
     brief = build_brief(args.scenarios, samples=args.samples, seed=args.seed,
-                        method=args.method, lang=args.lang, wedge_year=args.wedge_year)
+                        method=args.method, lang=args.lang, wedge_year=args.wedge_year,
+                        drivers=args.drivers)
     path = write_brief(brief, out, format=fmt)
     print(f"wrote {path} ({', '.join(brief.names)})")
     return 0
