@@ -390,37 +390,51 @@ def project_arrays(
         commissioned that year and ``f_p`` their fraction (from the month if on time, else 0.5);
         the generic fraction where nothing is added.
     """
+    # Built year-major, (n_years, m), and returned as transposes (Fortran-ordered (m, n_years)):
+    # the engine reads parameters year-major without a copy.
     delays = np.atleast_2d(np.asarray(delays, dtype=np.int64))
     m = delays.shape[0]
     out: dict[str, np.ndarray] = {}
-    paths = list(dict.fromkeys(p.parameter for p in projects))
-    for path in paths:
-        add = np.zeros((m, n_years))   # project additions commissioned in each year
-        wsum = np.zeros((m, n_years))  # Σ s_p · f_p
-        rows = np.arange(m)
-        for j, p in enumerate(projects):
-            if p.parameter != path:
-                continue
+    rows = np.arange(m)
+    for path in dict.fromkeys(p.parameter for p in projects):
+        mine = [(j, p) for j, p in enumerate(projects) if p.parameter == path]
+        is_flow = path in FLOW_FRACTIONS
+        fpath = FLOW_FRACTIONS.get(path) if is_flow else STOCK_FRACTIONS.get(path)
+        fg = None if fpath is None or fpath not in fractions else np.asarray(fractions[fpath])
+        # the weighted mean of equal fractions is that fraction: skip it when every project's
+        # fraction and the generic one are the default (exact, and the common case)
+        weigh = fg is not None and not (
+            np.all(fg == DEFAULT_FIRST_YEAR_FRACTION)
+            and all(p.first_year_fraction == DEFAULT_FIRST_YEAR_FRACTION for _, p in mine)
+        )
+        add = np.zeros((n_years, m))  # project additions commissioned in each year
+        wsum = np.zeros((n_years, m)) if weigh else None  # Σ s_p · f_p
+        for j, p in mine:
             idx = commissioning_index(p, delays[:, j], base_year)
             ok = (idx >= 0) & (idx < n_years)
-            f = np.where(delays[:, j] == 0, p.first_year_fraction, DEFAULT_FIRST_YEAR_FRACTION)
-            np.add.at(add, (rows[ok], idx[ok]), p.size)
-            np.add.at(wsum, (rows[ok], idx[ok]), p.size * f[ok])
-        g = np.asarray(base[path], dtype=np.float64)
-        is_flow = path in FLOW_FRACTIONS
-        out[path] = np.ascontiguousarray(g + (add if is_flow else np.cumsum(add, axis=1)))
-        fpath = FLOW_FRACTIONS.get(path) if is_flow else STOCK_FRACTIONS.get(path)
-        if fpath is None or fpath not in fractions:
-            continue
-        fg = np.asarray(fractions[fpath], dtype=np.float64)
-        if is_flow:
-            generic = np.maximum(g, 0.0)
-        else:
-            generic = np.zeros_like(g)
-            generic[:, 1:] = np.maximum(np.diff(g, axis=1), 0.0)
-        denom = generic + add
-        num = generic * fg + wsum
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(denom > 0, num / np.where(denom > 0, denom, 1.0), fg)
-        out[fpath] = np.ascontiguousarray(frac)
+            # one year per project and row: plain fancy-index accumulation is exact here
+            add[idx[ok], rows[ok]] += p.size
+            if weigh:
+                f = np.where(delays[:, j] == 0, p.first_year_fraction, DEFAULT_FIRST_YEAR_FRACTION)
+                wsum[idx[ok], rows[ok]] += p.size * f[ok]
+        g = np.asarray(base[path], dtype=np.float64).T  # (n_years, 1 | m)
+        if weigh:
+            fgt = fg.T
+            if is_flow:
+                generic = np.maximum(g, 0.0)
+            else:
+                generic = np.zeros_like(g)
+                generic[1:] = np.maximum(np.diff(g, axis=0), 0.0)
+            denom = generic + add
+            num = generic * fgt + wsum
+            with np.errstate(invalid="ignore", divide="ignore"):
+                frac = np.where(denom > 0, num / np.where(denom > 0, denom, 1.0), fgt)
+            out[fpath] = frac.T
+        if not is_flow:
+            np.cumsum(add, axis=0, out=add)
+        if g.shape[1] <= add.shape[1]:
+            add += g
+            out[path] = add.T
+        else:  # per-sample generic series (a multiplier), the same projects in every row
+            out[path] = (g + add).T
     return out

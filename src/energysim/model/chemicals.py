@@ -422,9 +422,15 @@ def operating_capacity(capacity: np.ndarray, first_year_fraction: np.ndarray) ->
     first_year_fraction : ndarray, shape (n_years, k, n | 1)
         Operating fraction of the year's additions [fraction].
     """
-    increase = np.zeros(np.broadcast_shapes(capacity.shape, first_year_fraction.shape))
-    increase[1:] = np.maximum(capacity[1:] - capacity[:-1], 0.0)
-    return capacity - (1.0 - first_year_fraction) * increase
+    shape = np.broadcast_shapes(capacity.shape, first_year_fraction.shape)
+    out = np.array(np.broadcast_to(capacity, shape))
+    increase = np.diff(capacity, axis=0)
+    np.maximum(increase, 0.0, out=increase)
+    if not increase.any():
+        return out
+    increase = increase * (1.0 - first_year_fraction[1:])
+    out[1:] -= increase
+    return out
 
 
 def chemical_needs(output: np.ndarray, intensity: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -530,8 +536,12 @@ NEEDS = (
 
 def _stack(params, suffix: str) -> np.ndarray:
     """Product params → time-major product-first array (n_years, k, n|1)."""
-    arrs = np.broadcast_arrays(*(params[f"chemicals.{p}.{suffix}"] for p in PRODUCTS))
-    return np.ascontiguousarray(np.stack(arrs).transpose(2, 0, 1))
+    arrs = [params[f"chemicals.{p}.{suffix}"] for p in PRODUCTS]
+    n = max(a.shape[0] for a in arrs)
+    out = np.empty((arrs[0].shape[1], len(arrs), n))
+    for j, a in enumerate(arrs):
+        out[:, j, :] = a.T  # year-major rows: a contiguous copy (broadcast when a is (1, T))
+    return out
 
 
 def product_sum(intensity: np.ndarray, output: np.ndarray) -> np.ndarray:

@@ -261,10 +261,10 @@ def _sample_leaf(leaf: Leaf, u: np.ndarray, base: np.ndarray, scenario: Scenario
     # ``(len(u), n_years)`` array): the engine works year-major and uses it without a copy.
     n_years = base.shape[1]
     if leaf.dist is not None:
+        # the same draw every year: a read-only view with a zero stride along the years (the
+        # engine reads it year-major without a copy; 1/n_years of the memory of a full array)
         x = leaf.dist.ppf(u)
-        out = np.empty((n_years, len(u)))
-        out[:] = x
-        return out.T
+        return np.broadcast_to(x[None, :], (n_years, len(u))).T
     m = leaf.multiplier.ppf(u)
     out = base.T * m
     lo, hi = scenario.catalogue[leaf.path].bounds
