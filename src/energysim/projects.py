@@ -13,8 +13,9 @@ Two kinds of parameters take projects:
   from the commissioning year on.
 
 A project's *first-year operating fraction* [fraction of the year] is ``(12.5 − month) / 12``
-(commissioning in the middle of ``month``), or :data:`DEFAULT_FIRST_YEAR_FRACTION` (0.5, mid-year)
-when the month is unknown or the project is late (a delayed project's month is not known).
+(commissioning in the middle of ``month``); when the month is unknown, or the project is late (a
+delayed project's month is not known), it takes the scenario's own first-year fraction of that
+year (the catalogue default is 0.5, mid-year).
 
 Pure functions of arrays; no randomness here: the compiler passes the uniforms
 (:mod:`energysim.scenario.compile`, which draws them with the per-sample streams of
@@ -376,8 +377,9 @@ def project_arrays(
     base : mapping of path to ndarray, shape (1 | m, n_years)
         The scenario's generic arrays of every affected parameter (canonical units).
     fractions : mapping of path to ndarray, shape (1 | m, n_years)
-        The generic first-year fractions [fraction] of every affected flow or stock whose
-        fraction parameter is in the catalogue, keyed by the FRACTION parameter's path.
+        The scenario's first-year fractions [fraction] of every affected flow or stock whose
+        fraction parameter is in the catalogue, keyed by the FRACTION parameter's path. They
+        apply to the generic additions and to projects without a known month (or late ones).
     n_years : int
     base_year : int
 
@@ -387,8 +389,9 @@ def project_arrays(
         The affected parameters (generic + projects) and their first-year fractions:
         ``(g · f_g + Σ s_p · f_p) / (g + Σ s_p)`` with ``g`` the generic additions of the year
         (for a stock: its increase over the previous year, ≥ 0), ``s_p`` the projects
-        commissioned that year and ``f_p`` their fraction (from the month if on time, else 0.5);
-        the generic fraction where nothing is added.
+        commissioned that year and ``f_p`` their fraction (from the month if on time and known,
+        else the scenario's fraction of that year); the scenario's fraction where nothing is
+        added.
     """
     # Built year-major, (n_years, m), and returned as transposes (Fortran-ordered (m, n_years)):
     # the engine reads parameters year-major without a copy.
@@ -401,12 +404,10 @@ def project_arrays(
         is_flow = path in FLOW_FRACTIONS
         fpath = FLOW_FRACTIONS.get(path) if is_flow else STOCK_FRACTIONS.get(path)
         fg = None if fpath is None or fpath not in fractions else np.asarray(fractions[fpath])
-        # the weighted mean of equal fractions is that fraction: skip it when every project's
-        # fraction and the generic one are the default (exact, and the common case)
-        weigh = fg is not None and not (
-            np.all(fg == DEFAULT_FIRST_YEAR_FRACTION)
-            and all(p.first_year_fraction == DEFAULT_FIRST_YEAR_FRACTION for _, p in mine)
-        )
+        # a project without a month takes the scenario's fraction of its year: when no project
+        # has a month, the weighted mean is the scenario's fraction (exact, the common case)
+        weigh = fg is not None and any(p.planned_month is not None for _, p in mine)
+        fgt = None if fg is None else fg.T  # (n_years, 1 | m)
         add = np.zeros((n_years, m))  # project additions commissioned in each year
         wsum = np.zeros((n_years, m)) if weigh else None  # Σ s_p · f_p
         for j, p in mine:
@@ -415,11 +416,13 @@ def project_arrays(
             # one year per project and row: plain fancy-index accumulation is exact here
             add[idx[ok], rows[ok]] += p.size
             if weigh:
-                f = np.where(delays[:, j] == 0, p.first_year_fraction, DEFAULT_FIRST_YEAR_FRACTION)
-                wsum[idx[ok], rows[ok]] += p.size * f[ok]
+                r, y = rows[ok], idx[ok]
+                f = fgt[y, r if fgt.shape[1] > 1 else 0]  # the scenario's fraction of that year
+                if p.planned_month is not None:  # on time: from the month; late: unknown month
+                    f = np.where(delays[ok, j] == 0, p.first_year_fraction, f)
+                wsum[y, r] += p.size * f
         g = np.asarray(base[path], dtype=np.float64).T  # (n_years, 1 | m)
         if weigh:
-            fgt = fg.T
             if is_flow:
                 generic = np.maximum(g, 0.0)
             else:
