@@ -141,7 +141,7 @@ def test_validate_ok_and_error_together(tmp_path, capsys):
     assert status == 0
 
 
-def test_show_prints_canonical_units_and_sources(tmp_path, capsys):
+def test_show_prints_the_reports_units_and_sources(tmp_path, capsys):
     base = tmp_path / "base.yaml"
     base.write_text(
         "name: base\nparameters:\n  power.wind.capacity_initial: 10万千瓦\n", encoding="utf-8"
@@ -156,8 +156,12 @@ def test_show_prints_canonical_units_and_sources(tmp_path, capsys):
     status, out, _ = run(["show", str(child)], capsys)
     assert status == 0
     assert "title (zh): 测试" in out
-    assert re.search(rf"economy\.gdp_base\s+130 bnCNY  \[{re.escape(str(child))}:6\]", out)
-    assert re.search(rf"power\.wind\.capacity_initial\s+0\.1 GW  \[{re.escape(str(base))}:3\]", out)
+    assert re.search(rf"economy\.gdp_base\s+1300 亿元  \[{re.escape(str(child))}:6\]", out)
+    assert re.search(rf"power\.wind\.capacity_initial\s+10 万千瓦  \[{re.escape(str(base))}:3\]",
+                     out)
+    assert "GW" not in out and "bnCNY" not in out
+    _, out_en, _ = run(["show", "--lang", "en", str(child)], capsys)
+    assert re.search(r"economy\.gdp_base\s+1300 10⁸ CNY  \[", out_en)
     assert "x_unknown 2023 >= 3.2亿吨 (unknown indicator)" in out
     status, out_all, _ = run(["show", "--all", str(child)], capsys)
     assert "(default)" in out_all and len(out_all.splitlines()) > len(out.splitlines())

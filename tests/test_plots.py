@@ -88,12 +88,12 @@ def test_capacity_mix_zh(det):
     render(fig)
 
 
-def test_capacity_mix_en_uses_canonical_units(det):
+def test_capacity_mix_en_uses_the_reports_units(det):
     fig = plots.capacity_mix(det, lang="en")
     ax = fig.axes[0]
-    assert ax.get_ylabel() == "Installed generating capacity [GW]"
+    assert ax.get_ylabel() == "Installed generating capacity [10⁴ kW]"  # 万千瓦, as in zh
     np.testing.assert_allclose(ax.energysim_series["Wind"],
-                               mean_of(det["power_cap"].sel(tech="wind")))
+                               mean_of(det["power_cap"].sel(tech="wind")) * 100.0)
     assert "Solar PV" in legend_texts(fig)
     render(fig)
 
@@ -171,10 +171,10 @@ def test_storage_two_axes(det):
     fig = plots.storage(det, lang="en")
     ax, ax2 = fig.axes
     np.testing.assert_allclose(ax.energysim_series["Battery power capacity"],
-                               mean_of(det["storage_cap"]))
+                               mean_of(det["storage_cap"]) * 100.0)  # GW → 10⁴ kW
     np.testing.assert_allclose(ax2.energysim_series["Battery energy capacity"],
-                               mean_of(det["storage_energy_cap"]))
-    assert ax2.get_ylabel() == "Battery energy capacity [GWh]"
+                               mean_of(det["storage_energy_cap"]) * 100.0)  # GWh → 10⁴ kWh
+    assert ax2.get_ylabel() == "Battery energy capacity [10⁴ kWh]"
     render(fig)
 
 
@@ -347,7 +347,7 @@ def test_plot_command_reads_the_saved_data(saved):
     ref = plots.co2_by_sector(run_scenario("accelerated", samples=24, seed=3))
     np.testing.assert_allclose(fig.axes[0].energysim_series["二氧化碳排放总量"],
                                ref.axes[0].energysim_series["二氧化碳排放总量"])
-    assert ds.es.plot.capacity_mix(lang="en").axes[0].get_ylabel().endswith("[GW]")
+    assert ds.es.plot.capacity_mix(lang="en").axes[0].get_ylabel().endswith("[10⁴ kW]")
 
 
 def test_plot_command_tornado_and_errors(tmp_path, saved, capsys):

@@ -151,7 +151,8 @@ def test_summary_xlsx_has_a_sheet_per_topic(tmp_path, ds):
 def test_cli_run_writes_three_files_and_prints_the_table(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "-o", str(out), "--samples", "2", "--seed", "1", "--end-year", "2035"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["results.nc", "summary.csv", "summary.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".energysim-run.json", "results.nc",
+                                                    "summary.csv", "summary.xlsx"]
     printed = capsys.readouterr().out
     assert "原煤产量 Raw coal output" in printed and "2035" in printed
 

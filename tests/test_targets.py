@@ -115,7 +115,7 @@ def test_report_units_are_converted():
     assert row["target"] == pytest.approx(3.2) and row["p50"] == pytest.approx(3.2)
     assert row["tolerance"] == pytest.approx(0.16)
     en = evaluate(make_ds([320.0]), [target("≈", "3.2亿吨", tol="5%")], lang="en").iloc[0]
-    assert en["unit"] == "Mt/yr" and en["target"] == pytest.approx(320.0)
+    assert en["unit"] == "10⁸ t" and en["target"] == pytest.approx(3.2)  # 亿吨 in English too
 
 
 # ---- ensembles: P(meet) is the share of samples meeting the target ------------------------

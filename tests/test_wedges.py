@@ -45,7 +45,7 @@ def test_table_rows_sum_to_the_total(acc):
     assert t.loc[list(acc.levers), "co2_total"].sum() == pytest.approx(t.at["total", "co2_total"])
     i = list(acc.years).index(2030)
     assert t.at["power", "co2_total"] == pytest.approx(
-        acc.outputs["co2_total"]["contrib"]["power"][i])  # Mt/yr in English
+        acc.outputs["co2_total"]["contrib"]["power"][i] * 100.0)  # Mt/yr → 万吨 (10⁴ t)
     zh = acc.table(2040, lang="zh")
     assert zh.at["total", "name"] == "合计" and acc.units("zh")["co2_total"] == "万吨"
 

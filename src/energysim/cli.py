@@ -31,12 +31,13 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("validate", "check scenario files; one line per file", "energysim.cli", "validate_command"),
     (
         "show",
-        "print a resolved scenario (after extends) in canonical units",
+        "print a resolved scenario (after extends) in the report's units",
         "energysim.cli",
         "show_command",
     ),
     ("params", "print the parameter catalogue", "energysim.cli", "params_command"),
     ("list", "list the bundled scenarios", "energysim.cli", "list_command"),
+    ("new", "start your own scenario: a small file extending a bundled one", "energysim.commands.new", "new_command"),  # noqa: E501
     (
         "run",
         "run a scenario; write results.nc, summary.csv, summary.xlsx",
@@ -63,6 +64,12 @@ def arguments(configure: Callable[[argparse.ArgumentParser], None]):
         return fn
 
     return decorate
+
+
+def add_lang_argument(p: argparse.ArgumentParser, *, default: str = "zh") -> None:
+    """``--lang {zh,en}``: the one spelling of the language option of every command."""
+    p.add_argument("--lang", choices=("zh", "en"), default=default,
+                   help=f"language of names and descriptions (default: {default})")
 
 
 def _version() -> str:
@@ -191,6 +198,7 @@ def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--all", action="store_true", help="also list parameters left at their catalogue default"
     )
+    add_lang_argument(p)
 
 
 @arguments(_show_args)
@@ -199,18 +207,21 @@ def show_command(args) -> int:
     from energysim.scenario.loader import load_scenario
 
     s = load_scenario(args.file)
-    print(render_scenario(s, include_defaults=args.all))
+    print(render_scenario(s, include_defaults=args.all, lang=args.lang))
     return 0
 
 
-def render_scenario(s, *, include_defaults: bool = False) -> str:
-    """Text of a resolved scenario: metadata, parameters (canonical units) with file:line."""
+def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> str:
+    """Text of a resolved scenario: metadata, parameters (in the report's units, as a scenario
+    writes them: :func:`energysim.display.leaf_text`) with file:line."""
+    from energysim.display import leaf_text
     from energysim.scenario.loader import default_leaf
 
+    units = _output_units()
     lines = [f"scenario: {s.name}"]
-    for lang in ("zh", "en"):
-        if lang in s.title:
-            lines.append(f"title ({lang}): {s.title[lang]}")
+    for title_lang in ("zh", "en"):
+        if title_lang in s.title:
+            lines.append(f"title ({title_lang}): {s.title[title_lang]}")
     if s.description:
         lines.append("description: " + " ".join(s.description.split()))
     lines.append(f"file: {s.file}")
@@ -227,11 +238,11 @@ def render_scenario(s, *, include_defaults: bool = False) -> str:
             for p, param in s.catalogue.items()
         ]
         title += f", {len(s.catalogue) - len(s.parameters)} defaults"
-    lines.append(f"{title}; canonical units):")
+    lines.append(f"{title}; the report's units):")
     if shown:
         width = max(len(p) for p, _, _ in shown)
         for p, leaf, where in shown:
-            lines.append(f"  {p:<{width}}  {leaf.describe()}  [{where}]")
+            lines.append(f"  {p:<{width}}  {leaf_text(leaf, s.catalogue[p], lang)}  [{where}]")
     else:
         lines.append("  (none: every parameter at its catalogue default)")
     if s.correlations:
@@ -240,13 +251,15 @@ def render_scenario(s, *, include_defaults: bool = False) -> str:
             lines.append(f"  {c.params[0]} ~ {c.params[1]}: rho {c.rho:g}  [{c.source}]")
     if s.targets:
         lines.append("targets:")
-        units = _output_units()
         for t in s.targets:
-            value = _target_value(t, units)
+            value = _target_value(t, units, lang)
             tol = ""
             base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
             if t.comparator == "≈" and base in units:
-                tol = f" ± {t.tolerance_in(units[base]):.6g}"
+                from energysim.labels import show_value
+
+                tol = " ± " + show_value(t.tolerance_in(units[base]), units[base], lang,
+                                         digits=6, magnitude=t.value_in(units[base]))
             src = f"  « {t.source} »" if t.source else ""
             lines.append(
                 f"  {t.indicator} {t.year} {t.comparator} {value}{tol} ({t.strength})"
@@ -264,13 +277,15 @@ def _output_units() -> dict[str, str]:
     return {name: o.unit for name, o in output_specs().items()}
 
 
-def _target_value(t, units: dict[str, str]) -> str:
-    from energysim.units import format_quantity
+def _target_value(t, units: dict[str, str], lang: str = "zh") -> str:
+    from energysim.labels import show_value
 
     base = t.indicator.split("[")[0]
     if base not in units:
         return f"{t.value} (unknown indicator)"
-    return format_quantity(t.value_in(units[base]), units[base])
+    if units[base].strip() in ("yr", "year"):  # a year (co2_peak_year)
+        return f"{t.value_in(units[base]):g}"
+    return show_value(t.value_in(units[base]), units[base], lang, digits=6)
 
 
 # -- params --------------------------------------------------------------------------------
@@ -279,12 +294,14 @@ def _params_args(p: argparse.ArgumentParser) -> None:
         "--markdown", action="store_true", help="print the markdown of docs/parameters.md"
     )
     p.add_argument("--sector", help="only this sector (economy, power, …)")
-    p.add_argument("--zh", action="store_true", help="Chinese descriptions")
+    add_lang_argument(p, default="en")
+    p.add_argument("--zh", action="store_const", const="zh", dest="lang", help=argparse.SUPPRESS)
 
 
 @arguments(_params_args)
 def params_command(args) -> int:
-    """``energysim params [--markdown] [--sector S] [--zh]``."""
+    """``energysim params [--markdown] [--sector S] [--lang zh|en]`` (``--zh``: old spelling of
+    ``--lang zh``, kept as a hidden alias)."""
     from energysim.scenario.loader import resolve_catalogue
     from energysim.scenario.paramdoc import catalogue_markdown, catalogue_table
 
@@ -304,7 +321,7 @@ def params_command(args) -> int:
     if args.markdown:
         sys.stdout.write(catalogue_markdown(cat))
     else:
-        print(catalogue_table(cat, lang="zh" if args.zh else "en"))
+        print(catalogue_table(cat, lang=args.lang))
     return 0
 
 

@@ -1755,15 +1755,18 @@ def run_command(args) -> int:
     check_count(args.workers, "--workers")
     check_count(args.chunk_size, "--chunk-size")
     mode, _ = _check_keep(args.keep)
-    out = Path(args.output) if args.output else None
+    from energysim.commands.run import output_folder
+    from energysim.outputs import mark_output_dir
+    from energysim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    out, identity = output_folder(args, scenario)
     zarr_path = None
     if args.format == "zarr":
-        if out is None:
-            out = Path("results") / _scenario_name(args.scenario)
         zarr_path = out / "results.zarr"
     show = False if args.quiet else None
     start = time.perf_counter()
-    ds = run(args.scenario, samples=args.samples, seed=args.seed, method=args.method,
+    ds = run(scenario, samples=args.samples, seed=args.seed, method=args.method,
              end_year=args.end_year, keep=args.keep, chunk_size=args.chunk_size,
              workers=args.workers, dask=args.dask, scheduler=args.scheduler,
              max_memory=args.max_memory, quantiles=q, exact_quantiles=args.exact_quantiles,
@@ -1773,7 +1776,6 @@ def run_command(args) -> int:
     is_summary = "stat" in ds.dims
     summ = ds if is_summary else results.summary(ds, q)
     table = results.format_indicators(summ if is_summary else ds, years)
-    out = out or Path("results") / ds.attrs["scenario"]
     written = []
     if is_summary and zarr_path is None:
         written.append(results.write_netcdf(summ, out / "summary.nc"))
@@ -1783,6 +1785,7 @@ def run_command(args) -> int:
         written.append(zarr_path)
     written.append(results.write_summary_csv(summ, out / "summary.csv", q))
     written.append(results.write_summary_xlsx(summ, out / "summary.xlsx", q))
+    mark_output_dir(out, identity)
     n = int(ds.attrs["n_samples"])
     where = ("dask " + (args.scheduler or "LocalCluster")) if (args.dask or args.scheduler) \
         else "local"

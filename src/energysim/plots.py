@@ -39,7 +39,14 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import category_names, check_lang, display_unit, var_label, var_name
+from energysim.labels import (
+    category_names,
+    check_lang,
+    display_unit,
+    magnitude_of,
+    var_label,
+    var_name,
+)
 
 __all__ = [
     "capacity_mix",
@@ -252,7 +259,11 @@ def _quantiles(da, qs=(0.05, 0.5, 0.95)) -> np.ndarray:
 
 
 def _unit(da, lang: str) -> tuple[float, str]:
-    return display_unit(da.attrs.get("units", ""), lang, str(da.name))
+    """Display unit of a chart's variable, sized by its total over categories (a stack's
+    height): :func:`energysim.labels.display_unit`."""
+    cats = [d for d in da.dims if d not in ("sample", "year", "stat")]
+    total = da.sum(cats) if cats else da
+    return display_unit(da.attrs.get("units", ""), lang, magnitude=magnitude_of(total.values))
 
 
 def _cat_dim(da) -> str:
@@ -1059,7 +1070,8 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
         raise ScenarioError(f"no wedges for {output!r} (expected one of "
                             f"{', '.join(result.outputs)})", key="output")
     o = result.outputs[output]
-    f, unit = display_unit(o["unit"], lang, output)
+    f, unit = display_unit(o["unit"], lang, magnitude=magnitude_of(
+        np.concatenate([np.ravel(o["parent"]), np.ravel(o["child"])])))
     years = np.asarray(result.years)
     fig = _figure(fig, (7.2, 3.2))
     ax, bx = _axes(fig, 1, 2, width_ratios=[1.7, 1.0])

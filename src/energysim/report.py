@@ -121,7 +121,7 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
     from energysim import __version__
     from energysim.compare import compare
     from energysim.targets import evaluate
-    from energysim.wedges import decompose, parent_of
+    from energysim.wedges import decompose, wedge_parent
 
     check_lang(lang)
     if not scenarios:
@@ -137,7 +137,7 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
         if len(s.chain) < 2:
             continue
         try:
-            parent = parent_of(s)
+            parent = wedge_parent(s)
         except ScenarioError as exc:  # pragma: no cover - parent resolved when loading
             notes.append(exc.one_line())
             continue

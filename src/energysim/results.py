@@ -256,56 +256,32 @@ def _for_writing(ds, quantiles):
 # ---------------------------------------------------------------------------------------------
 
 
-#: Indicators of the CLI table: (key, en, zh, report unit, extractor → (sample, year) array in
-#: canonical unit, factor to the report unit). The extractors take the Dataset.
-def _indicator_table() -> list[tuple[str, str, str, str, Callable, float]]:
+#: Indicators of the CLI table: (key, en, zh, extractor → (…, year) DataArray in its canonical
+#: unit, with a ``units`` attribute). The display unit is not listed here: it is decided by
+#: :func:`energysim.labels.display_unit` from the canonical unit and the values.
+def _indicator_table() -> list[tuple[str, str, str, Callable]]:
     def var(name, **sel):
         return lambda ds: ds[name].sel(**sel) if sel else ds[name]
 
     def h2_output(ds):
         names = [n for n in ("h2_electrolytic_supply", "h2_grey_supply") if n in ds]
-        return sum(ds[n] for n in names)
+        total = sum(ds[n] for n in names)
+        if hasattr(total, "attrs"):
+            total.attrs["units"] = ds[names[0]].attrs.get("units", "")
+        return total
 
-    rows = [
-        ("coal_output", "Raw coal output", "原煤产量", "亿吨", var("coal_output"), 0.01),
-        (
-            "cap_coal",
-            "Coal power capacity",
-            "煤电装机",
-            "万千瓦",
-            var("power_cap", tech="coal"),
-            100.0,
-        ),
-        ("cap_wind", "Wind capacity", "风电装机", "万千瓦", var("power_cap", tech="wind"), 100.0),
-        (
-            "cap_solar",
-            "Solar capacity",
-            "光伏装机",
-            "万千瓦",
-            var("power_cap", tech="solar"),
-            100.0,
-        ),
-        ("cap_storage", "Battery storage power", "储能功率", "万千瓦", var("storage_cap"), 100.0),
-        (
-            "re_share",
-            "Renewable share of generation",
-            "新能源发电量占比",
-            "%",
-            var("renewable_gen_share"),
-            100.0,
-        ),
-        ("h2_output", "Hydrogen output", "氢气产量", "万吨", h2_output, 0.1),
-        ("co2_total", "CO2 emissions", "二氧化碳排放", "万吨", var("co2_total"), 100.0),
-        (
-            "energy_intensity",
-            "Energy intensity",
-            "单位GDP能耗",
-            "吨标准煤/万元",
-            var("energy_intensity"),
-            1.0,
-        ),
+    return [
+        ("coal_output", "Raw coal output", "原煤产量", var("coal_output")),
+        ("cap_coal", "Coal power capacity", "煤电装机", var("power_cap", tech="coal")),
+        ("cap_wind", "Wind capacity", "风电装机", var("power_cap", tech="wind")),
+        ("cap_solar", "Solar capacity", "光伏装机", var("power_cap", tech="solar")),
+        ("cap_storage", "Battery storage power", "储能功率", var("storage_cap")),
+        ("re_share", "Renewable share of generation", "新能源发电量占比",
+         var("renewable_gen_share")),
+        ("h2_output", "Hydrogen output", "氢气产量", h2_output),
+        ("co2_total", "CO2 emissions", "二氧化碳排放", var("co2_total")),
+        ("energy_intensity", "Energy intensity", "单位GDP能耗", var("energy_intensity")),
     ]
-    return rows
 
 
 DEFAULT_INDICATOR_YEARS = (2022, 2025, 2030, 2035, 2060)
@@ -335,13 +311,17 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     yrs = _choose_years(summ["year"].values, years)
     records = []
-    for key, en, zh, unit, get, factor in _indicator_table():
+    from energysim.labels import display_unit, magnitude_of
+
+    for key, en, zh, get in _indicator_table():
         try:
             da = get(summ)
         except (KeyError, TypeError):
             continue
         if not hasattr(da, "dims"):
             continue
+        factor, unit = display_unit(da.attrs.get("units", ""), "zh",
+                                    magnitude=magnitude_of(da.sel(year=yrs).values))
         vals = da.sel(stat=stat, year=yrs).values * factor
         records.append(
             {
@@ -386,8 +366,9 @@ def _choose_years(available: np.ndarray, years: Iterable[int] | None) -> list[in
     return chosen
 
 
-def format_indicators(ds, years: Iterable[int] | None = None) -> str:
-    """The key-indicator table as aligned text (median, and p5–p95 when there are samples).
+def format_indicators(ds, years: Iterable[int] | None = None, *, width: int | None = None) -> str:
+    """The key-indicator table as aligned text: the median, and ``[p5–p95]`` where samples
+    vary; split into blocks of years when wider than the terminal.
 
     Parameters
     ----------
@@ -395,11 +376,15 @@ def format_indicators(ds, years: Iterable[int] | None = None) -> str:
         Results or a summary.
     years : iterable of int, optional
         See :func:`indicators`.
+    width : int, optional
+        Line width (default: the terminal's, :func:`energysim.termtable.terminal_width`).
 
     Returns
     -------
     str
     """
+    from energysim.termtable import year_blocks
+
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     mid = indicators(summ, years, "p50")
     n = ds.sizes["sample"] if "sample" in ds.dims else int(ds.attrs.get("n_samples", 1))
@@ -407,27 +392,32 @@ def format_indicators(ds, years: Iterable[int] | None = None) -> str:
     lo = indicators(summ, years, "p5") if spread else None
     hi = indicators(summ, years, "p95") if spread else None
     yrs = [c for c in mid.columns if isinstance(c, int)]
-    label_w = max(_width(f"{r.zh} {r.en} [{r.unit}]") for r in mid.itertuples()) + 2
-    lines = [" " * label_w + "".join(f"{y:>22}" if spread else f"{y:>12}" for y in yrs)]
+    labels, cells = [], []
     for key, row in mid.iterrows():
-        label = f"{row['zh']} {row['en']} [{row['unit']}]"
-        cells = []
+        labels.append(f"{row['zh']} {row['en']} [{row['unit']}]")
+        line = []
         for y in yrs:
             v = row[y]
             if v is None or (isinstance(v, float) and np.isnan(v)):
-                cells.append(f"{'':>22}" if spread else f"{'':>12}")
+                line.append("")
                 continue
-            fmt = "{:.0f}" if key == "co2_peak_year" else _fmt(v)
+            fmt = (lambda x: f"{x:.0f}") if key == "co2_peak_year" else _fmt_value
+            text = fmt(v)
             if spread:
-                low, high = fmt.format(lo.loc[key, y]), fmt.format(hi.loc[key, y])
-                text = f"{fmt.format(v)} [{low}–{high}]"
-                cells.append(f"{text:>22}")
-            else:
-                cells.append(f"{fmt.format(v):>12}")
-        lines.append(_pad(label, label_w) + "".join(cells))
-    if spread:
-        lines.append(f"median [p5–p95] of {n} samples")
-    return "\n".join(lines)
+                low, high = fmt(lo.loc[key, y]), fmt(hi.loc[key, y])
+                if low != high:  # a band only where the samples differ
+                    text = f"{text} [{low}–{high}]"
+            line.append(text)
+        cells.append(line)
+    footer = f"median [p5–p95] of {n} samples" if spread else None
+    return year_blocks(labels, [str(y) for y in yrs], cells, width=width, footer=footer)
+
+
+def _fmt_value(v: float) -> str:
+    """A table value to three significant digits (whole numbers from 1000 up)."""
+    from energysim.labels import round_sig
+
+    return round_sig(float(v), 3) if abs(v) < 1000 else f"{v:.0f}"
 
 
 def _fmt(v: float) -> str:

@@ -39,7 +39,14 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import STATUS_TEXT, category_names, check_lang, display_unit, var_name
+from energysim.labels import (
+    STATUS_TEXT,
+    category_names,
+    check_lang,
+    display_unit,
+    magnitude_of,
+    var_name,
+)
 
 __all__ = [
     "Thresholds",
@@ -336,7 +343,8 @@ def _display(ds, target, lang: str) -> tuple[float, str]:
             unit = parts[1].strip()
             one = parse_quantity(f"1 {unit}", expected_unit=canonical, **_where(target))
             return 1.0 / one, unit
-    return display_unit(canonical, lang, name)
+    magnitude = magnitude_of(ds[name].values) if name in ds else None
+    return display_unit(canonical, lang, magnitude=magnitude)
 
 
 def _target_values(ds, target) -> tuple[float, float, str]:

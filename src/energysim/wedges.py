@@ -35,8 +35,8 @@ import numpy as np
 from energysim.errors import InheritanceError, ScenarioError
 from energysim.labels import check_lang
 
-__all__ = ["WedgeResult", "decompose", "parent_of", "lever_name", "MAX_SHAPLEY_LEVERS",
-           "DEFAULT_OUTPUTS"]
+__all__ = ["WedgeResult", "decompose", "parent_of", "wedge_parent", "lever_name",
+           "MAX_SHAPLEY_LEVERS", "DEFAULT_OUTPUTS"]
 
 #: Largest number of levers decomposed by Shapley values (2^6 = 64 runs).
 MAX_SHAPLEY_LEVERS = 6
@@ -117,8 +117,6 @@ class WedgeResult:
         """
         import pandas as pd
 
-        from energysim.labels import display_unit
-
         y = self.year if year is None else int(year)
         yrs = [int(x) for x in self.years]
         if y not in yrs:
@@ -129,22 +127,29 @@ class WedgeResult:
         for lv in self.levers:
             row = {"lever": lv, "name": lever_name(lv, lang), "n_params": len(self.paths[lv])}
             for out, o in self.outputs.items():
-                f, _ = display_unit(o["unit"], lang, out)
+                f, _ = self.display(out, lang)
                 row[out] = float(o["contrib"][lv][i]) * f
             rows.append(row)
         total = {"lever": "total", "name": "合计" if lang == "zh" else "total",
                  "n_params": sum(len(p) for p in self.paths.values())}
         for out, o in self.outputs.items():
-            f, _ = display_unit(o["unit"], lang, out)
+            f, _ = self.display(out, lang)
             total[out] = float(o["child"][i] - o["parent"][i]) * f
         rows.append(total)
         return pd.DataFrame(rows).set_index("lever")
 
     def units(self, lang: str = "zh") -> dict[str, str]:
         """Display unit of each output."""
-        from energysim.labels import display_unit
+        return {out: self.display(out, lang)[1] for out in self.outputs}
 
-        return {out: display_unit(o["unit"], lang, out)[1] for out, o in self.outputs.items()}
+    def display(self, output: str, lang: str = "zh") -> tuple[float, str]:
+        """Factor and label of ``output``'s display unit, sized by the parent's and the
+        scenario's paths (:func:`energysim.labels.display_unit`)."""
+        from energysim.labels import display_unit, magnitude_of
+
+        o = self.outputs[output]
+        values = np.concatenate([np.ravel(o["parent"]), np.ravel(o["child"])])
+        return display_unit(o["unit"], lang, magnitude=magnitude_of(values))
 
 
 def parent_of(scenario: Any):
@@ -158,7 +163,7 @@ def parent_of(scenario: Any):
     from pathlib import Path
 
     from energysim.scenario import load_scenario, loads_scenario
-    from energysim.scenario.loader import locate
+    from energysim.scenario.loader import bundled_parent, locate
     from energysim.scenario.yamlio import read_yaml
 
     s = load_scenario(scenario)
@@ -175,11 +180,49 @@ def parent_of(scenario: Any):
     if len(refs) == 1:
         ref = refs[0]
         if "/" in ref or ref.endswith((".yaml", ".yml")):
-            return load_scenario(Path(path).resolve().parent / ref)
-        return load_scenario(ref)
+            beside = Path(path).resolve().parent / ref
+            return load_scenario(beside if beside.is_file() else bundled_parent(ref) or beside)
+        return load_scenario(bundled_parent(ref) or ref)
     text = f"name: parent-of-{s.name}\nextends: [{', '.join(repr(r) for r in refs)}]\n"
     return loads_scenario(text, file=f"<parent of {s.name}>",
                           base_dir=Path(path).resolve().parent)
+
+
+def wedge_parent(scenario: Any):
+    """The scenario to decompose a scenario against: its parent, or the bundled scenario its
+    file was copied from.
+
+    A bundled scenario extends *parts* (``parts/calibrated.yaml``: fitted parameters, not a
+    scenario). A copy of it (``cp scenarios/baseline.yaml 我的情景.yaml``, renamed and edited)
+    extends the same parts; its wedges are against the bundled scenario that extends those
+    parts (``baseline``), not against the parts. Otherwise (``extends: baseline``, as
+    ``energysim new`` writes) the parent is :func:`parent_of`.
+
+    Raises
+    ------
+    InheritanceError
+        When the scenario extends nothing.
+    """
+    from pathlib import Path
+
+    from energysim.scenario import load_scenario
+    from energysim.scenario.loader import BUNDLED_DIR, bundled_names
+
+    s = load_scenario(scenario)
+    parent = parent_of(s)
+    parts_dir = (BUNDLED_DIR / "parts").resolve()
+    if not parent.file or parts_dir not in Path(parent.file).resolve().parents:
+        return parent
+    own = Path(s.file).resolve()
+    parts = tuple(str(Path(f).resolve()) for f in s.chain[:-1])
+    for name in bundled_names():
+        path = (BUNDLED_DIR / f"{name}.yaml").resolve()
+        if path == own:
+            return parent  # the bundled scenario itself: against its parts
+        bundled = load_scenario(path)
+        if tuple(str(Path(f).resolve()) for f in bundled.chain[:-1]) == parts:
+            return bundled
+    return parent
 
 
 def _group(path: str, depth: int) -> str:
@@ -218,7 +261,8 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
     ----------
     child : str, PathLike or Scenario
     parent : str, PathLike or Scenario, optional
-        Default: the scenario ``child`` extends (:func:`parent_of`).
+        Default: the scenario ``child`` extends, or the bundled scenario it was copied from
+        (:func:`wedge_parent`).
     year : int
         Year of the table and bars (the contributions are computed for every year).
     outputs : sequence of str
@@ -245,7 +289,7 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
     from energysim.scenario import load_scenario
 
     c = load_scenario(child)
-    p = parent_of(c) if parent is None else load_scenario(parent)
+    p = wedge_parent(c) if parent is None else load_scenario(parent)
     if (c.base_year, c.end_year) != (p.base_year, p.end_year):
         raise ScenarioError(
             f"scenario and parent simulate different years (expected {p.base_year}–"

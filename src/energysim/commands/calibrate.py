@@ -6,10 +6,17 @@ Usage::
                         [--method {mc,lhs,sobol}] [--no-figures]
 
 CONFIG is a calibration configuration (``calibration/baseline.yaml``; keys in
-docs/calibration.md). Without ``-o`` the files go where the configuration says (the calibrated
-parameter file that scenarios ``extends``, and the report directory); with ``-o DIR`` all of
-them go to DIR (``DIR/calibrated.yaml``), leaving the bundled file untouched. Bad input
-(configuration, scenario or data) is one line on stderr and exit status 2.
+docs/calibration.md). Every file (``calibrated.yaml``, the fit report, figures) goes to DIR,
+by default ``results/calibration-<CONFIG name>`` in the working directory: a calibration never
+changes the package. A folder holding another run's files is refused unless ``--force``.
+
+Maintainers update the bundled calibrated part (``scenarios/parts/calibrated.yaml``, which the
+bundled scenarios ``extends``) and ``calibration/output/`` with the one documented command::
+
+    energysim calibrate calibration/baseline.yaml --update-bundled
+
+(the configuration's ``output`` paths; docs/calibration.md). Bad input (configuration,
+scenario or data) is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -24,7 +31,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", metavar="CONFIG", help="calibration configuration (YAML)")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="write the calibrated parameter file, report and figures to DIR "
-                        "(default: the configuration's output paths)")
+                        "(default: results/calibration-<CONFIG name>)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite a folder that holds another run's files")
+    p.add_argument("--update-bundled", action="store_true",
+                   help="maintainers: write to the configuration's output paths (the bundled "
+                        "calibrated part and calibration/output/) instead of DIR")
     p.add_argument("--holdout", type=int, default=None, metavar="N",
                    help="hindcast: leave the last N years with data out of the fit and score "
                         "them (needs hindcast.from_year; default: the configuration's "
@@ -45,12 +57,47 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
     argv = " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("energysim") else None
     command = f"energysim {argv}" if argv else f"energysim calibrate {args.config}"
-    cal = calibrate(args.config, output_dir=args.output, holdout=args.holdout,
+    output = calibration_folder(args)
+    cal = calibrate(args.config, output_dir=output, holdout=args.holdout,
                     samples=args.samples, seed=args.seed, method=args.method,
                     figures=not args.no_figures, command=command)
+    if output is not None:
+        from energysim.outputs import mark_output_dir
+
+        mark_output_dir(output, _identity(args))
     print(summary_text(cal))
     sys.stdout.flush()
     return 0
+
+
+def _identity(args: argparse.Namespace) -> dict:
+    from energysim.outputs import run_identity
+
+    class _Config:  # the configuration file is what identifies a calibration
+        name = "calibration"
+        file = args.config
+
+    return run_identity(_Config)
+
+
+def calibration_folder(args: argparse.Namespace):
+    """Where ``energysim calibrate`` writes: ``-o DIR``, else
+    ``results/calibration-<CONFIG name>``; ``None`` (the configuration's own paths) only with
+    ``--update-bundled``. Checked before fitting (:func:`energysim.outputs.claim_output_dir`).
+    """
+    from pathlib import Path
+
+    from energysim.errors import ScenarioError
+    from energysim.outputs import claim_output_dir
+
+    if args.update_bundled:
+        if args.output:
+            raise ScenarioError("-o DIR and --update-bundled exclude each other (expected one of "
+                                "them)", key="--update-bundled")
+        return None
+    out = Path(args.output) if args.output else (
+        Path("results") / f"calibration-{Path(args.config).stem}")
+    return claim_output_dir(out, _identity(args), force=args.force)
 
 
 def summary_text(cal) -> str:

@@ -6,7 +6,10 @@ Usage::
                   [--method {mc,lhs,sobol,central}] [--years Y1,Y2,…] [--from-year Y]
 
 SCENARIO is a scenario file or the name of a bundled scenario (default: ``baseline``); DIR
-defaults to ``results/<scenario name>``. Every file is written atomically (temporary name, then
+defaults to ``results/<scenario name>`` plus the variant of other runs
+(``results/baseline-from2021``, ``results/accelerated-n1000-seed1``). A folder that holds
+the results of another run is refused in one line unless ``--force``
+(:mod:`energysim.outputs`). Every file is written atomically (temporary name, then
 rename), so an interrupted or failed run leaves no partial file.
 """
 
@@ -30,7 +33,16 @@ def _configure(p: argparse.ArgumentParser) -> None:
         help="scenario file or bundled name (default: baseline)",
     )
     p.add_argument(
-        "-o", "--output", metavar="DIR", help="output directory (default: results/<scenario name>)"
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="output folder (default: results/<scenario name>, with the variant appended for "
+        "other runs: results/baseline-from2021, results/accelerated-n1000)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite a folder that holds the results of another run",
     )
     p.add_argument(
         "--samples",
@@ -127,14 +139,37 @@ def run_command(args: argparse.Namespace) -> int:
         return _run(args)
 
 
+def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
+    """The folder a run writes to and the run's identity, checked BEFORE the run: a folder
+    holding another run's results is refused (one line) unless ``--force``
+    (:mod:`energysim.outputs`)."""
+    from energysim.outputs import claim_output_dir, default_run_dir, run_identity
+
+    variant = dict(
+        from_year=getattr(args, "from_year", None),
+        end_year=args.end_year,
+        samples=args.samples,
+        seed=args.seed,
+        method=args.method,
+    )
+    out = Path(args.output) if args.output else default_run_dir(scenario.name, **variant)
+    identity = run_identity(scenario, **variant)
+    claim_output_dir(out, identity, force=getattr(args, "force", False))
+    return out, identity
+
+
 def _run(args: argparse.Namespace) -> int:
     from energysim import results
     from energysim.engine import run
+    from energysim.outputs import mark_output_dir
+    from energysim.scenario.loader import load_scenario
 
     years = _years(args.years)
+    scenario = load_scenario(args.scenario)
+    out, identity = output_folder(args, scenario)
     start = time.perf_counter()
     ds = run(
-        args.scenario,
+        scenario,
         samples=args.samples,
         seed=args.seed,
         method=args.method,
@@ -143,13 +178,13 @@ def _run(args: argparse.Namespace) -> int:
     )
     elapsed = time.perf_counter() - start
     table = results.format_indicators(ds, years)  # validates --years before writing anything
-    out = Path(args.output) if args.output else Path("results") / ds.attrs["scenario"]
     summ = results.summary(ds)
     written = [
         results.write_netcdf(ds, out / "results.nc"),
         results.write_summary_csv(summ, out / "summary.csv"),
         results.write_summary_xlsx(summ, out / "summary.xlsx"),
     ]
+    mark_output_dir(out, identity)
     n = ds.sizes["sample"]
     print(
         f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "

@@ -16,9 +16,11 @@ at its first place in that depth-first order. ``base_year`` and ``end_year`` are
 parameters and ``targets`` by (indicator, year, comparator), later files overriding.
 
 Parents are bundled names (``extends: baseline`` → ``energysim/data/scenarios/baseline.yaml``)
-or paths relative to the file that names them (anything with a ``/`` or ending ``.yaml``).
-A cycle or a missing parent is an :class:`~energysim.errors.InheritanceError` at the
-``extends`` line, naming the chain.
+or paths relative to the file that names them (anything with a ``/`` or ending ``.yaml``);
+a relative path with no such file names the bundled file of that path, so a bundled scenario
+copied anywhere (``extends: parts/calibrated.yaml``) still resolves; parts also resolve by name
+(``extends: calibrated``). A cycle or a missing parent is an
+:class:`~energysim.errors.InheritanceError` at the ``extends`` line, naming the chain.
 """
 
 from __future__ import annotations
@@ -1043,6 +1045,31 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
 
 
+def bundled_parent(ref: str) -> Path | None:
+    """The bundled file a parent reference names, or None.
+
+    A bundled scenario copied anywhere keeps working: ``extends: parts/calibrated.yaml``
+    names the bundled part when no such file sits beside the copy, and parts also resolve by
+    name (``extends: calibrated`` → ``parts/calibrated.yaml``).
+
+    Parameters
+    ----------
+    ref : str
+        The ``extends`` entry: a bundled name (``baseline``, ``calibrated``) or a path relative
+        to the bundled directory (``parts/calibrated.yaml``).
+    """
+    if _looks_like_path(ref):
+        rel = Path(ref)
+        if rel.is_absolute() or ".." in rel.parts:
+            return None
+        path = BUNDLED_DIR / rel
+        return path if path.is_file() else None
+    for path in (BUNDLED_DIR / f"{ref}.yaml", BUNDLED_DIR / "parts" / f"{ref}.yaml"):
+        if path.is_file():
+            return path
+    return None
+
+
 def _looks_like_path(ref: str) -> bool:
     return "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
 
@@ -1084,10 +1111,13 @@ def _locate_parent(ref: str, child: _File, line: int) -> tuple[Path, str]:
         if path.is_file():
             shown = os.path.normpath(os.path.join(os.path.dirname(child.file), ref))
             return path, shown
+        bundled = bundled_parent(ref)
+        if bundled is not None:
+            return bundled, display_path(bundled)
         where = f"a path relative to {display_path(child.base_dir) or '.'}"
     else:
-        path = BUNDLED_DIR / f"{ref}.yaml"
-        if path.is_file():
+        path = bundled_parent(ref)
+        if path is not None:
             return path, display_path(path)
         where = f"a bundled name ({', '.join(bundled_names()) or 'none'})"
     hint = None

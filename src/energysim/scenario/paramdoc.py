@@ -43,28 +43,56 @@ def _unit(unit: str) -> str:
     return unit if unit.strip() else "1"
 
 
-def catalogue_table(cat: Mapping, *, lang: str = "en") -> str:
-    """A plain-text table: path, unit, default, bounds, description."""
-    rows = [("path", "unit", "default", "bounds", "description" if lang == "en" else "说明")]
-    for p in cat.values():
-        default = format_default(p.default)
-        if len(default) > 40:
-            default = default[:37] + "..."
-        rows.append(
-            (
-                p.path,
-                _unit(p.unit),
-                default,
-                format_bounds(p.bounds),
-                p.en if lang == "en" else p.zh,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    out = []
-    for r in rows:
-        out.append("  ".join(f"{c:<{w}}" for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
-    out.append(f"({len(cat)} parameters; unit 1 = pure number, shares are fractions 0–1)")
-    return "\n".join(out)
+def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None) -> str:
+    """A plain-text table in the report's units: path, unit, default, bounds, description.
+
+    Units, defaults and bounds are shown as a person writes them in a scenario (万千瓦, 亿吨,
+    %; :func:`energysim.labels.display_unit`); ``energysim params --markdown`` keeps the
+    canonical units. The description wraps so that no line is wider than ``width`` (default:
+    the terminal's).
+    """
+    from energysim.termtable import wrapped_table
+
+    header = ("path", "单位" if lang == "zh" else "unit", "default" if lang == "en" else "默认值",
+              "bounds" if lang == "en" else "取值范围", "description" if lang == "en" else "说明")
+    rows = [(p.path, *display_columns(p, lang), p.en if lang == "en" else p.zh)
+            for p in cat.values()]
+    foot = (f"({len(cat)} parameters; values as written in a scenario, in the report's units; "
+            "`energysim params --markdown` gives the canonical units)")
+    return wrapped_table(header, rows, width=width) + "\n" + foot
+
+
+def display_columns(param, lang: str = "en") -> tuple[str, str, str]:
+    """Unit, default and bounds of a catalogue parameter in its display unit."""
+    from energysim.display import param_display
+    from energysim.labels import magnitude_of, round_sig
+
+    d = param.default
+    values = [] if d is None else list(d.values()) if isinstance(d, Mapping) else [d]
+    f, label = param_display(param, lang, magnitude_of(values) if values else None)
+    pct = "%" if label == "%" else ""
+
+    def num(x: float) -> str:
+        return round_sig(float(x) * f, 6) + pct
+
+    if d is None:
+        default = "required" if lang == "en" else "必填"
+    elif isinstance(d, Mapping):
+        default = ", ".join(f"{int(y)}: {num(v)}" for y, v in sorted(d.items()))
+        if len(default) > 28:
+            default = default[:25].rstrip(", ") + "…"
+    else:
+        default = num(d)
+    lo, hi = param.bounds
+    if lo is not None and hi is not None:
+        bounds = f"[{num(lo)}, {num(hi)}]"
+    elif lo is not None:
+        bounds = f"≥ {num(lo)}"
+    elif hi is not None:
+        bounds = f"≤ {num(hi)}"
+    else:
+        bounds = "—"
+    return label or "—", default, bounds
 
 
 def _cell(text: str) -> str:
