@@ -41,10 +41,15 @@ def test_diff_lists_exactly_the_changed_parameters(child):
     diff = compare.parameter_diff("baseline", child)
     assert list(diff["path"]) == ["storage.allocation_share", "coal.tce_per_t"]
     row = diff.set_index("path").loc["storage.allocation_share"]
-    assert row["a"].startswith("triangular(low=0.1, mode=0.15") and row["b"] == "0.25"
+    assert row["a"].startswith("triangular(low=10%, mode=15%") and row["b"] == "25%"  # report
+    assert row["a_canonical"].startswith("triangular(low=0.1, mode=0.15")
+    assert row["b_canonical"] == "0.25"
     assert row["lever"] == "storage"
     tce = diff.set_index("path").loc["coal.tce_per_t"]
-    assert tce["a"].startswith("triangular(low=0.6, mode=0.7143") and tce["b"].startswith("uniform(low=0.7, high=0.73)")
+    assert tce["a"].startswith("triangular(low=0.6, mode=0.7143")
+    assert tce["b"].startswith("uniform(low=0.7, high=0.73)")
+    gw = compare.parameter_diff("baseline", "accelerated").set_index("path").loc["power.wind.add"]
+    assert gw["unit"] == "万千瓦/年" and "万千瓦/年" in gw["b"] and "GW" not in gw["b"]
 
 
 def test_diff_is_symmetric_and_empty_for_equal_scenarios(child):

@@ -63,9 +63,14 @@ def test_pdf_text_has_the_chinese_title_and_the_target_names(pdf_text, brief):
 
 
 def test_pdf_lists_the_changed_assumptions_and_provenance(pdf_text, brief):
+    from energysim.report import assumption_name
+
     text = squash(pdf_text["text"])
+    cat = brief.comparison.scenarios["accelerated"].catalogue
     for path in brief.comparison.diffs["accelerated"]["path"][:3]:
-        assert path in text
+        assert squash(assumption_name(cat[path], "zh")) in text  # names, not dotted paths
+        assert path not in text
+    assert "GW" not in text and "bnCNY" not in text
     sha = brief.comparison.datasets["accelerated"].attrs["scenario_sha256"][:16]
     assert sha in text and f"energysim{brief.version}" in text
     assert "准格尔旗" in pdf_text["metadata"].title
@@ -97,7 +102,8 @@ def test_html_is_self_contained(brief, tmp_path):
     assert report.TITLE[0] in html and "原煤产量" in html
     assert html.count("data:image/png;base64,") >= 5
     assert not re.search(r"""(src|href)=["']https?:""", html)
-    assert "<table>" in html and "storage.allocation_share" in html
+    assert "<table>" in html and "新增风光装机的配储比例" in html and "20%" in html
+    assert "storage.allocation_share" not in html
 
 
 def test_png_stacks_the_pages(brief, tmp_path):

@@ -108,12 +108,12 @@ def test_writers_are_atomic(tmp_path, ds):
     assert (tmp_path / "r.nc").read_text() == "old"  # an existing file is never half-replaced
 
 
-def test_summary_csv_is_tidy(tmp_path, ds):
+def test_summary_csv_is_tidy_in_the_reports_units(tmp_path, ds):
     import pandas as pd
 
     path = results.write_summary_csv(ds, tmp_path / "s.csv")
     table = pd.read_csv(path, encoding="utf-8-sig")
-    assert list(table.columns[:1]) == ["variable"]
+    assert list(table.columns[:3]) == ["variable", "指标", "indicator"]
     assert {
         "tech",
         "sector",
@@ -131,21 +131,77 @@ def test_summary_csv_is_tidy(tmp_path, ds):
         & (table.year == 2022)
         & (table.stat == "mean")
     ]
-    assert len(row) == 1 and row.unit.item() == "GW"
+    assert len(row) == 1 and row.unit.item() == "万千瓦"
+    want = float(ds["power_cap"].sel(tech="coal", year=2022).mean()) * 100.0  # GW → 万千瓦
+    assert row.value.item() == pytest.approx(want, rel=1e-6)
+    share = table[(table.variable == "renewable_gen_share") & (table.stat == "mean")]
+    assert set(share.unit) == {"%"} and share.value.max() > 1  # percent, not a fraction
+    assert not set(table.unit) & {"GW", "Mt/yr", "bnCNY", "Mm3/yr", "TWh/yr"}
     assert table[table.variable == "co2_peak_year"].year.isna().all()
 
 
-def test_summary_xlsx_has_a_sheet_per_topic(tmp_path, ds):
-    from openpyxl import load_workbook
+def test_summary_xlsx_reads_back_with_one_header_row(tmp_path, ds):
+    import pandas as pd
 
     path = results.write_summary_xlsx(ds, tmp_path / "s.xlsx")
-    wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames[0] == "运行信息 run"
-    assert {"煤炭 coal", "电力 power", "排放 emissions", "氢能 hydrogen"} <= set(wb.sheetnames)
-    rows = list(wb["煤炭 coal"].iter_rows(max_row=5, values_only=True))
-    assert rows[0][1] == "Raw coal output [Mt/yr]" and rows[1][1] == "原煤产量"
-    assert rows[3][1] == "mean" and rows[4][0] == 2022
-    np.testing.assert_allclose(rows[4][1], ds["coal_output"].sel(year=2022).mean())
+    sheets = pd.read_excel(path, sheet_name=None)  # header=0: one header row per sheet
+    assert list(sheets)[0] == "说明 about"
+    assert {"煤炭 coal", "电力 power", "排放 emissions", "氢能 hydrogen",
+            "长表 long"} <= set(sheets)
+    coal = sheets["煤炭 coal"]
+    assert list(coal.columns[:6]) == ["指标", "Indicator", "分类", "Category", "统计量 stat",
+                                      "单位"]
+    assert [int(c) for c in coal.columns[6:]] == [int(y) for y in ds["year"].values]
+    row = coal[(coal["Indicator"] == "Raw coal output") & (coal["统计量 stat"] == "mean")]
+    assert row["指标"].item() == "原煤产量" and row["单位"].item() == "亿吨"
+    assert row[2022].item() == pytest.approx(float(ds["coal_output"].sel(year=2022).mean()) / 100,
+                                             rel=1e-6)
+    for name, sheet in sheets.items():  # numbers stored as numbers
+        if name not in ("说明 about", "长表 long", "单值 scalars"):
+            assert all(pd.api.types.is_numeric_dtype(sheet[c]) for c in sheet.columns[6:]), name
+    long = sheets["长表 long"]
+    assert list(long.columns) == ["variable", "指标", "分类", "year", "stat", "value", "unit"]
+    assert pd.api.types.is_numeric_dtype(long["value"])
+    cap = long[(long.variable == "power_cap") & (long["分类"] == "煤电") & (long.year == 2022)
+               & (long.stat == "p50")]
+    assert cap.value.item() == pytest.approx(
+        float(ds["power_cap"].sel(tech="coal", year=2022).median()) * 100, rel=1e-5)
+    pivot = long[long.stat == "mean"].pivot_table(index="指标", columns="year", values="value",
+                                                  aggfunc="sum")
+    assert 2060 in pivot.columns
+    about = sheets["说明 about"]
+    assert list(about.columns) == ["项目 item", "值 value"]
+    seed = about.loc[about["项目 item"] == "随机种子 seed", "值 value"].item()
+    assert isinstance(seed, (int, np.integer))  # stored as a number, not text
+
+
+def test_xlsx_of_one_sample_rounds_to_meaningful_digits(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from energysim.engine import run
+
+    det = run("baseline")
+    path = results.write_summary_xlsx(det, tmp_path / "d.xlsx")
+    long = pd.read_excel(path, sheet_name="长表 long")
+    assert set(long.stat) == {"value"}
+    digits = long.value.dropna().map(lambda v: len(f"{v:.15g}".lstrip("-").replace(".", "")
+                                                   .lstrip("0")))
+    assert digits.max() <= 6  # no 0.9400000000000001
+    ws = load_workbook(path, read_only=True)["煤炭 coal"]
+    formats = {c.number_format for r in ws.iter_rows(min_row=2, max_row=5, min_col=7)
+               for c in r}
+    assert formats and "General" not in formats
+
+
+def test_meaningful_zeroes_numerical_noise_of_std():
+    import xarray as xr
+
+    var = xr.DataArray(np.array([[1056.0, 3.2], [3.3e-11, 0.25], [1056.0, 3.2]]),
+                       dims=("stat", "year"), coords={"stat": ["mean", "std", "p50"]})
+    out = results.meaningful(var.values, var)
+    assert out[1, 0] == 0.0 and out[1, 1] == 0.25
+    assert results.meaningful(np.array([0.9400000000000001]))[0] == 0.94
 
 
 def test_cli_run_writes_three_files_and_prints_the_table(tmp_path, capsys):

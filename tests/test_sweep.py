@@ -58,7 +58,9 @@ def test_table_and_command(tmp_path, capsys):
     assert status == 0 and "6 lever combinations × 2 samples" in out
     table = pd.read_csv(tmp_path / "out" / "sweep.csv")
     assert list(table["power.solar.add"]) == ["100万千瓦"] * 3 + ["300万千瓦"] * 3
-    assert "co2_total@2030 p50 [Mt/yr]" in table.columns
+    assert "co2_total@2030 p50 [亿吨]" in table.columns  # the report's units, sized by value
+    col = table["co2_total@2030 p50 [亿吨]"]
+    assert 0.5 < col.min() < col.max() < 5
 
 
 @pytest.mark.parametrize("text, where, msg", [

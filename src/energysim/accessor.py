@@ -1,8 +1,10 @@
 """The ``ds.es`` accessor: energysim's analysis helpers on any results Dataset.
 
-Registered on import (``energysim.results.assemble`` imports this module, so every Dataset
-from :func:`energysim.engine.run` has it; for a Dataset opened from a file, ``import
-energysim.accessor`` first)::
+Registered by ``import energysim`` (when xarray is imported — at once if it already is — so
+``import energysim`` stays cheap), so a Dataset opened from a file has it too::
+
+    import energysim, xarray as xr
+    xr.open_dataset("results/baseline/results.nc").es.indicators()
 
     ds = es.run("accelerated", samples=1000)
     ds.es.summary()                        # mean, std, p5, p50, p95 across samples
@@ -11,7 +13,9 @@ energysim.accessor`` first)::
     ds.es.plot.capacity_mix(lang="zh")     # any chart of energysim.plots.CHARTS
     ds.es.plot.energy_flow(year=2030)
 
-Every method takes the same keyword arguments as the function it wraps.
+Every method takes the same keyword arguments as the function it wraps. Misuse (a Dataset
+that is not energysim results, an unknown indicator or target) raises
+:class:`~energysim.errors.ScenarioError` with one line saying what was expected.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from __future__ import annotations
 import functools
 
 import xarray as xr
+
+from energysim.errors import ScenarioError
 
 __all__ = ["EnergysimAccessor", "PlotMethods"]
 
@@ -50,30 +56,72 @@ class EnergysimAccessor:
     def __init__(self, ds: xr.Dataset):
         self._ds = ds
 
+    def _results(self) -> xr.Dataset:
+        """The Dataset, checked to be energysim results (a ``year`` dimension)."""
+        if "year" not in self._ds.dims:
+            raise ScenarioError(
+                "not energysim results (expected a Dataset from energysim.run or a results.nc "
+                f"with a 'year' dimension, got dimensions {list(self._ds.dims) or 'none'})",
+                key="ds.es")
+        return self._ds
+
     def summary(self, quantiles=(0.05, 0.5, 0.95)) -> xr.Dataset:
         """:func:`energysim.results.summary` of this Dataset."""
         from energysim.results import summary
 
-        return summary(self._ds, quantiles)
+        return summary(self._results(), quantiles)
 
     def indicators(self, years=None, stat: str = "p50"):
         """:func:`energysim.results.indicators` (pandas.DataFrame in the report's units)."""
         from energysim.results import indicators
 
-        return indicators(self._ds, years, stat)
+        return indicators(self._results(), years, stat)
 
     def targets(self, targets=None, *, lang: str = "zh", thresholds=None):
         """:func:`energysim.targets.evaluate`: the target table (pandas.DataFrame)."""
         from energysim.targets import Thresholds, evaluate
 
-        return evaluate(self._ds, targets, lang=lang,
+        return evaluate(self._results(), targets, lang=lang,
                         thresholds=thresholds if thresholds is not None else Thresholds())
 
     def track(self, target, *, lang: str = "zh"):
-        """:func:`energysim.targets.track`: one target over all years."""
+        """:func:`energysim.targets.track`: one target over all years.
+
+        Parameters
+        ----------
+        target : Target, mapping or str
+            A target, a mapping of its fields (indicator, year, comparator, value …), or the
+            indicator of one of the run's own targets (``"co2_peak_year"``).
+        """
         from energysim.targets import track
 
-        return track(self._ds, target, lang=lang)
+        ds = self._results()
+        if isinstance(target, str):
+            target = self._own_target(target)
+        elif isinstance(target, dict):
+            import yaml
+
+            from energysim.scenario import loads_scenario
+
+            text = yaml.safe_dump({"name": "track", "targets": [dict(target)]},
+                                  allow_unicode=True)
+            target = loads_scenario(text, file="<ds.es.track>").targets[0]
+        elif not hasattr(target, "indicator"):
+            raise ScenarioError(f"not a target (expected a Target, a mapping or an indicator "
+                                f"name, got {type(target).__name__})", key="ds.es.track")
+        return track(ds, target, lang=lang)
+
+    def _own_target(self, indicator: str):
+        """The run's own target of ``indicator`` (the earliest year)."""
+        from energysim.targets import _resolve_targets
+
+        own = [t for t in _resolve_targets(self._ds, None) if t.indicator == indicator]
+        if not own:
+            names = sorted({t.indicator for t in _resolve_targets(self._ds, None)})
+            raise ScenarioError(f"no target of {indicator!r} in this run's scenario (expected "
+                                f"one of {', '.join(names)}, or pass a target)",
+                                key="ds.es.track")
+        return min(own, key=lambda t: t.year)
 
     @property
     def plot(self) -> PlotMethods:

@@ -148,7 +148,9 @@ def _silence_stdout() -> None:
     )
 )
 def validate_command(args) -> int:
-    """``energysim validate FILE…``: ``FILE: ok (N parameters set, M uncertain)`` or the error."""
+    """``energysim validate FILE…``: ``FILE: ok (N parameters set, M uncertain)``, or one line
+    per problem of the file (every key and parameter is read even after a problem; checks of
+    the resolved scenario, which need the file to read cleanly, follow once those are fixed)."""
     from energysim.scenario.loader import load_scenario
 
     status = 0
@@ -157,7 +159,8 @@ def validate_command(args) -> int:
             s = load_scenario(file)
             check_targets(s)
         except ScenarioError as exc:
-            print(exc.one_line(), file=sys.stderr)
+            for problem in getattr(exc, "problems", None) or [exc]:
+                print(problem.one_line(), file=sys.stderr)
             status = 2
             continue
         print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain)")

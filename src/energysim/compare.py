@@ -41,7 +41,8 @@ __all__ = [
 ]
 
 #: Years of the side-by-side table (those within the horizon).
-KEY_YEARS = (2025, 2030, 2035, 2060)
+#: Default years of the side-by-side table: the same as ``energysim run``'s table.
+KEY_YEARS = (2022, 2025, 2030, 2035, 2060)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,22 +134,27 @@ def _projects_text(s, other) -> str:
     return text + (f"; not in the other: {', '.join(only)}" if only else "")
 
 
-def parameter_diff(a: Any, b: Any):
+def parameter_diff(a: Any, b: Any, lang: str = "zh"):
     """The parameters whose resolved values differ between scenarios ``a`` and ``b``.
 
     Parameters
     ----------
     a, b : str, PathLike or Scenario
+    lang : {"zh", "en"}
+        Language of the display units of ``unit``, ``a`` and ``b``.
 
     Returns
     -------
     pandas.DataFrame
         One row per changed parameter, in catalogue order: ``path``, ``lever`` (its top-level
-        group), ``unit`` (canonical), ``a`` and ``b`` (the values as text in canonical units,
-        as ``energysim show`` writes them), ``en``, ``zh`` (descriptions).
+        group), ``unit``, ``a`` and ``b`` (the values as text in the report's units, as
+        ``energysim show`` writes them: :func:`energysim.display.leaf_text`), ``en``, ``zh``
+        (descriptions), and for programs ``unit_canonical``, ``a_canonical``,
+        ``b_canonical`` (canonical units).
     """
     import pandas as pd
 
+    from energysim.display import leaf_magnitude, leaf_text, param_display
     from energysim.scenario import load_scenario
 
     sa, sb = load_scenario(a), load_scenario(b)
@@ -157,18 +163,25 @@ def parameter_diff(a: Any, b: Any):
     for path, param in sa.catalogue.items():
         la, lb = sa.leaf(path), sb.leaf(path)
         if leaves_differ(la, lb, years, sa.base_year, sb.base_year):
-            rows.append({"path": path, "lever": path.split(".")[0], "unit": param.unit,
-                         "a": la.describe(), "b": lb.describe(), "en": param.en, "zh": param.zh})
+            rows.append({"path": path, "lever": path.split(".")[0],
+                         "unit": param_display(param, lang, leaf_magnitude(la))[1],
+                         "a": leaf_text(la, param, lang), "b": leaf_text(lb, param, lang),
+                         "en": param.en, "zh": param.zh, "unit_canonical": param.unit,
+                         "a_canonical": la.describe(), "b_canonical": lb.describe()})
     if sa.projects != sb.projects or sa.project_timing != sb.project_timing:
+        pa, pb = _projects_text(sa, sb), _projects_text(sb, sa)
         rows.append({"path": "projects", "lever": "projects", "unit": "",
-                     "a": _projects_text(sa, sb), "b": _projects_text(sb, sa),
+                     "a": pa, "b": pb,
                      "en": "Named projects of the register included (docs/projects.md)",
-                     "zh": "纳入的项目库重点项目"})
+                     "zh": "纳入的项目库重点项目", "unit_canonical": "", "a_canonical": pa,
+                     "b_canonical": pb})
     if sa.base_year != sb.base_year or sa.end_year != sb.end_year:
-        rows.insert(0, {"path": "years", "lever": "years", "unit": "yr",
-                        "a": f"{sa.base_year}–{sa.end_year}", "b": f"{sb.base_year}–{sb.end_year}",
-                        "en": "Simulated years", "zh": "模拟年份"})
-    return pd.DataFrame(rows, columns=["path", "lever", "unit", "a", "b", "en", "zh"])
+        ya, yb = f"{sa.base_year}–{sa.end_year}", f"{sb.base_year}–{sb.end_year}"
+        rows.insert(0, {"path": "years", "lever": "years", "unit": "年" if lang == "zh" else "yr",
+                        "a": ya, "b": yb, "en": "Simulated years", "zh": "模拟年份",
+                        "unit_canonical": "yr", "a_canonical": ya, "b_canonical": yb})
+    return pd.DataFrame(rows, columns=["path", "lever", "unit", "a", "b", "en", "zh",
+                                       "unit_canonical", "a_canonical", "b_canonical"])
 
 
 def format_diff(diff, name_a: str, name_b: str, lang: str = "en") -> str:
@@ -177,14 +190,19 @@ def format_diff(diff, name_a: str, name_b: str, lang: str = "en") -> str:
     if not len(diff):
         return (f"{name_b} 与 {name_a} 的参数相同" if lang == "zh"
                 else f"{name_b}: no parameter differs from {name_a}")
-    head = (f"{name_b} 相对 {name_a} 的参数差异({len(diff)} 项,标准单位):" if lang == "zh"
-            else f"{name_b} vs {name_a}: {len(diff)} parameter(s) differ (canonical units):")
+    head = (f"{name_b} 相对 {name_a} 的参数差异({len(diff)} 项):" if lang == "zh"
+            else f"{name_b} vs {name_a}: {len(diff)} parameter(s) differ:")
+    from energysim.termtable import terminal_width, wrap
+
+    width = terminal_width()
     lines = [head]
     for _, r in diff.iterrows():
         desc = r["zh"] if lang == "zh" else r["en"]
-        lines.append(f"  {r['path']}  ({desc})")
-        lines.append(f"      {name_a}: {r['a']}")
-        lines.append(f"      {name_b}: {r['b']}")
+        lines.extend(f"  {x}" for x in wrap(f"{r['path']}  ({desc})", width - 2))
+        for name, text in ((name_a, r["a"]), (name_b, r["b"])):
+            first, *rest = wrap(f"{name}: {text}", width - 6)
+            lines.append(f"      {first}")
+            lines.extend(f"        {x}" for x in rest)
     return "\n".join(lines)
 
 
@@ -234,7 +252,7 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
     frames = {}
     for name, ds in datasets.items():
         frames[name] = indicators(ds, [y for y in yrs if y in set(ds["year"].values.tolist())],
-                                  stat=stat)
+                                  stat=stat, scale_from=first)
     keys = list(dict.fromkeys(k for f in frames.values() for k in f.index))
     rows = []
     for k in keys:
@@ -253,28 +271,33 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
     return pd.DataFrame(rows).set_index("key")
 
 
-def format_comparison(table, lang: str = "zh") -> str:
-    """The side-by-side table as aligned text (one column per year and scenario)."""
-    from energysim.targets import _pad, _width, fmt_number
+def format_comparison(table, lang: str = "zh", *, width: int | None = None) -> str:
+    """The side-by-side table as text: per indicator, one line per scenario and one column per
+    year, split into blocks of years when wider than the terminal (``width``)."""
+    from energysim.targets import fmt_number
+    from energysim.termtable import year_blocks
 
     check_lang(lang)
     cols = [c for c in table.columns if isinstance(c, tuple)]
     names = list(dict.fromkeys(n for _, n in cols))
-    labels = [f"{r['zh'] if lang == 'zh' else r['en']} [{r['unit']}]"
-              for _, r in table.iterrows()]
-    lw = max(_width(x) for x in labels + ["indicator"]) + 2
-    cells = [[("–" if not np.isfinite(r[c]) else
-               (f"{r[c]:.0f}" if key == "co2_peak_year" else fmt_number(r[c])))
-              for c in cols] for key, r in table.iterrows()]
-    cw = max([len(str(n)) for n in names] + [len(x) for row in cells for x in row] + [4]) + 2
     yrs = list(dict.fromkeys(y for y, _ in cols))
-    head1 = _pad("", lw) + "".join(f"{y:^{cw * len(names)}}" for y in yrs)
-    head2 = _pad("指标" if lang == "zh" else "indicator", lw) + "".join(
-        f"{str(n)[:cw - 2]:>{cw}}" for _ in yrs for n in names)
-    lines = [head1.rstrip(), head2]
-    for label, row in zip(labels, cells, strict=True):
-        lines.append(_pad(label, lw) + "".join(f"{c:>{cw}}" for c in row))
-    return "\n".join(lines)
+    labels, cells = [], []
+    for key, r in table.iterrows():
+        labels.append(f"{r['zh'] if lang == 'zh' else r['en']} [{r['unit']}]")
+        cells.append([""] * len(yrs))
+        for n in names:
+            labels.append(f"  {n}")
+            row = []
+            for y in yrs:
+                v = r[(y, n)]
+                if key == "co2_peak_year" and y != yrs[0]:
+                    row.append("")
+                elif not np.isfinite(v):
+                    row.append("–")
+                else:
+                    row.append(f"{v:.0f}" if key == "co2_peak_year" else fmt_number(v))
+            cells.append(row)
+    return year_blocks(labels, [str(y) for y in yrs], cells, width=width)
 
 
 @dataclass
@@ -313,7 +336,7 @@ def _unique_names(scenarios: Sequence) -> list[str]:
 
 def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = None,
             method: str = "mc", years: Iterable[int] | None = None,
-            datasets: Sequence[Any] | None = None) -> Comparison:
+            datasets: Sequence[Any] | None = None, lang: str = "zh") -> Comparison:
     """Run scenarios and compare them.
 
     Parameters
@@ -326,6 +349,8 @@ def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = No
         Years of the key table.
     datasets : sequence of xarray.Dataset, optional
         Results already computed (same order), to avoid rerunning.
+    lang : {"zh", "en"}
+        Language of the units of the parameter diffs.
 
     Returns
     -------
@@ -342,7 +367,8 @@ def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = No
         datasets = [run_scenario(s, samples=samples, seed=seed, method=method) for s in loaded]
     runs = dict(zip(names, datasets, strict=True))
     table = key_table(runs, years)
-    diffs = {n: parameter_diff(loaded[0], s) for n, s in zip(names[1:], loaded[1:], strict=True)}
+    diffs = {n: parameter_diff(loaded[0], s, lang)
+             for n, s in zip(names[1:], loaded[1:], strict=True)}
     return Comparison(datasets=runs, scenarios=dict(zip(names, loaded, strict=True)),
                       table=table, diffs=diffs)
 

@@ -572,20 +572,25 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     width = PAGE_W - 2 * MARGIN
     pw = 2.35
     vw = (width - pw) / len(names)
-    cols = [_Col(_t(lang, "参数(标准单位)", "parameter (canonical units)"), pw)]
+    cols = [_Col(_t(lang, "参数", "parameter"), pw)]
     cols += [_Col(n, vw) for n in names]
+    from energysim.display import leaf_text
     from energysim.scenario import load_scenario
 
     rows = []
     scen = brief.comparison.scenarios
     for p in paths[:max_rows]:
         if p == "years":
-            cells = [p] + [f"{scen[n].base_year}–{scen[n].end_year}" for n in names]
+            cells = [_t(lang, "模拟年份", "simulated years")]
+            cells += [f"{scen[n].base_year}–{scen[n].end_year}" for n in names]
         elif p == "projects":
             sc = [load_scenario(scen[n]) for n in names]
-            cells = [p] + [f"{len(x.projects)} ({x.project_timing})" for x in sc]
+            cells = [_t(lang, "纳入的重点项目", "named projects")]
+            cells += [f"{len(x.projects)} ({x.project_timing})" for x in sc]
         else:
-            cells = [p] + [load_scenario(scen[n]).leaf(p).describe() for n in names]
+            cells = [assumption_name(scen[names[0]].catalogue[p], lang)]
+            cells += [leaf_text(load_scenario(scen[n]).leaf(p), scen[n].catalogue[p], lang)
+                      for n in names]
         rows.append(cells)
     more = len(paths) - max_rows
     note = _t(lang, f"{ref}为参照;仅列出取值不同的参数,共{len(paths)}项。",
@@ -595,6 +600,13 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
         note += _t(lang, f"另有{more}项未列出,见 energysim compare。",
                    f" {more} more not shown: see `energysim compare`.")
     return _Table(cols, rows, size=6.2, head_size=6.8), note
+
+
+def assumption_name(param, lang: str) -> str:
+    """A parameter as a reader names it: its description (first clause), not its path."""
+    text = (param.zh if lang == "zh" else param.en) or param.path
+    text = text.split("(")[0].split("(")[0].rstrip("。. ")
+    return text or param.path
 
 
 def _wedge_table(brief: Brief, name: str) -> _Table:

@@ -13,7 +13,7 @@
   written to a temporary name in the target directory and renamed when complete, so an error
   never leaves a partial file.
 
-xarray, pandas and openpyxl are imported inside the functions that need them.
+xarray, pandas and XlsxWriter are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ def _indicator_table() -> list[tuple[str, str, str, Callable]]:
 DEFAULT_INDICATOR_YEARS = (2022, 2025, 2030, 2035, 2060)
 
 
-def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
+def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, scale_from=None):
     """Key indicators in the report's units for chosen years.
 
     Parameters
@@ -299,6 +299,9 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
         when 2060 is beyond it).
     stat : str
         Summary statistic shown (``"mean"``, ``"p50"`` …).
+    scale_from : xarray.Dataset, optional
+        Results whose values choose the display units (default ``ds``): several scenarios
+        side by side share the units of the first.
 
     Returns
     -------
@@ -320,8 +323,9 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50"):
             continue
         if not hasattr(da, "dims"):
             continue
+        sizer = da if scale_from is None else get(_summary_of(scale_from, (0.05, 0.5, 0.95)))
         factor, unit = display_unit(da.attrs.get("units", ""), "zh",
-                                    magnitude=magnitude_of(da.sel(year=yrs).values))
+                                    magnitude=magnitude_of(sizer.sel(year=yrs).values))
         vals = da.sel(stat=stat, year=yrs).values * factor
         records.append(
             {
@@ -575,19 +579,22 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
 
 
 def _tidy(summ):
-    """Long table rows of a summary: (variable, category…, year, stat, value, unit).
+    """Long table rows of a summary in the report's units: (variable, 指标, indicator,
+    category…, year, stat, value, unit).
 
     Built from the arrays directly (one column array per field; the rows of a variable in the
     C order of its dimensions, as ``DataArray.to_dataframe`` gives them): ~10× faster than one
-    DataFrame per variable, which cost ~0.3 s of every ``energysim run``.
+    DataFrame per variable, which cost ~0.3 s of every ``energysim run``. Values are converted
+    by :func:`display_scale` and rounded by :func:`meaningful`.
     """
     import pandas as pd
 
     cat_cols = _category_dims(summ)
-    names = ["variable", *cat_cols, "year", "stat", "value", "unit"]
+    names = ["variable", "指标", "indicator", *cat_cols, "year", "stat", "value", "unit"]
     cols: dict[str, list[np.ndarray]] = {c: [] for c in names}
     for name, var in summ.data_vars.items():
-        values = np.asarray(var.values, dtype=np.float64)
+        factor, unit = display_scale(var)
+        values = meaningful(np.asarray(var.values, dtype=np.float64) * factor, var)
         shape, n = values.shape, values.size
         labels = {}
         for axis, d in enumerate(var.dims):
@@ -596,15 +603,62 @@ def _tidy(summ):
             coord = np.asarray(summ[d].values, dtype=np.float64 if d == "year" else object)
             labels[d] = np.tile(np.repeat(coord, inner), outer)
         cols["variable"].append(np.full(n, name, dtype=object))
+        cols["指标"].append(np.full(n, var.attrs.get("long_name_zh", name), dtype=object))
+        cols["indicator"].append(np.full(n, var.attrs.get("long_name", name), dtype=object))
         for c in cat_cols:
             cols[c].append(labels.get(c, np.full(n, "", dtype=object)))
         cols["year"].append(labels.get("year", np.full(n, np.nan)))
         cols["stat"].append(labels.get("stat", np.full(n, "value", dtype=object)))
         cols["value"].append(values.ravel())
-        cols["unit"].append(np.full(n, var.attrs.get("units", ""), dtype=object))
+        cols["unit"].append(np.full(n, unit, dtype=object))
     data = {c: np.concatenate(v) if v else np.empty(0) for c, v in cols.items()}
     data["year"] = pd.array(data["year"], dtype="Int64")
     return pd.DataFrame(data, columns=names)
+
+
+def display_scale(var) -> tuple[float, str]:
+    """Factor and (Chinese) label of the unit a summary variable is shown in, decided by
+    :func:`energysim.labels.display_unit` from its canonical ``units`` attribute and the size
+    of its central values (summed over categories, as a chart stacks them)."""
+    from energysim.labels import display_unit, magnitude_of
+
+    values = np.asarray(var.values, dtype=np.float64)
+    dims = list(var.dims)
+    if "stat" in dims:
+        axis = dims.index("stat")
+        keep = [i for i, st in enumerate(var["stat"].values) if str(st) != "std"]
+        values = np.take(values, keep, axis=axis)
+    cats = tuple(i for i, d in enumerate(dims) if d not in ("year", "stat"))
+    if cats:
+        values = values.sum(axis=cats)
+    return display_unit(var.attrs.get("units", ""), "zh", magnitude=magnitude_of(values))
+
+
+#: Significant digits kept in the CSV and xlsx (the model is not more precise than this).
+SIGNIFICANT_DIGITS = 6
+
+
+def meaningful(values: np.ndarray, var=None) -> np.ndarray:
+    """Values rounded to :data:`SIGNIFICANT_DIGITS` significant digits (0.9400000000000001 →
+    0.94); a standard deviation below 1e-9 of the variable's scale (numerical noise such as
+    3.3e-11 around a constant) becomes 0."""
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where((v != 0) & np.isfinite(v), np.floor(np.log10(np.abs(v))), 0.0)
+        scale = 10.0 ** (SIGNIFICANT_DIGITS - 1 - mag)
+        out = np.where(np.isfinite(v), np.round(v * scale) / scale, v)
+    if var is not None and "stat" in getattr(var, "dims", ()):
+        stats = [str(x) for x in var["stat"].values]
+        if "std" in stats:
+            axis = var.dims.index("stat")
+            i = stats.index("std")
+            size = np.nanmax(np.abs(np.delete(out, i, axis=axis))) if len(stats) > 1 else 0.0
+            std = np.take(out, i, axis=axis)
+            std = np.where(np.abs(std) < 1e-9 * (size if np.isfinite(size) else 0.0), 0.0, std)
+            idx = [slice(None)] * out.ndim
+            idx[axis] = i
+            out[tuple(idx)] = std
+    return out
 
 
 def write_summary_csv(
@@ -612,10 +666,12 @@ def write_summary_csv(
 ) -> Path:
     """Write the summary as a tidy CSV, atomically.
 
-    Columns: ``variable``, one per category dimension present (``tech``, ``sector``,
-    ``product``, ``powertrain``; empty where it does not apply), ``year``, ``stat``, ``value``,
-    ``unit`` (canonical). UTF-8 with BOM so that Excel shows Chinese correctly. A run of one
-    sample has the single statistic ``value``.
+    Columns: ``variable``, ``指标`` and ``indicator`` (Chinese and English names), one per
+    category dimension present (``tech``, ``sector``, ``product``, ``powertrain``; empty where
+    it does not apply), ``year``, ``stat``, ``value``, ``unit``. Values are in the report's
+    units (``unit``: 万千瓦, 亿吨, %; :func:`display_scale`) and rounded to meaningful digits;
+    the canonical units stay in results.nc. UTF-8 with BOM so that Excel shows Chinese
+    correctly. A run of one sample has the single statistic ``value``.
 
     Parameters
     ----------
@@ -637,12 +693,23 @@ def write_summary_csv(
 def write_summary_xlsx(
     ds, path: str | os.PathLike, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
 ) -> Path:
-    """Write the summary to an Excel workbook, atomically: one sheet per topic.
+    """Write the summary to an Excel workbook a planner can use, atomically.
 
-    The first sheet ("运行信息 run") holds the scenario, seed, method, samples, version and
-    scenario hash. Each topic sheet has years down the rows and one column per variable,
-    category and statistic, with a four-row header: English name [unit], Chinese name,
-    category, statistic (``value`` only for a run of one sample).
+    Sheets, each with ONE header row (``pandas.read_excel(path, sheet_name=…)`` reads it with
+    the default ``header=0``):
+
+    * ``说明 about`` — 项目 item / 值 value: scenario, title, seed, method, samples, version,
+      scenario hash, and how to read the workbook;
+    * one sheet per topic (``煤炭 coal`` …): 指标, Indicator, 分类, Category, 统计量 stat, 单位,
+      then one column per year; one row per variable, category and statistic;
+    * ``单值 scalars`` — indicators without years (CO2 peak year): 指标, Indicator, 统计量 stat,
+      单位, 值 value;
+    * ``长表 long`` — the long format for pivot tables: variable, 指标, indicator, categories,
+      year, stat, value, unit (as summary.csv).
+
+    Values are numbers in the report's units (:func:`display_scale`), rounded to meaningful
+    digits (:func:`meaningful`), with number formats and column widths set; the canonical
+    units stay in results.nc.
 
     Parameters
     ----------
@@ -655,65 +722,200 @@ def write_summary_xlsx(
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    import xlsxwriter
 
     summ = _for_writing(ds, quantiles)
-    wb = Workbook(write_only=True)  # streaming writer: several times faster than the default
-    bold = Font(bold=True)
-    info = wb.create_sheet("运行信息 run")
-    for key in ("scenario", "seed", "method", "n_samples", "energysim_version", "scenario_sha256"):
-        if key in summ.attrs:
-            info.append([key, str(summ.attrs[key])])
+    with _atomic(path) as tmp:
+        # XlsxWriter: ~3× faster than openpyxl's write-only mode here (docs/dependencies.md)
+        wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
+        formats: dict[str, Any] = {}
+        _write_workbook(wb, summ, formats)
+        wb.close()
+    return Path(path)
+
+
+def _write_workbook(wb, summ, formats: dict) -> None:
+    """The sheets of :func:`write_summary_xlsx`."""
+    _about_sheet(wb, summ, formats)
     years = [int(y) for y in summ["year"].values]
+    scalars: list[list] = []
     for topic, zh in TOPICS.items():
         names = [n for n, v in summ.data_vars.items() if v.attrs.get("sector") == topic]
-        if not names:
-            continue
-        ws = wb.create_sheet(f"{zh} {topic}"[:31])
-        ws.freeze_panes = "B5"
-        headers: list[list[str]] = [["year [yr]"], ["年份"], [""], [""]]
-        columns: list[np.ndarray] = []
-        scalars: list[tuple[str, str, float]] = []
+        rows = []
         for name in names:
             var = summ[name]
-            unit = var.attrs.get("units", "")
+            factor, unit = display_scale(var)
+            values = meaningful(np.asarray(var.values, dtype=np.float64) * factor, var)
+            zh_name = var.attrs.get("long_name_zh", name)
+            en_name = var.attrs.get("long_name", name)
             cats = [d for d in var.dims if d not in ("year", "stat")]
+            stats = [str(x) for x in var["stat"].values]
             if "year" not in var.dims:
-                for s in var["stat"].values:
-                    scalars.append(
-                        (
-                            f"{var.attrs['long_name']} [{unit}] {s}",
-                            var.attrs["long_name_zh"],
-                            float(var.sel(stat=s)),
-                        )
-                    )
+                arr = xr_transpose(var, values, ("stat", *cats))
+                for j, st in enumerate(stats):
+                    scalars.append([zh_name, en_name, st, unit, _cell(arr[j].ravel()[0])])
                 continue
-            stacked = var.transpose("year", "stat", *cats).values
-            labels = list(np.ndindex(*stacked.shape[2:])) if cats else [()]
-            for idx in labels:
-                cat_label = " ".join(str(summ[c].values[i]) for c, i in zip(cats, idx, strict=True))
-                for j, s in enumerate(var["stat"].values):
-                    headers[0].append(f"{var.attrs['long_name']} [{unit}]")
-                    headers[1].append(var.attrs["long_name_zh"])
-                    headers[2].append(cat_label)
-                    headers[3].append(str(s))
-                    columns.append(stacked[(slice(None), j, *idx)])
-        first = []
-        for text in headers[0]:
-            cell = WriteOnlyCell(ws, value=text)
-            cell.font = bold
-            first.append(cell)
-        ws.append(first)
-        for h in headers[1:]:
-            ws.append(h)
-        table = np.column_stack(columns).tolist() if columns else [[] for _ in years]
-        for y, row in zip(years, table, strict=True):
-            ws.append([y, *row])
-        for label, zh_label, value in scalars:
-            ws.append([])
-            ws.append([label, zh_label, value])
-    with _atomic(path) as tmp:
-        wb.save(tmp)
-    return Path(path)
+            arr = xr_transpose(var, values, ("stat", *cats, "year"))
+            for idx in (np.ndindex(*arr.shape[1:-1]) if cats else [()]):
+                cat_zh, cat_en = _category_label(summ, cats, idx)
+                for j, st in enumerate(stats):
+                    rows.append([zh_name, en_name, cat_zh, cat_en, st, unit,
+                                 *(_cell(x) for x in arr[(j, *idx)])])
+        if rows:
+            header = ["指标", "Indicator", "分类", "Category", "统计量 stat", "单位", *years]
+            _table_sheet(wb, formats, f"{zh} {topic}"[:31], header, rows, first_number_col=6)
+    if scalars:
+        _table_sheet(wb, formats, "单值 scalars",
+                     ["指标", "Indicator", "统计量 stat", "单位", "值 value"], scalars,
+                     first_number_col=4)
+    header, long_rows = _long_rows(summ)
+    _table_sheet(wb, formats, "长表 long", header, long_rows,
+                 first_number_col=header.index("value"), number_cols=1)
+
+
+def _long_rows(summ) -> tuple[list[str], list[list]]:
+    """The long sheet: variable, 指标, 分类 (category names, zh), year, stat, value, unit —
+    the columns a pivot table needs (summary.csv has the English names and one column per
+    category dimension)."""
+    from energysim.labels import category_names
+
+    long = _tidy(summ)
+    cats = [c for c in _category_dims(summ) if c in long.columns]
+    names = np.full(len(long), "", dtype=object)
+    for c in cats:
+        col = long[c].to_numpy(dtype=object)
+        present = np.array([bool(x) and x == x for x in col])
+        if present.any():
+            labels = sorted({str(x) for x in col[present]})
+            table = dict(zip(labels, category_names(c, labels, "zh"), strict=True))
+            names[present] = [table[str(x)] for x in col[present]]
+    year = long["year"].to_numpy(dtype=np.float64, na_value=np.nan)
+    year = [None if y != y else int(y) for y in year]
+    value = long["value"].to_numpy(dtype=np.float64)
+    rows = [[v, z, c or None, y, st, _cell(x), u] for v, z, c, y, st, x, u in zip(
+        long["variable"], long["指标"], names, year, long["stat"], value, long["unit"],
+        strict=True)]
+    return ["variable", "指标", "分类", "year", "stat", "value", "unit"], rows
+
+
+def xr_transpose(var, values: np.ndarray, order: tuple[str, ...]) -> np.ndarray:
+    """``values`` (laid out as ``var.dims``) transposed to ``order``."""
+    return np.transpose(values, [var.dims.index(d) for d in order])
+
+
+def _cell(x: float):
+    """A number for a cell: ``None`` (empty) for NaN, an ``int`` for whole numbers."""
+    x = float(x)
+    if not np.isfinite(x):
+        return None
+    return int(x) if x.is_integer() and abs(x) < 1e15 else x
+
+
+def _category_label(summ, cats: list[str], idx: tuple) -> tuple[str, str]:
+    from energysim.labels import category_names
+
+    zh, en = [], []
+    for c, i in zip(cats, idx, strict=True):
+        label = str(summ[c].values[i])
+        zh.append(category_names(c, [label], "zh")[0])
+        en.append(category_names(c, [label], "en")[0])
+    return " ".join(zh), " ".join(en)
+
+
+def _number_format(values: Sequence) -> str:
+    """Excel number format for a row: whole numbers from 1000, else about 3 significant
+    digits (shown; the cell keeps 6)."""
+    finite = [abs(v) for v in values if isinstance(v, (int, float)) and v is not None and v != 0]
+    size = float(np.median(finite)) if finite else 0.0
+    if size >= 1000:
+        return "#,##0"
+    if size >= 100:
+        return "0"
+    if size >= 10:
+        return "0.0"
+    if size >= 1:
+        return "0.00"
+    if size >= 0.01:
+        return "0.000"
+    return "0.00E+00" if size else "0"
+
+
+def _table_sheet(wb, formats: dict, title: str, header: list, rows: list[list], *,
+                 first_number_col: int, number_cols: int | None = None) -> None:
+    """A sheet of one bold header row, frozen, with column widths and number formats.
+
+    Parameters
+    ----------
+    wb : xlsxwriter.Workbook
+    formats : dict
+        Cache of the workbook's cell formats by number format.
+    title : str
+    header : list
+    rows : list of list
+        Text cells, then numbers from ``first_number_col`` (``number_cols`` of them, default
+        to the end of the row), then text.
+    """
+    from energysim.termtable import text_width
+
+    ws = wb.add_worksheet(title)
+    n_text = first_number_col
+    n_num = (len(header) - n_text) if number_cols is None else number_cols
+    sample = rows[:200]
+    for j, h in enumerate(header):
+        if j < n_text or j >= n_text + n_num:
+            texts = [str(h)] + [str(r[j]) for r in sample if r[j] is not None]
+            width = min(max(text_width(t) for t in texts) + 2, 48)
+        else:
+            width = 10 if number_cols is None else 12
+        ws.set_column(j, j, width)
+    if "header" not in formats:
+        formats["header"] = wb.add_format({"bold": True, "align": "center",
+                                           "bottom": 1, "text_wrap": False})
+    ws.freeze_panes(1, 2 if first_number_col >= 4 else 0)  # header row, names
+    ws.write_row(0, 0, header, formats["header"])
+    for i, r in enumerate(rows, start=1):
+        nums = r[n_text:n_text + n_num]
+        fmt = _number_format(nums)
+        if fmt not in formats:
+            formats[fmt] = wb.add_format({"num_format": fmt})
+        for j, x in enumerate(r[:n_text]):
+            if x is not None:
+                ws.write_string(i, j, str(x)) if isinstance(x, str) else ws.write(i, j, x)
+        for j, x in enumerate(nums, start=n_text):
+            if x is not None:
+                ws.write_number(i, j, x, formats[fmt])
+        for j, x in enumerate(r[n_text + n_num:], start=n_text + n_num):
+            if x is not None:
+                ws.write(i, j, x)
+
+
+def _about_sheet(wb, summ, formats: dict) -> None:
+    """The first sheet: what run this is, and how to read the workbook."""
+    title = _scenario_title(summ.attrs) or summ.attrs.get("title", "")
+    items = [("情景 scenario", summ.attrs.get("scenario", "")), ("标题 title", title)]
+    for key, label in (("seed", "随机种子 seed"), ("method", "抽样方法 method"),
+                       ("n_samples", "样本数 samples"), ("energysim_version", "版本 version"),
+                       ("scenario_sha256", "情景文件哈希 scenario sha256")):
+        if key in summ.attrs:
+            value = summ.attrs[key]
+            items.append((label, int(value) if key in ("seed", "n_samples") else str(value)))
+    items += [
+        ("单位 units", "报告口径: 万千瓦、亿千瓦时、亿吨/万吨、亿元、亿立方米、%;"
+                     "results.nc 保留标准单位 (canonical units in results.nc)"),
+        ("统计量 stat", "value: 单一样本; mean/std/p5/p50/p95: 样本均值、标准差、分位数"),
+    ]
+    _table_sheet(wb, formats, "说明 about", ["项目 item", "值 value"],
+                 [list(i) for i in items], first_number_col=2, number_cols=0)
+
+
+def _scenario_title(attrs) -> str:
+    """The scenario's titles (zh / en) from the YAML kept in the results, or ``""``."""
+    import yaml
+
+    try:
+        title = (yaml.safe_load(attrs.get("scenario_yaml") or "") or {}).get("title")
+    except (yaml.YAMLError, AttributeError):
+        return ""
+    if isinstance(title, dict):
+        return " / ".join(str(title[k]) for k in ("zh", "en") if k in title)
+    return str(title or "")

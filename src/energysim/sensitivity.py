@@ -350,7 +350,8 @@ class SensitivityResult:
     parameters : list of str
     outputs : list of OutputRef
     units : dict
-        Output name → canonical unit.
+        Output name → canonical unit (the table's ``unit`` column and Morris' effects are in
+        the report's units).
     scenario : str
     seed : int
     notes : list of str
@@ -427,7 +428,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     table.insert(2, "kind", [_kind(p, leaves) for p in table["parameter"]])
     specs = output_specs()
     units = {r.name: specs[r.variable].unit for r in refs}
-    table["unit"] = [units[o] for o in table["output"]]
+    _to_display_units(table, units, {r.name: Y[:, j] for j, r in enumerate(refs)})
     notes = []
     if compiled.scenario.correlations:
         notes.append("the scenario's correlations are not applied: Sobol' and Morris indices "
@@ -438,6 +439,23 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     return SensitivityResult(table=table, method=method, samples=int(samples), runs=len(X),
                              parameters=names, outputs=refs, units=units,
                              scenario=compiled.scenario.name, seed=seed, notes=notes)
+
+
+#: Index columns in the output's unit (Morris); Sobol' indices are shares of variance.
+_OUTPUT_UNIT_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
+
+
+def _to_display_units(table, units: dict[str, str], values: dict[str, np.ndarray]) -> None:
+    """Put the table's ``unit`` column (and Morris' effects) in the report's units, sized by
+    each output's values (:func:`energysim.labels.display_unit`); in place."""
+    from energysim.labels import display_unit, magnitude_of
+
+    shown = {o: display_unit(units[o], "zh", magnitude=magnitude_of(values[o])) for o in units}
+    factor = np.array([shown[o][0] for o in table["output"]])
+    for c in _OUTPUT_UNIT_COLUMNS:
+        if c in table.columns:
+            table[c] = table[c].to_numpy(dtype=np.float64) * factor
+    table["unit"] = [shown[o][1] for o in table["output"]]
 
 
 def _column(arr: np.ndarray, ref: OutputRef, years: Sequence[int], rows: int) -> np.ndarray:
@@ -459,15 +477,18 @@ def _column(arr: np.ndarray, ref: OutputRef, years: Sequence[int], rows: int) ->
 # ---------------------------------------------------------------------------------------------
 
 
-def format_table(result: SensitivityResult) -> str:
-    """The indices as aligned text, one block per output, largest total effect first."""
+def format_table(result: SensitivityResult, lang: str = "zh") -> str:
+    """The indices as aligned text, one block per output, largest total effect first;
+    parameters by their names in ``lang`` (zh: the catalogue's Chinese name)."""
     t = result.table
     sobol = result.method == "sobol"
     cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "mu",
                                                               "sigma")
     heads = ("S1", "±", "ST", "±") if sobol else ("mu*", "±", "mu", "sigma")
-    labels = [_label(p, k) for p, k in zip(t["parameter"], t["kind"], strict=True)]
-    width = max(len(x) for x in labels) + 2
+    from energysim.termtable import pad, text_width
+
+    labels = [_label(p, k, lang) for p, k in zip(t["parameter"], t["kind"], strict=True)]
+    width = max(text_width(x) for x in labels) + 2
     how = (f"Sobol' (Saltelli), N = {result.samples}" if sobol else
            f"Morris, {result.samples} trajectories")
     lines = [f"{result.scenario}: {how}, {len(result.parameters)} uncertain parameters, "
@@ -475,11 +496,11 @@ def format_table(result: SensitivityResult) -> str:
     for out in dict.fromkeys(t["output"]):
         sub = t[t["output"] == out].sort_values(cols[2] if sobol else cols[0], ascending=False)
         lines.append("")
-        lines.append(f"{out} [{result.units[out]}]")
+        lines.append(f"{out} [{sub['unit'].iloc[0]}]")
         lines.append(" " * width + "".join(f"{h:>9}" for h in heads))
         for _, row in sub.iterrows():
-            lines.append(f"{_label(row['parameter'], row['kind']):<{width}}"
-                         + "".join(f"{row[c]:>9.3f}" for c in cols))
+            lines.append(pad(_label(row["parameter"], row["kind"], lang), width)
+                         + "".join(f"{_g3(row[c]):>9}" for c in cols))
     ci = "± = 95 % confidence half-width (bootstrap)"
     lines.append("")
     lines.append(ci if sobol else ci + "; mu* per unit of the parameter's probability scale")
@@ -495,10 +516,25 @@ def _kind(name: str, leaves) -> str:
     return "multiplier" if leaves[name].multiplier is not None else "value"
 
 
-def _label(parameter: str, kind: str) -> str:
+def _g3(x: float) -> str:
+    """A table number: 3 decimals for indices (0–1), 3 significant digits for effects."""
+    from energysim.labels import round_sig
+
+    return f"{x:.3f}" if abs(x) < 10 else round_sig(x, 3)
+
+
+def _label(parameter: str, kind: str, lang: str = "en") -> str:
+    """A parameter as the table and tornado show it: its path (en) or Chinese name (zh)."""
+    name = parameter
+    if lang == "zh":
+        from energysim.scenario.loader import resolve_catalogue
+
+        param = resolve_catalogue(None).get(parameter)
+        if param is not None and param.zh:
+            name = param.zh.split("(")[0].split("(")[0].rstrip("。. ")
     if kind == "timing":
-        return f"{parameter} (delay)"
-    return f"{parameter} (×)" if kind == "multiplier" else parameter
+        return f"{name} (推迟)" if lang == "zh" else f"{name} (delay)"
+    return f"{name} (×)" if kind == "multiplier" else name
 
 
 def _slug(text: str) -> str:
@@ -527,7 +563,7 @@ def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = 
         col = "ST" if result.method == "sobol" else "mu_star"
         for name in dict.fromkeys(result.table["output"]):
             sub = result.table[result.table["output"] == name]
-            frame = sub.assign(parameter=[_label(p, k) for p, k in
+            frame = sub.assign(parameter=[_label(p, k, lang) for p, k in
                                           zip(sub["parameter"], sub["kind"], strict=True)])
             frame = frame.set_index("parameter")[[col]]
             fig = plots.tornado(frame, lang=lang, output=name)

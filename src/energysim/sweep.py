@@ -287,7 +287,8 @@ class SweepResult:
     ----------
     spec : SweepSpec
     table : pandas.DataFrame
-        One row per grid point: lever columns (values as written) and outcome columns.
+        One row per grid point: lever columns (values as written) and outcome columns in the
+        report's units (:func:`energysim.labels.display_unit`; the unit in each header).
     values : dict
         Output name → ``(n_points, samples_per_point)`` array [canonical unit].
     units : dict
@@ -302,7 +303,7 @@ class SweepResult:
 
 def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = None,
               workers: int | None = None, dask: Any = None, scheduler: str | None = None,
-              progress: bool | None = None) -> SweepResult:
+              progress: bool | None = None, lang: str = "zh") -> SweepResult:
     """Run every grid point of a sweep in one vectorized ensemble.
 
     Parameters
@@ -311,6 +312,8 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
     chunk_size, workers, dask, scheduler, progress
         See :func:`energysim.ensemble.gather` (threads, a dask LocalCluster or a running
         scheduler; the same numbers wherever the blocks run).
+    lang : {"zh", "en"}
+        Language of the unit labels in the table's headers.
 
     Returns
     -------
@@ -343,20 +346,24 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
                     desc=f"sweep: {len(points)} points")
     specs = output_specs()
     values, units = {}, {}
+    from energysim.labels import display_unit, magnitude_of
+
     rows = []
     for r in refs:
         values[r.name] = _column(arrays[r.variable], r, years, stacked.n).reshape(len(points), S)
         units[r.name] = specs[r.variable].unit
+    shown = {name: display_unit(units[name], lang, magnitude=magnitude_of(vals))
+             for name, vals in values.items()}
     for k, idx in enumerate(points):
         row = {"point": k}
         for (lpath, vals), j in zip(spec.levers, idx, strict=True):
             row[lpath] = vals[j][0]
         for name, vals in values.items():
-            u = units[name]
+            f, u = shown[name]
             if S == 1:
-                row[f"{name} [{u}]"] = float(vals[k, 0])
+                row[f"{name} [{u}]"] = float(vals[k, 0]) * f
             else:
-                x = vals[k]
+                x = vals[k] * f
                 row[f"{name} mean [{u}]"] = float(x.mean())
                 for q in (0.05, 0.5, 0.95):
                     row[f"{name} p{100 * q:g} [{u}]"] = float(np.quantile(x, q))
@@ -374,9 +381,11 @@ def format_table(result: SweepResult) -> str:
     head = (f"{spec.name}: {n} lever combinations × {spec.samples_per_point} sample"
             f"{'s' if spec.samples_per_point > 1 else ''} of {spec.base} (seed {spec.seed}, "
             f"{spec.method})")
-    with pd.option_context("display.width", 200, "display.max_columns", 50,
+    from energysim.termtable import terminal_width
+
+    with pd.option_context("display.width", terminal_width(), "display.max_columns", 50,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        return head + "\n" + result.table.to_string()
+        return head + "\n" + result.table.to_string(line_width=terminal_width())
 
 
 def write(result: SweepResult, out_dir: str | os.PathLike) -> list[Path]:

@@ -17,7 +17,7 @@ import shutil
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["terminal_width", "text_width", "pad", "wrapped_table", "year_blocks", "wrap"]
+__all__ = ["terminal_width", "text_width", "pad", "clip", "wrapped_table", "year_blocks", "wrap"]
 
 #: Width used when the output is not a terminal and ``COLUMNS`` is unset.
 DEFAULT_WIDTH = 100
@@ -41,6 +41,18 @@ def pad(text: str, width: int, align: str = "<") -> str:
     """``text`` padded with spaces to ``width`` display columns (``<`` left, ``>`` right)."""
     fill = " " * max(width - text_width(text), 0)
     return fill + text if align == ">" else text + fill
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, ending in ``…`` when cut."""
+    if text_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -85,6 +97,10 @@ def wrapped_table(header: Sequence[str], rows: Sequence[Sequence[str]], *,
     n = len(header)
     widths = [max(text_width(r[i]) for r in table) for i in range(n - 1)]
     aligns = aligns or "<" * (n - 1)
+    while sum(widths) + 2 * (n - 2) > width and max(widths[1:] or [0]) > 6:
+        j = max(range(1, n - 1), key=lambda i: widths[i])  # shorten the widest (not the key)
+        widths[j] -= 1
+    table = [[clip(c, widths[i]) if i < n - 1 else c for i, c in enumerate(r)] for r in table]
     indent = sum(widths) + 2 * (n - 1)
     room = width - indent
     if room < 20:  # too many fixed columns: put the last column under the row

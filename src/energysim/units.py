@@ -218,7 +218,7 @@ def _scaled(unit: str) -> tuple[float, Any]:
     Most expressions are plain units (scale 1); ``"tce/(1e4 CNY)"`` is ``(1e-4, tce/CNY)``.
     """
     ureg = registry()
-    text = unit.strip()
+    text = cjk_prefixed_symbols(unit.strip())
     if text in ("", "1", "dimensionless"):
         return 1.0, ureg.dimensionless
     try:
@@ -230,6 +230,21 @@ def _scaled(unit: str) -> tuple[float, Any]:
         return float(q.magnitude), q.units
 
 
+_CJK_PREFIX = {"万亿": "1e12", "万": "1e4", "亿": "1e8"}
+
+
+def cjk_prefixed_symbols(unit: str) -> str:
+    """``万kW`` → ``1e4 kW``, ``亿kWh`` → ``1e8 kWh``: 万/亿 before a symbol that already has
+    an SI prefix (pint allows one prefix per unit), as Chinese planning documents write them.
+
+    Only a 万/亿/万亿 directly before an ASCII letter is rewritten; ``万千瓦`` and ``亿吨`` are
+    pint units with one prefix and stay as they are.
+    """
+    import re
+
+    return re.sub(r"(万亿|万|亿)\s*(?=[A-Za-z])", lambda m: _CJK_PREFIX[m.group(1)] + " ", unit)
+
+
 def _units(unit: str):
     """The pint Unit of an expression (its scale, if any, dropped)."""
     return _scaled(unit)[1]
@@ -238,11 +253,10 @@ def _units(unit: str):
 def _parse_units(unit: str, *, file=None, line=None, key=None, what: str = "unit"):
     try:
         return _units(unit)
-    except Exception as exc:  # pint raises several error types (UndefinedUnitError, syntax)
-        detail = type(exc).__name__
+    except Exception:  # pint raises several error types (UndefinedUnitError, syntax)
         raise UnitError(
-            f"unknown {what} {unit!r} (expected a unit such as GW, 万千瓦, Mt/yr, 亿吨, 亿元 or %, "
-            f"got {unit!r}: {detail})",
+            f"unknown {what} {unit!r} (expected a unit such as 万千瓦, 万kW, GW, 亿吨, Mt/yr, "
+            f"亿元 or %, got {unit!r})",
             **_where(file, line, key),
         ) from None
 

@@ -7,7 +7,7 @@ Usage::
 
 Prints the key indicators of every scenario side by side (report units), then, for each
 scenario after the first, exactly the parameters whose resolved values differ from the first's
-(both values in canonical units). Writes the comparison charts (PNG) to DIR (default
+(both values in the report's units). Writes the comparison charts (PNG) to DIR (default
 ``results/compare-A-B…``).
 """
 
@@ -30,7 +30,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="sampling design (default mc)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
     p.add_argument("--years", default=None, metavar="Y1,Y2,…",
-                   help="years of the table (default 2025,2030,2035,2060)")
+                   help="years of the table (default 2022,2025,2030,2035,2060)")
     p.add_argument("--no-charts", action="store_true", help="print only, write no charts")
 
 
@@ -43,7 +43,7 @@ def compare_command(args: argparse.Namespace) -> int:
     from energysim.compare import compare, format_comparison, format_diff, write_charts
 
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
-                   years=_years(args.years))
+                   years=_years(args.years), lang=args.lang)
     print(format_comparison(comp.table, args.lang))
     ref = comp.reference
     for name, diff in comp.diffs.items():

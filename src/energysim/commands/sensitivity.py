@@ -64,7 +64,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         scheduler=args.scheduler, progress=False if args.quiet else None)
     elapsed = time.perf_counter() - start
     out = Path(args.output) if args.output else Path("results") / result.scenario / "sensitivity"
-    print(sensitivity.format_table(result))
+    print(sensitivity.format_table(result, args.lang))
     written = sensitivity.write(result, out, lang=args.lang, chart=not args.no_chart)
     print(f"computed in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in written))
     sys.stdout.flush()

@@ -23,6 +23,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="DIR",
                    help="output directory (default: results/<sweep name>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from energysim.cli import add_lang_argument
+
+    add_lang_argument(p)
     from energysim.ensemble import add_scale_out_arguments  # where the runs go (ensembles.md)
 
     add_scale_out_arguments(p)
@@ -37,7 +40,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     check_count(args.workers, "--workers")
     start = time.perf_counter()
     result = sweep.run_sweep(args.file, workers=args.workers, dask=args.dask,
-                             scheduler=args.scheduler, progress=False if args.quiet else None)
+                             scheduler=args.scheduler, progress=False if args.quiet else None,
+                             lang=args.lang)
     elapsed = time.perf_counter() - start
     out = Path(args.output) if args.output else Path("results") / result.spec.name
     print(sweep.format_table(result))

@@ -160,6 +160,8 @@ class _Parser:
         self.idx = idx
         self.out = _File(file=file, key=key, base_dir=base_dir)
         self.file = file
+        #: Problems found so far; reading goes on after a problem in one key or parameter.
+        self.problems: list[ScenarioError] = []
 
     # errors
     def err(self, cls, message: str, line: int | None, key: str | None = None, hint=None):
@@ -185,8 +187,16 @@ class _Parser:
                     _did_you_mean(key, TOP_KEYS),
                 )
             self.out.meta_lines[key] = line
-            getattr(self, f"_top_{key}")(node, line)
+            self._keep_going(getattr(self, f"_top_{key}"), node, line)
+        raise_problems(self.problems)
         return self.out
+
+    def _keep_going(self, fn, *args) -> None:
+        """Run one key's or parameter's check; record its problem and go on to the next."""
+        try:
+            fn(*args)
+        except ScenarioError as exc:
+            self.problems.extend(getattr(exc, "problems", None) or [exc])
 
     # -- metadata
     def _top_name(self, node: YNode, line: int) -> None:
@@ -289,35 +299,38 @@ class _Parser:
                 _kp(prefix) if prefix else "parameters",
             )
         for key, child in node.value.items():
-            line = node.key_lines[key]
-            if not isinstance(key, str):
+            self._keep_going(self._walk_item, node, prefix, key, child)
+
+    def _walk_item(self, node: YNode, prefix: str, key, child: YNode) -> None:
+        line = node.key_lines[key]
+        if not isinstance(key, str):
+            raise self.err(
+                ScenarioError,
+                f"parameter names are text (expected a name, got {key!r})",
+                line,
+                _kp(prefix) if prefix else "parameters",
+            )
+        path = f"{prefix}.{key}" if prefix else key
+        if path in self.idx.cat:
+            if path in self.out.params:
                 raise self.err(
                     ScenarioError,
-                    f"parameter names are text (expected a name, got {key!r})",
-                    line,
-                    _kp(prefix) if prefix else "parameters",
-                )
-            path = f"{prefix}.{key}" if prefix else key
-            if path in self.idx.cat:
-                if path in self.out.params:
-                    raise self.err(
-                        ScenarioError,
-                        "set twice in one file (expected each parameter once, got a second value)",
-                        line,
-                        _kp(path),
-                    )
-                self.out.params[path] = self._leaf(child, self.idx.cat[path], path, line)
-            elif path in self.idx.prefixes:
-                self._walk(child, path)
-            else:
-                raise self.err(
-                    ScenarioError,
-                    f"unknown parameter (expected a catalogue path, see `energysim params`, "
-                    f"got {path!r})",
+                    "set twice in one file (expected each parameter once, got a second value)",
                     line,
                     _kp(path),
-                    _did_you_mean(path, self.idx.names),
                 )
+            self.out.params[path] = self._leaf(child, self.idx.cat[path], path, line)
+        elif path in self.idx.prefixes:
+            self._walk(child, path)
+        else:
+            raise self.err(
+                ScenarioError,
+                f"unknown parameter (expected a catalogue path, see `energysim params`, "
+                f"got {path!r})",
+                line,
+                _kp(path),
+                _did_you_mean(path, self.idx.names),
+            )
 
     def _leaf(self, node: YNode, param, path: str, key_line: int) -> Leaf | None:
         src = Source(self.file, key_line)
@@ -1035,6 +1048,16 @@ def _range(lo, hi, unit: str) -> str:
 
 def _from(raw: Any, unit: str) -> str:
     return f" from {raw!r}" if isinstance(raw, str) else ""
+
+
+# -- every problem of a file --------------------------------------------------------------------
+def raise_problems(problems: list[ScenarioError]) -> None:
+    """Raise the first problem, carrying all of them (``exc.problems``) so that ``energysim
+    validate`` prints one line per problem of a file."""
+    if problems:
+        first = problems[0]
+        first.problems = list(problems)
+        raise first
 
 
 # -- locating files ----------------------------------------------------------------------------

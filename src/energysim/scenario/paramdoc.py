@@ -51,7 +51,7 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
     canonical units. The description wraps so that no line is wider than ``width`` (default:
     the terminal's).
     """
-    from energysim.termtable import wrapped_table
+    from energysim.termtable import terminal_width, wrap, wrapped_table
 
     header = ("path", "单位" if lang == "zh" else "unit", "default" if lang == "en" else "默认值",
               "bounds" if lang == "en" else "取值范围", "description" if lang == "en" else "说明")
@@ -59,7 +59,8 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
             for p in cat.values()]
     foot = (f"({len(cat)} parameters; values as written in a scenario, in the report's units; "
             "`energysim params --markdown` gives the canonical units)")
-    return wrapped_table(header, rows, width=width) + "\n" + foot
+    width = terminal_width() if width is None else width
+    return wrapped_table(header, rows, width=width) + "\n" + "\n".join(wrap(foot, width))
 
 
 def display_columns(param, lang: str = "en") -> tuple[str, str, str]:
