@@ -22,7 +22,7 @@ from typing import Any
 from energysim.errors import ScenarioError
 
 __all__ = ["MARKER", "run_variant", "default_run_dir", "run_identity", "claim_output_dir",
-           "mark_output_dir"]
+           "mark_output_dir", "output_file"]
 
 #: The file that names the run a folder holds.
 MARKER = ".energysim-run.json"
@@ -134,3 +134,18 @@ def _read_marker(out: Path) -> dict[str, Any] | None:
         return json.loads((out / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def output_file(output: str | None, default_name: str) -> Path:
+    """The file a one-file command (``report``, ``plot``) writes, from ``-o``.
+
+    ``-o`` means the same for every command — where the output goes: a folder (an existing
+    one, or a name ending in ``/`` or without a suffix) receives ``default_name``; a name
+    with a suffix is the file itself. No ``-o``: ``default_name`` in the working directory.
+    """
+    if not output:
+        return Path(default_name)
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", os.sep)) or not path.suffix:
+        return path / default_name
+    return path

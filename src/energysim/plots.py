@@ -258,9 +258,30 @@ def _quantiles(da, qs=(0.05, 0.5, 0.95)) -> np.ndarray:
     return np.quantile(v, qs, axis=0)
 
 
+#: Results whose values size the display units of the charts drawn inside
+#: :func:`units_like` (charts of several scenarios side by side share their units).
+_UNIT_REFERENCE: list = []
+
+
+@contextlib.contextmanager
+def units_like(ds):
+    """Draw charts in the display units ``ds`` (a reference scenario's results) gets, so that
+    side-by-side charts of several scenarios show the same unit (万吨, not 万吨 here and 亿吨
+    there) and can share one scale."""
+    _UNIT_REFERENCE.append(ds)
+    try:
+        yield
+    finally:
+        _UNIT_REFERENCE.pop()
+
+
 def _unit(da, lang: str) -> tuple[float, str]:
     """Display unit of a chart's variable, sized by its total over categories (a stack's
     height): :func:`energysim.labels.display_unit`."""
+    if _UNIT_REFERENCE and da.name is not None and da.name in _UNIT_REFERENCE[-1]:
+        ref = _UNIT_REFERENCE[-1][da.name]
+        if set(ref.dims) == set(da.dims) or ref.dims == da.dims:
+            da = ref
     cats = [d for d in da.dims if d not in ("sample", "year", "stat")]
     total = da.sum(cats) if cats else da
     return display_unit(da.attrs.get("units", ""), lang, magnitude=magnitude_of(total.values))
@@ -362,8 +383,33 @@ def _legend_below(fig, axes: Sequence, *, ncol: int = 3) -> None:
                 handles.append(h)
                 labels.append(lab)
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(ncol, len(handles)),
+        ncol = _fitting_columns(fig, labels, min(ncol, len(handles)))
+        fig.legend(handles, labels, loc="outside lower center", ncol=ncol,
                    frameon=False, columnspacing=1.2, handlelength=1.6)
+
+
+def _fitting_columns(fig, labels: Sequence[str], ncol: int) -> int:
+    """The most legend columns (≤ ``ncol``) whose rows fit the figure's width, so that the
+    legends of charts side by side never run into each other."""
+    import unicodedata
+
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
+    try:
+        width = fig.bbox.width / fig.dpi  # a SubFigure has the width of its slot
+    except (AttributeError, ValueError):  # pragma: no cover - no layout yet
+        return ncol
+
+    def text_w(t: str) -> float:
+        em = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in t)
+        return em * size / 72.0
+
+    item = max(text_w(t) for t in labels) + (1.6 + 0.8 + 1.2) * size / 72.0  # handle + gaps
+    while ncol > 1 and ncol * item > 0.95 * width:
+        ncol -= 1
+    return ncol
 
 
 def _xaxis(ax, years) -> None:
@@ -871,8 +917,9 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
         label = f"{zh if lang == 'zh' else en}\n{_fmt(size[k] * f)}"
         ax.text(xs[c] + (-0.008 if first else width + 0.008), top[k] - height[k] / 2.0, label,
                 ha="right" if first else "left", va="center", fontsize=6.8, linespacing=1.1,
-                bbox=None if first else {"boxstyle": "round,pad=0.15", "fc": "white",
-                                         "ec": "none", "alpha": 0.75})
+                zorder=6,  # above the flows, on an opaque label box: readable where flows pass
+                bbox=None if first else {"boxstyle": "round,pad=0.2", "fc": "white",
+                                         "ec": "#d0d0d0", "lw": 0.4, "alpha": 0.95})
     ax.set_xlim(0, 1)
     ax.set_ylim(min(top[k] - height[k] for k in nodes) - 0.01, 1.01)
     ax.energysim_series["flows"] = np.asarray(drawn)
@@ -1044,6 +1091,28 @@ def tornado(table, *, lang: str = "zh", fig=None, base: float | None = None,
     return fig
 
 
+#: One colour per lever, the same in every chart and brief (policy wedges of any scenario).
+LEVER_COLORS = {
+    "economy": "#9aa5b1", "demand": "#a0522d", "power": "#4a90d9", "storage": "#17becf",
+    "transport": "#e07b39", "chemicals": "#8e6bb8", "water": "#6baed6", "hydrogen": "#2e9d49",
+    "coal": "#5a4a42", "emissions": "#c7c7c7", "power.coal": "#3d3d3d", "power.wind": "#4a90d9",
+    "power.solar": "#f5b82e", "power.curtailment": "#b0c4de",
+    "transport.heavy_trucks": "#e07b39", "transport.mining_trucks": "#c45a1a",
+    "hydrogen.electrolyser": "#2e9d49",
+}
+_SPARE_COLORS = ("#d62728", "#bcbd22", "#7f7f7f", "#ff9896", "#98df8a", "#c5b0d5")
+
+
+def lever_color(lever: str) -> str:
+    """The colour of a lever (:data:`LEVER_COLORS`; an unknown lever gets a stable spare
+    colour from its name, so it too keeps its colour across charts)."""
+    if lever in LEVER_COLORS:
+        return LEVER_COLORS[lever]
+    import zlib
+
+    return _SPARE_COLORS[zlib.crc32(lever.encode("utf-8")) % len(_SPARE_COLORS)]
+
+
 @_chart
 def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
     """Policy wedges: each lever's contribution to the difference from the parent scenario.
@@ -1070,21 +1139,18 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
         raise ScenarioError(f"no wedges for {output!r} (expected one of "
                             f"{', '.join(result.outputs)})", key="output")
     o = result.outputs[output]
-    f, unit = display_unit(o["unit"], lang, magnitude=magnitude_of(
-        np.concatenate([np.ravel(o["parent"]), np.ravel(o["child"])])))
+    f, unit = result.display(output, lang)
     years = np.asarray(result.years)
     fig = _figure(fig, (7.2, 3.2))
     ax, bx = _axes(fig, 1, 2, width_ratios=[1.7, 1.0])
     parent, child = o["parent"] * f, o["child"] * f
-    colors = ("#4a90d9", "#2e9d49", "#f5b82e", "#8e6bb8", "#e07b39", "#17becf", "#a0522d",
-              "#9aa5b1")
     down = parent.copy()
     up = parent.copy()
-    for j, lever in enumerate(result.levers):
+    for lever in result.levers:
         c = o["contrib"][lever] * f
         name = lever_name(lever, lang)
         neg, pos = np.minimum(c, 0.0), np.maximum(c, 0.0)
-        color = colors[j % len(colors)]
+        color = lever_color(lever)
         ax.fill_between(years, down + neg, down, color=color, alpha=0.85, lw=0, label=name)
         if np.any(pos > 0):
             ax.fill_between(years, up, up + pos, color=color, alpha=0.85, lw=0, hatch="//")
@@ -1102,7 +1168,7 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
     i = int(np.searchsorted(years, result.year))
     vals = [o["contrib"][lv][i] * f for lv in result.levers]
     yy = np.arange(len(vals))[::-1]
-    bx.barh(yy, vals, color=[colors[j % len(colors)] for j in range(len(vals))])
+    bx.barh(yy, vals, color=[lever_color(lv) for lv in result.levers])
     bx.set_yticks(yy, [lever_name(lv, lang) for lv in result.levers])
     bx.axvline(0, color="black", lw=0.8)
     bx.grid(axis="y", visible=False)

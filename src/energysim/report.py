@@ -24,6 +24,7 @@ import datetime as _dt
 import html
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,11 @@ class Brief:
     @property
     def names(self) -> list[str]:
         return list(self.comparison.datasets)
+
+    def label(self, name: str) -> str:
+        """How the brief names a scenario: the short form of its title in the brief's
+        language (``基准情景`` for ``baseline``), else its name."""
+        return scenario_label(self.comparison.scenarios[name], self.lang)
 
 
 def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = None,
@@ -185,8 +191,20 @@ def _wrap(text: str, width_in: float, size: float) -> list[str]:
             else:
                 lines.append(line.rstrip())
                 line = token.lstrip()
+            while _text_width(line.rstrip(), size) > width_in and len(line.rstrip()) > 1:
+                cut = _fit(line, width_in, size)  # a word longer than the width: break it
+                lines.append(line[:cut])
+                line = line[cut:]
         lines.append(line.rstrip())
     return lines or [""]
+
+
+def _fit(text: str, width_in: float, size: float) -> int:
+    """How many leading characters of ``text`` fit in ``width_in`` (at least one)."""
+    n = 1
+    while n < len(text) and _text_width(text[: n + 1], size) <= width_in:
+        n += 1
+    return n
 
 
 def _tokens(text: str) -> list[str]:
@@ -290,6 +308,7 @@ class _Table:
 class _Block:
     height: float  # [in]
     draw: Callable  # draw(subfigure) ; text blocks get an inches Axes
+    keep_with_next: bool = False  # a heading: never the last block of a page
 
 
 def _text_block(height: float, draw_text: Callable) -> _Block:
@@ -317,14 +336,48 @@ def _page(blocks: list[_Block]):
     return fig
 
 
-def _chart_row(height: float, fns: list[Callable]) -> _Block:
+def _chart_row(height: float, fns: list[Callable], *, share_y: bool = False,
+               columns: int | None = None) -> _Block:
+    """Charts side by side; ``share_y``: one y-scale for all (the same quantity in several
+    scenarios); ``columns``: slots in the row (a short last row keeps the others' width)."""
     def draw(sf):
-        parts = sf.subfigures(1, len(fns), wspace=0.0) if len(fns) > 1 else [sf]
-        for fn, part in zip(fns, np.atleast_1d(parts), strict=True):
+        n = max(columns or len(fns), len(fns))
+        parts = sf.subfigures(1, n, wspace=0.0) if n > 1 else [sf]
+        for fn, part in zip(fns, np.atleast_1d(parts), strict=False):
             fn(part)
             _align_title(part)
+        if share_y:
+            share_y_scale([part.axes[0] for part in np.atleast_1d(parts)[:len(fns)]
+                           if part.axes])
 
     return _Block(height, draw)
+
+
+def share_y_scale(axes: Sequence) -> tuple[float, float] | None:
+    """Give ``axes`` one y-range (the union of theirs); returns it."""
+    if not axes:
+        return None
+    lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
+    lim = (min(lows), max(highs))
+    for ax in axes:
+        ax.set_ylim(*lim)
+    return lim
+
+
+def _paginate(blocks: list[_Block], room: float = PAGE_H - 0.3) -> list[list[_Block]]:
+    """Blocks split into pages of at most ``room`` inches; a heading stays with what follows."""
+    pages: list[list[_Block]] = [[]]
+    used = 0.0
+    for i, b in enumerate(blocks):
+        need = b.height
+        if getattr(b, "keep_with_next", False) and i + 1 < len(blocks):
+            need += blocks[i + 1].height
+        if pages[-1] and used + need > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(b)
+        used += b.height
+    return pages
 
 
 def _align_title(sf) -> None:
@@ -348,7 +401,9 @@ def _heading(text: str, sub: str | None = None) -> _Block:
             ax.text(MARGIN + w, 0.24, sub, fontsize=8.5, color=_MUTED, va="baseline")
         ax.plot([MARGIN, PAGE_W - MARGIN], [0.31, 0.31], color=_RULE, lw=0.8)
 
-    return _text_block(0.38, draw)
+    block = _text_block(0.38, draw)
+    block.keep_with_next = True
+    return block
 
 
 def _paragraph(lines: list[tuple[str, float, str]], width: float = PAGE_W - 2 * MARGIN,
@@ -396,6 +451,20 @@ def _table_block(table: _Table, note: str | None = None, *,
 # ---------------------------------------------------------------------------------------------
 
 
+def scenario_label(s, lang: str) -> str:
+    """A scenario's short name for readers: its title in ``lang`` up to the first colon
+    (``基准情景:落实…`` → ``基准情景``; ``Accelerated transition: …`` → ``Accelerated
+    transition``), the other language's title, or its name."""
+    import re
+
+    for key in ((lang, "zh", "en") if lang == "zh" else (lang, "en", "zh")):
+        title = str(s.title.get(key, "") or "").strip()
+        if title:
+            short = re.split(r"[:：(（]", title, maxsplit=1)[0].strip()
+            return short or title
+    return s.name
+
+
 def _scenario_title(s, lang: str) -> str:
     zh, en = s.title.get("zh", ""), s.title.get("en", "")
     if lang == "zh":
@@ -413,47 +482,63 @@ def _run_kind(brief: Brief) -> str:
 
 
 def _highlights(brief: Brief) -> list[str]:
-    """Short sentences from the numbers: peak year, CO2 and renewable share in 2030, targets."""
+    """One sentence per scenario: its conclusion (:func:`conclusion`)."""
+    return [conclusion(brief, name) for name in brief.names]
+
+
+#: The year of the national CO2 peak goal ("2030年前碳达峰").
+PEAK_GOAL_YEAR = 2030
+
+
+def conclusion(brief: Brief, name: str) -> str:
+    """A one-sentence conclusion about a scenario, generated from its numbers.
+
+    Whether CO2 peaks before the national goal (2030), its emissions in 2030 (and the change
+    against the first scenario), the renewable share of generation, and its targets:
+    ``"基准情景:2030年前未实现碳达峰(2032年达峰),2030年排放10,483万吨,新能源发电占比28%;
+    12项目标中达标2项、有风险4项、未达标6项。"``
+    """
     from energysim.targets import summary_counts
 
     lang = brief.lang
     table = brief.comparison.table
-    out = []
-    names = brief.names
-    ref = names[0]
-    for name in names:
-        bits = []
-        if "co2_peak_year" in table.index:
-            col = next(c for c in table.columns if isinstance(c, tuple) and c[1] == name)
-            peak = table.at["co2_peak_year", col]
-            if np.isfinite(peak):
-                bits.append(_t(lang, f"碳排放{peak:.0f}年达峰", f"CO2 peaks in {peak:.0f}"))
-        yrs = sorted({c[0] for c in table.columns if isinstance(c, tuple)})
-        y = 2030 if 2030 in yrs else yrs[-1]
-        if "co2_total" in table.index:
-            v = table.at["co2_total", (y, name)]
-            unit = table.at["co2_total", "unit"]
-            text = _t(lang, f"{y}年排放{v:,.0f}{unit}", f"{y} CO2 {v:,.0f} {unit}")
-            if name != ref:
-                r = table.at["co2_total", (y, ref)]
-                if r:
-                    change = f"{(v - r) / r:+.0%}"
-                    text += _t(lang, f"(较{ref}{change})", f" ({change} vs {ref})")
-            bits.append(text)
-        if "re_share" in table.index:
-            v = table.at["re_share", (y, name)]
-            bits.append(_t(lang, f"新能源发电占比{v:.0f}%", f"renewables {v:.0f}% of generation"))
-        water = water_shortfall_text(brief.comparison.datasets[name], lang)
-        if water:
-            bits.append(water)
-        counts = summary_counts(brief.targets[name])
-        bits.append(_t(lang, f"目标达标{counts['met']}项、有风险{counts['at_risk']}项、"
-                             f"未达标{counts['missed']}项",
-                       f"targets: {counts['met']} met, {counts['at_risk']} at risk, "
-                       f"{counts['missed']} missed"))
-        sep = ";" if lang == "zh" else "; "
-        out.append(f"{name}: " + sep.join(bits))
-    return out
+    ref = brief.names[0]
+    yrs = sorted({c[0] for c in table.columns if isinstance(c, tuple)})
+    y = PEAK_GOAL_YEAR if PEAK_GOAL_YEAR in yrs else yrs[-1]
+    bits = []
+    if "co2_peak_year" in table.index:
+        peak = table.at["co2_peak_year", (yrs[0], name)]
+        if np.isfinite(peak):
+            ok = peak <= PEAK_GOAL_YEAR
+            bits.append(_t(lang, f"{PEAK_GOAL_YEAR}年前{'实现' if ok else '未实现'}碳达峰"
+                                 f"({peak:.0f}年达峰)",
+                           f"CO2 {'peaks' if ok else 'does not peak'} by {PEAK_GOAL_YEAR} "
+                           f"(peak in {peak:.0f})"))
+    if "co2_total" in table.index:
+        v = table.at["co2_total", (y, name)]
+        unit = table.at["co2_total", "unit"]
+        text = _t(lang, f"{y}年排放{v:,.0f}{unit}", f"{y} emissions {v:,.0f} {unit}")
+        if name != ref:
+            r = table.at["co2_total", (y, ref)]
+            if r:
+                change = f"{(v - r) / r:+.0%}"
+                text += _t(lang, f"(较{brief.label(ref)}{change})",
+                           f" ({change} vs {brief.label(ref)})")
+        bits.append(text)
+    if "re_share" in table.index:
+        v = table.at["re_share", (y, name)]
+        bits.append(_t(lang, f"新能源发电占比{v:.0f}%", f"renewables {v:.0f}% of generation"))
+    water = water_shortfall_text(brief.comparison.datasets[name], lang)
+    if water:
+        bits.append(water)
+    counts = summary_counts(brief.targets[name])
+    n = sum(counts.values())
+    tail = _t(lang, f"{n}项目标中达标{counts['met']}项、有风险{counts['at_risk']}项、"
+                    f"未达标{counts['missed']}项。",
+              f"of {n} targets {counts['met']} met, {counts['at_risk']} at risk, "
+              f"{counts['missed']} missed.")
+    sep, end = (",", ";") if lang == "zh" else (", ", "; ")
+    return f"{brief.label(name)}: " + sep.join(bits) + end + tail
 
 
 def water_shortfall_text(ds, lang: str = "zh") -> str:
@@ -481,7 +566,8 @@ def water_shortfall_text(ds, lang: str = "zh") -> str:
         return ""
     year, most, first = int(years[np.argmax(values)]), float(values.max()), int(years[short][0])
     return _t(lang, f"用水超出上限:{first}年起缺水,最多{most / 100:.2f}亿立方米({year}年)",
-              f"water above the cap from {first}: short by up to {most:.0f} Mm³ ({year})")
+              f"water above the cap from {first}: short by up to {most / 100:.2f} 10⁸ m³ "
+              f"({year})")
 
 
 def _key_numbers_table(brief: Brief) -> _Table:
@@ -500,7 +586,7 @@ def _key_numbers_table(brief: Brief) -> _Table:
     cols = [_Col(_t(lang, "指标", "indicator"), label_w)]
     for y in years:
         for name in names:
-            cols.append(_Col(f"{y}\n{name}", vw, "right"))
+            cols.append(_Col(f"{y}\n{brief.label(name)}", vw, "right"))
     rows = []
     for key, r in table.iterrows():
         label = (f"{r['zh']} {r['en']} [{r['unit']}]" if lang == "zh"
@@ -533,8 +619,9 @@ def _target_table(brief: Brief) -> _Table:
     prob = brief.samples > 1
     cols = list(fixed)
     for name in names:
-        cols.append(_Col(f"{name}" + (_t(lang, "(数值 · 达标概率)", " (value · P(meet))") if prob
-                                      else _t(lang, "(数值)", " (value)")), per))
+        what = (_t(lang, "(数值 · 达标概率)", " (value · P(meet))") if prob
+                else _t(lang, "(数值)", " (value)"))
+        cols.append(_Col(f"{brief.label(name)}{what}", per))
     rows = []
     for i, r in first.iterrows():
         strength = "" if r["strength"] == "firm" else _t(lang, "(力争)", " (aspirational)")
@@ -573,7 +660,7 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     pw = 2.35
     vw = (width - pw) / len(names)
     cols = [_Col(_t(lang, "参数", "parameter"), pw)]
-    cols += [_Col(n, vw) for n in names]
+    cols += [_Col(brief.label(n), vw) for n in names]
     from energysim.display import leaf_text
     from energysim.scenario import load_scenario
 
@@ -593,8 +680,9 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
                       for n in names]
         rows.append(cells)
     more = len(paths) - max_rows
-    note = _t(lang, f"{ref}为参照;仅列出取值不同的参数,共{len(paths)}项。",
-              f"{ref} is the reference; only parameters whose resolved values differ are listed "
+    note = _t(lang, f"{brief.label(ref)}为参照;仅列出取值不同的参数,共{len(paths)}项。",
+              f"{brief.label(ref)} is the reference; only parameters whose resolved values "
+              "differ are listed "
               f"({len(paths)}).")
     if more > 0:
         note += _t(lang, f"另有{more}项未列出,见 energysim compare。",
@@ -662,7 +750,7 @@ def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
     for name, ds in brief.comparison.datasets.items():
         a = ds.attrs
         s = brief.comparison.scenarios[name]
-        lines.append((f"{name}: {_t(lang, '文件', 'file')} {s.file or '-'} · "
+        lines.append((f"{brief.label(name)} ({name}): {_t(lang, '文件', 'file')} {s.file or '-'} · "
                       f"seed {_seed_text(a)} · method {a.get('method', '-')} · "
                       f"samples {a.get('n_samples', '-')} · "
                       f"sha256 {str(a.get('scenario_sha256', ''))[:16]}… · "
@@ -692,7 +780,7 @@ def _page1_blocks(brief: Brief) -> tuple[list[_Block], bool]:
     lang = brief.lang
     zh, en = TITLE
     main, sub = (zh, en) if lang == "zh" else (en, zh)
-    scen_lines = [(f"• {n}: {_scenario_title(s, lang)}", 7.5, _INK)
+    scen_lines = [(f"• {brief.label(n)} ({n}): {_scenario_title(s, lang)}", 7.5, _INK)
                   for n, s in brief.comparison.scenarios.items()]
 
     def header(ax):
@@ -730,8 +818,9 @@ _MIN_COMPARISON_H = 3.1
 def _comparison_fn(brief: Brief) -> Callable:
     from energysim import plots
 
+    titles = {n: brief.label(n) for n in brief.names}
     return lambda sf: plots.scenario_comparison(brief.comparison.datasets, lang=brief.lang,
-                                                fig=sf)
+                                                fig=sf, titles=titles)
 
 
 def _chart_fns(brief: Brief, comparison_done: bool = False
@@ -751,17 +840,19 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
     if len(names) > 1:
         if not comparison_done:
             rows.append((4.3, [_comparison_fn(brief)]))
-        pick = [names[0], names[-1]]
-        rows.append((3.0, [lambda sf, n=n: _labelled(plots.co2_by_sector, runs[n], n, lang, sf)
-                           for n in pick]))
-        rows.append((3.0, [lambda sf, n=n: _labelled(plots.capacity_mix, runs[n], n, lang, sf)
-                           for n in pick]))
+        per_row, height = 2, 3.0
+        for chart in (plots.co2_by_sector, plots.capacity_mix):  # every scenario, one scale
+            for i in range(0, len(names), per_row):
+                rows.append((height, [
+                    lambda sf, n=n, chart=chart: _in_units_of(runs[names[0]], _labelled, chart,
+                                                              runs[n], brief.label(n), lang, sf)
+                    for n in names[i:i + per_row]], per_row, chart.__name__))
         if comparison_done:
             last = names[-1]
             yrs = {int(y) for y in runs[last]["year"].values}
             year = brief.wedge_year if brief.wedge_year in yrs else None
-            rows.append((4.6, [lambda sf: _labelled(plots.energy_flow, runs[last], last, lang,
-                                                    sf, year=year)]))
+            rows.append((4.6, [lambda sf: _labelled(plots.energy_flow, runs[last],
+                                                    brief.label(last), lang, sf, year=year)]))
     else:
         ds = runs[names[0]]
         rows.append((3.0, [lambda sf: plots.co2_by_sector(ds, lang=lang, fig=sf),
@@ -770,6 +861,14 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
                            lambda sf: plots.coal_balance(ds, lang=lang, fig=sf)]))
         rows.append((3.4, [lambda sf: plots.energy_flow(ds, lang=lang, fig=sf)]))
     return rows
+
+
+def _in_units_of(reference, fn, *args, **kw):
+    """``fn(*args, **kw)`` with charts in the display units of ``reference``."""
+    from energysim.plots import units_like
+
+    with units_like(reference):
+        return fn(*args, **kw)
 
 
 def _labelled(fn, ds, name, lang, sf, **kw):
@@ -782,9 +881,33 @@ def _labelled(fn, ds, name, lang, sf, **kw):
 def _page2_blocks(brief: Brief, comparison_done: bool) -> list[_Block]:
     lang = brief.lang
     blocks = [_heading(_t(lang, "三、情景图表", "3. Charts"), _t(lang, "Charts", "情景图表"))]
-    for height, fns in _chart_fns(brief, comparison_done):
-        blocks.append(_chart_row(height, fns))
+    groups: dict[str, list[_Block]] = {}
+    for row in _chart_fns(brief, comparison_done):
+        height, fns, *more = row
+        block = _chart_row(height, fns, columns=more[0] if more else None)
+        blocks.append(block)
+        if more:  # rows of one chart over scenarios: one y-scale across the rows
+            groups.setdefault(more[1], []).append(block)
+    for group in groups.values():
+        _share_y_across(group)
     return blocks
+
+
+def _share_y_across(blocks: list[_Block]) -> None:
+    """Rows of the same chart (several scenarios) drawn with one y-scale across all rows."""
+    drawn: list = []
+    draws = [b.draw for b in blocks]
+
+    def wrap(i):
+        def draw(sf):
+            draws[i](sf)
+            drawn.extend(ax for part in sf.subfigs or [sf] for ax in part.axes[:1])
+            if i == len(blocks) - 1:
+                share_y_scale(drawn)
+        return draw
+
+    for i, b in enumerate(blocks):
+        b.draw = wrap(i)
 
 
 def _provenance_blocks(brief: Brief) -> list[_Block]:
@@ -793,23 +916,28 @@ def _provenance_blocks(brief: Brief) -> list[_Block]:
             _paragraph(_provenance_lines(brief))]
 
 
-def _page3(brief: Brief):
-    from energysim import plots
-
+def _page3(brief: Brief) -> list:
+    """The pages after the charts: the wedges of every alternative (two per page), then the
+    assumptions that differ and the provenance."""
     lang = brief.lang
-    blocks = []
+    blocks: list[_Block] = []
     if brief.wedges:
         blocks.append(_heading(_t(lang, "四、政策楔形", "4. Policy wedges"),
                                _t(lang, "Policy wedges", "政策楔形")))
-        for name in list(brief.wedges)[:2]:
+        for name in brief.wedges:
             w = brief.wedges[name]
-            blocks.append(_chart_row(2.75, [lambda sf, w=w: plots.wedges(w, lang=lang, fig=sf)]))
-            blocks.append(_table_block(_wedge_table(brief, name)))
+            chart = _chart_row(2.75, [lambda sf, w=w: _wedge_chart(brief, w, sf)])
+            chart.keep_with_next = True  # a wedge chart and its table on one page
+            blocks += [chart, _table_block(_wedge_table(brief, name))]
     blocks += _driver_blocks(brief)
-    used = sum(b.height for b in blocks)
+    pages = _paginate(blocks) if blocks else [[]]
+    last = pages[-1]
+    used = sum(b.height for b in last)
     prov_head, prov = _provenance_blocks(brief)
     room = PAGE_H - 0.3 - used - prov.height - prov_head.height - 0.38
-    diff_blocks = []
+    if len(brief.names) > 1 and room < 1.2:  # no room for the diff: a page of its own
+        pages.append([])
+        room = PAGE_H - 0.3 - prov.height - prov_head.height - 0.38
     if len(brief.names) > 1:
         rows = 60
         while rows > 0:
@@ -818,13 +946,34 @@ def _page3(brief: Brief):
             if block.height <= room or rows <= 3:
                 break
             rows -= 1
-        diff_blocks = [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
-                                _t(lang, "Assumptions that differ", "情景假设差异")), block]
-    return _page(blocks + diff_blocks + [prov_head, prov])
+        pages[-1] += [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
+                               _t(lang, "Assumptions that differ", "情景假设差异")), block]
+    pages[-1] += [prov_head, prov]
+    return [_page(p) for p in pages]
+
+
+def _wedge_chart(brief: Brief, w, sf):
+    """The wedge chart of one alternative, titled with the scenarios' reader names."""
+    from energysim import plots
+
+    fig = plots.wedges(w, lang=brief.lang, fig=sf)
+    names = {n: brief.label(n) for n in (w.child_name, w.parent_name) if n in brief.names}
+    texts = [t for ax in fig.axes for t in (ax.title, ax._left_title, *(
+        ax.get_legend().get_texts() if ax.get_legend() else ()))]
+    if getattr(fig, "_suptitle", None) is not None:
+        texts.append(fig._suptitle)
+    for t in texts:
+        text = t.get_text()
+        for n in sorted(names, key=len, reverse=True):  # ids → the brief's scenario names
+            text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", names[n], text)
+        t.set_text(text)
+    return fig
 
 
 def render_pages(brief: Brief) -> list:
-    """The brief's pages as matplotlib Figures (A4 portrait)."""
+    """The brief's pages as matplotlib Figures (A4 portrait); chart and wedge sections run
+    over as many pages as they need (up to six scenarios: every scenario's charts and every
+    alternative's wedges, nothing dropped)."""
     from energysim.plots import style
 
     with style():
@@ -836,7 +985,8 @@ def render_pages(brief: Brief) -> list:
             prov = _provenance_blocks(brief)
             if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
                 return [*pages, _money_page(brief), _page(second + prov)]
-        pages += [_page(second), _page3(brief)]
+        pages += [_page(p) for p in _paginate(second)]
+        pages += _page3(brief)
         pages.insert(-1, _money_page(brief))  # issue 16: before the last page (provenance)
     return pages
 
@@ -986,7 +1136,7 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
     parts.append(f"<p class=\"note\">{e(_status_legend(brief))}</p>")
     parts.append(f"<h2>{e(_t(lang, '三、情景图表', '3. Charts'))}</h2>")
     with style():
-        for _, fns in _chart_fns(brief):
+        for _, fns, *_ in _chart_fns(brief):
             for fn in fns:
                 fig = fn(None)
                 parts.append(f'<p><img alt="chart" src="data:image/png;base64,'

@@ -143,13 +143,13 @@ class WedgeResult:
         return {out: self.display(out, lang)[1] for out in self.outputs}
 
     def display(self, output: str, lang: str = "zh") -> tuple[float, str]:
-        """Factor and label of ``output``'s display unit, sized by the parent's and the
-        scenario's paths (:func:`energysim.labels.display_unit`)."""
+        """Factor and label of ``output``'s display unit, sized by the parent's path (so the
+        wedges of several scenarios against one parent share a unit;
+        :func:`energysim.labels.display_unit`)."""
         from energysim.labels import display_unit, magnitude_of
 
         o = self.outputs[output]
-        values = np.concatenate([np.ravel(o["parent"]), np.ravel(o["child"])])
-        return display_unit(o["unit"], lang, magnitude=magnitude_of(values))
+        return display_unit(o["unit"], lang, magnitude=magnitude_of(o["parent"]))
 
 
 def parent_of(scenario: Any):

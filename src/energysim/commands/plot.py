@@ -36,7 +36,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="results files written by `energysim run`")
     p.add_argument("--chart", required=True, choices=_chart_names(), metavar="NAME",
                    help=f"one of: {', '.join(_chart_names())}")
-    p.add_argument("-o", "--output", default=None, metavar="FILE",
+    p.add_argument("-o", "--output", default=None, metavar="FILE|DIR",
                    help="output image (default <chart>.png)")
     p.add_argument("--year", type=int, default=None, metavar="Y",
                    help="year of the energy-flow chart (default 2030)")
@@ -88,11 +88,11 @@ def _read_table(path: str):
 @arguments(_configure)
 def plot_command(args: argparse.Namespace) -> int:
     """Draw one chart from saved results and write it atomically."""
-    from pathlib import Path
 
     from energysim import plots
+    from energysim.outputs import output_file
 
-    out = Path(args.output) if args.output else Path(f"{args.chart}.png")
+    out = output_file(args.output, f"{args.chart}.png")
     if args.chart in TABLE:
         if args.table is None:
             raise ScenarioError("the tornado chart needs a sensitivity table (expected --table "

@@ -20,8 +20,9 @@ from energysim.cli import arguments
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario files or bundled names; the first is the reference")
-    p.add_argument("-o", "--output", default=None, metavar="FILE",
-                   help="output file (default brief.<format>)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE|DIR",
+                   help="output file, or a folder to write brief.<format> in (default "
+                        "brief.<format>)")
     p.add_argument("--format", choices=("pdf", "png", "html"), default=None,
                    help="output format (default: from the file suffix, else pdf)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh",
@@ -41,12 +42,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def report_command(args: argparse.Namespace) -> int:
     """Build and write the brief; prints the file written."""
-    from pathlib import Path
 
+    from energysim.outputs import output_file
     from energysim.report import build_brief, write_brief
 
     fmt = args.format
-    out = Path(args.output) if args.output else Path(f"brief.{fmt or 'pdf'}")
+    out = output_file(args.output, f"brief.{fmt or 'pdf'}")
     brief = build_brief(args.scenarios, samples=args.samples, seed=args.seed,
                         method=args.method, lang=args.lang, wedge_year=args.wedge_year,
                         drivers=args.drivers)
