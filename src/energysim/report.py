@@ -986,8 +986,8 @@ def render_pages(brief: Brief) -> list:
             if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
                 return [*pages, _money_page(brief), _page(second + prov)]
         pages += [_page(p) for p in _paginate(second)]
+        pages.append(_money_page(brief))  # issue 16: after the charts, before the wedges
         pages += _page3(brief)
-        pages.insert(-1, _money_page(brief))  # issue 16: before the last page (provenance)
     return pages
 
 
