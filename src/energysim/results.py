@@ -825,8 +825,8 @@ def _category_label(summ, cats: list[str], idx: tuple) -> tuple[str, str]:
 def _number_format(values: Sequence) -> str:
     """Excel number format for a row: whole numbers from 1000, else about 3 significant
     digits (shown; the cell keeps 6)."""
-    finite = [abs(v) for v in values if isinstance(v, (int, float)) and v is not None and v != 0]
-    size = float(np.median(finite)) if finite else 0.0
+    finite = sorted(abs(v) for v in values if isinstance(v, (int, float)) and v)
+    size = float(finite[len(finite) // 2]) if finite else 0.0  # (upper) median, no numpy
     if size >= 1000:
         return "#,##0"
     if size >= 100:
@@ -912,8 +912,9 @@ def _scenario_title(attrs) -> str:
     """The scenario's titles (zh / en) from the YAML kept in the results, or ``""``."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10× faster
     try:
-        title = (yaml.safe_load(attrs.get("scenario_yaml") or "") or {}).get("title")
+        title = (yaml.load(attrs.get("scenario_yaml") or "", Loader=loader) or {}).get("title")
     except (yaml.YAMLError, AttributeError):
         return ""
     if isinstance(title, dict):

@@ -18,7 +18,8 @@ SIX = ["baseline", "accelerated", "coal_lockin", "hydrogen_storage", "water_cons
 
 def overprinted(pdf_path: Path, min_share: float = 0.3) -> list[tuple]:
     """Pairs of characters whose boxes overlap by more than ``min_share`` of the smaller box
-    (horizontal text), per page: (page, char, char, x, y)."""
+    (horizontal text), per page: (page, char, char, x, y). Neighbours in one string (kerning,
+    as in "GDP,") are not overprint."""
     import pdfplumber
 
     found = []
@@ -33,6 +34,8 @@ def overprinted(pdf_path: Path, min_share: float = 0.3) -> list[tuple]:
             pairs = {p for cell in grid.values() for p in itertools.combinations(cell, 2)}
             for i, j in pairs:
                 a, b = chars[i], chars[j]
+                if abs(i - j) == 1 and abs(a["top"] - b["top"]) < 0.5:
+                    continue  # consecutive characters of one string
                 w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
                 h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                 if w <= 0 or h <= 0:
