@@ -567,7 +567,14 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
          f"{100 * r['p_meet']:.0f}%", status_text(r["status"], lang, emoji=emoji))
         for _, r in table.iterrows()
     ]
+    from energysim.termtable import clip, terminal_width, wrap
+
     widths = [max(_width(row[i]) for row in [head, *body]) for i in range(len(head))]
+    room = terminal_width()
+    over = sum(widths) + 2 * (len(widths) - 1) - room
+    if over > 0:  # narrow terminal: shorten the names (the first column), never the numbers
+        widths[0] = max(widths[0] - over, 12)
+        body = [(clip(row[0], widths[0]), *row[1:]) for row in body]
     lines = [title] if title else []
     lines.append("  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
@@ -576,7 +583,7 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
     n = int(table["n_samples"].max()) if len(table) else 1
     note = (f"数值为中位数 [p5–p95],{n} 个样本" if n > 1 else "单次运行(中心值)") if lang == "zh" \
         else (f"value: median [p5–p95] of {n} samples" if n > 1 else "single run (central values)")
-    lines.append(f"{note}; {status_rule(thresholds, lang)}")
+    lines.extend(wrap(f"{note}; {status_rule(thresholds, lang)}", room))
     return "\n".join(lines)
 
 

@@ -114,3 +114,22 @@ def test_params_fit_the_terminal_and_use_the_reports_units(monkeypatch, capsys):
     assert "15%" in line and "0.15" not in line
     line = next(x for x in out.splitlines() if x.startswith("economy.gdp_base"))
     assert "亿元" in line and "1300" in line
+
+
+def test_terminal_tables_fit_and_bands_only_where_samples_vary(monkeypatch, capsys, tmp_path):
+    from energysim.termtable import text_width
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(tmp_path)
+    commands = [["run", "--samples", "16", "--quiet"], ["compare", "baseline", "accelerated",
+                "coal_lockin", "--no-charts"], ["targets", "baseline"]]
+    for argv in commands:
+        assert cli.main(argv) == 0
+        out = capsys.readouterr().out
+        widest = max(text_width(x) for x in out.splitlines() if not x.startswith("wrote "))
+        assert widest <= 100, (argv, widest)
+        if argv[0] == "run":
+            cap = next(x for x in out.splitlines() if x.startswith("煤电装机"))
+            assert "[" not in cap.split("]", 1)[1]  # deterministic row: no band
+            co2 = next(x for x in out.splitlines() if x.startswith("二氧化碳排放"))
+            assert "–" in co2.split("]", 1)[1]  # uncertain row: a p5–p95 band
