@@ -139,6 +139,7 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
     # wedges of the alternatives (all scenarios but the reference), or of a lone scenario
     chosen = list(comp.scenarios.items())
     chosen = chosen[1:] if len(chosen) > 1 else chosen
+    parents: dict = {}
     for name, s in chosen:
         if len(s.chain) < 2:
             continue
@@ -149,10 +150,19 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
             continue
         years = comp.datasets[name]["year"].values
         year = wedge_year if wedge_year in set(int(y) for y in years) else int(years[-1])
-        wedges[name] = decompose(s, parent, year=year)
+        w = decompose(s, parent, year=year)
+        if not w.levers:  # nothing differs from its parent: no wedges to draw
+            notes.append(_t(lang, f"{scenario_label(s, lang)}与{scenario_label(parent, lang)}"
+                                  "参数相同,无政策楔形。",
+                            f"{scenario_label(s, lang)}: same parameters as "
+                            f"{scenario_label(parent, lang)}, no policy wedges."))
+            continue
+        wedges[name] = w
+        parents[name] = parent
     from energysim.money import abatement_costs  # issue 16: the money page
 
-    money = [abatement_costs(comp.scenarios[name]) for name in wedges]
+    # against the same parent as the wedges (a copied bundled scenario: that bundled scenario)
+    money = [abatement_costs(comp.scenarios[name], parents[name]) for name in wedges]
     top = None
     if drivers:
         from energysim.sensitivity import top_drivers
@@ -938,7 +948,13 @@ def _page3(brief: Brief) -> list:
     if len(brief.names) > 1 and room < 1.2:  # no room for the diff: a page of its own
         pages.append([])
         room = PAGE_H - 0.3 - prov.height - prov_head.height - 0.38
-    if len(brief.names) > 1:
+    if len(brief.names) > 1 and not any(len(d) for d in brief.comparison.diffs.values()):
+        same = _t(lang, "各情景参数与参照情景相同。",
+                  "All scenarios have the reference's parameters.")
+        pages[-1] += [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
+                               _t(lang, "Assumptions that differ", "情景假设差异")),
+                      _paragraph([(same, 7.5, _INK)])]
+    elif len(brief.names) > 1:
         rows = 60
         while rows > 0:
             table, note = _diff_table(brief, rows)

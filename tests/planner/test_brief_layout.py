@@ -150,3 +150,13 @@ def test_a_conclusion_per_scenario_from_the_numbers(six):
         want = "2030年前实现碳达峰" if peak <= 2030 else "2030年前未实现碳达峰"
         assert sentence.startswith(f"{brief.label(name)}: {want}({peak:.0f}年达峰)")
         assert sentence.endswith("项。") and sentence.count("。") == 1
+
+
+def test_a_new_scenario_unchanged_from_its_parent_has_no_empty_wedges(tmp_path):
+    from energysim import cli
+
+    assert cli.main(["new", "同参", "-o", str(tmp_path / "same.yaml")]) == 0
+    brief = report.build_brief(["baseline", str(tmp_path / "same.yaml")], lang="zh")
+    assert brief.wedges == {}
+    assert any("参数相同,无政策楔形" in n for n in brief.notes)
+    assert len(report.render_pages(brief)) >= 3
