@@ -71,7 +71,7 @@ def test_summary_statistics(ds, ds_fixed_fleet):
 
 def test_indicators_in_report_units(ds):
     table = results.indicators(ds)
-    assert list(table.columns[3:]) == [2022, 2025, 2030, 2035, 2060]
+    assert list(table.columns[3:]) == [2022, 2025, 2030, 2035, 2060, "unit_en"]
     np.testing.assert_allclose(table.loc["coal_output", 2022], 3.2, rtol=0.01)  # 亿吨
     assert table.loc["coal_output", "unit"] == "亿吨"
     assert table.loc["cap_coal", "unit"] == "万千瓦"

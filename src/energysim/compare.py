@@ -267,6 +267,7 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
                     elif y in f.columns:
                         v = f.at[k, y]
                 row[(y, name)] = float(v) if v is not None else np.nan
+        row["unit_en"] = ref.get("unit_en", ref["unit"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("key")
 
@@ -283,7 +284,8 @@ def format_comparison(table, lang: str = "zh", *, width: int | None = None) -> s
     yrs = list(dict.fromkeys(y for y, _ in cols))
     labels, cells = [], []
     for key, r in table.iterrows():
-        labels.append(f"{r['zh'] if lang == 'zh' else r['en']} [{r['unit']}]")
+        labels.append(f"{r['zh']} [{r['unit']}]" if lang == "zh"
+                      else f"{r['en']} [{r.get('unit_en', r['unit'])}]")
         cells.append([""] * len(yrs))
         for n in names:
             labels.append(f"  {n}")

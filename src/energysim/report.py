@@ -526,7 +526,7 @@ def conclusion(brief: Brief, name: str) -> str:
                            f"(peak in {peak:.0f})"))
     if "co2_total" in table.index:
         v = table.at["co2_total", (y, name)]
-        unit = table.at["co2_total", "unit"]
+        unit = table.at["co2_total", "unit" if lang == "zh" else "unit_en"]
         text = _t(lang, f"{y}年排放{v:,.0f}{unit}", f"{y} emissions {v:,.0f} {unit}")
         if name != ref:
             r = table.at["co2_total", (y, ref)]
@@ -600,7 +600,7 @@ def _key_numbers_table(brief: Brief) -> _Table:
     rows = []
     for key, r in table.iterrows():
         label = (f"{r['zh']} {r['en']} [{r['unit']}]" if lang == "zh"
-                 else f"{r['en']} [{r['unit']}]")
+                 else f"{r['en']} [{r.get('unit_en', r['unit'])}]")
         cells = [label]
         for y in years:
             for name in names:

@@ -306,7 +306,8 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
     Returns
     -------
     pandas.DataFrame
-        Index: indicator key; columns ``en``, ``zh``, ``unit`` and one per year; a last row
+        Index: indicator key; columns ``en``, ``zh``, ``unit`` (Chinese label), one per year,
+        and ``unit_en`` (the same unit's English label); a last row
         ``co2_peak_year`` gives the peak year in its first year column.
     """
     import pandas as pd
@@ -324,8 +325,9 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
         if not hasattr(da, "dims"):
             continue
         sizer = da if scale_from is None else get(_summary_of(scale_from, (0.05, 0.5, 0.95)))
-        factor, unit = display_unit(da.attrs.get("units", ""), "zh",
-                                    magnitude=magnitude_of(sizer.sel(year=yrs).values))
+        size = magnitude_of(sizer.sel(year=yrs).values)
+        factor, unit = display_unit(da.attrs.get("units", ""), "zh", magnitude=size)
+        _, unit_en = display_unit(da.attrs.get("units", ""), "en", magnitude=size)
         vals = da.sel(stat=stat, year=yrs).values * factor
         records.append(
             {
@@ -334,6 +336,7 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
                 "zh": zh,
                 "unit": unit,
                 **{int(y): float(v) for y, v in zip(yrs, vals, strict=True)},
+                "unit_en": unit_en,
             }
         )
     if "co2_peak_year" in summ:
@@ -345,6 +348,7 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
                 "zh": "碳排放达峰年份",
                 "unit": "年",
                 **{int(yrs[0]): peak},
+                "unit_en": "year",
             }
         )
     return pd.DataFrame.from_records(records).set_index("key")
