@@ -22,7 +22,7 @@ def test_run_lines_name_investment_system_cost_and_levelised_costs(runs):
     zh = money.run_lines(ds, "zh")
     assert len(en) == len(zh) >= 4
     total = float(ds["investment_total"].sel(year=slice(2023, 2030)).sum())
-    assert en[0].startswith(f"investment 2023–2030: {total:,.0f} bn CNY")
+    assert en[0].startswith(f"investment 2023–2030: {total * 10:,.0f} 10⁸ CNY")  # = 亿元
     assert zh[0].startswith(f"累计投资 2023–2030: {total * 10:,.0f} 亿元")
     assert any("system cost" in line for line in en)
     assert any("LCOE" in line and "LCOH" in line for line in en)
@@ -34,12 +34,12 @@ def test_money_table_is_the_cumulative_sum_and_the_difference_to_the_reference(r
     for a, b in money.WINDOWS:
         col = f"investment {a}–{b}"
         expect = float(acc["investment_total"].sel(year=slice(a, b)).sum())
-        assert table.loc["accelerated", col] == pytest.approx(expect)
+        assert table.loc["accelerated", col] == pytest.approx(expect * 10)  # 10⁸ CNY
     d = float((acc["system_cost"].sel(year=2030) - base["system_cost"].sel(year=2030)).squeeze())
-    assert table.loc["accelerated", "vs reference 2030"] == pytest.approx(d)
+    assert table.loc["accelerated", "vs reference 2030"] == pytest.approx(d * 10)
     assert table.loc["baseline", "vs reference 2030"] == 0.0
     zh = money.money_table(runs, "zh")
-    assert zh.iloc[1, 0] == pytest.approx(10 * table.iloc[1, 0])  # 亿元 = 0.1 bn CNY
+    assert zh.iloc[1, 0] == pytest.approx(table.iloc[1, 0])  # 亿元 = 10⁸ CNY: same numbers
 
 
 def test_abatement_costs_add_up_to_the_scenarios_difference():

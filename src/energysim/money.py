@@ -14,7 +14,8 @@ turns results into what a reader asks for:
   avoided, height = cost per tonne);
 * :func:`money_page_blocks` — the money page of the brief.
 
-Money is shown in 亿元 (zh) or bn CNY (en), in real yuan of ``energysim.units.CURRENCY_YEAR``.
+Money is shown in 亿元 (zh; "10⁸ CNY" in English: the same unit, :func:`money_unit`), in real
+yuan of ``energysim.units.CURRENCY_YEAR``.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ def _t(lang: str, zh: str, en: str) -> str:
 
 
 def money_unit(lang: str) -> tuple[float, str]:
-    """Factor from bnCNY and the label of money: ``(10, "亿元")`` or ``(1, "bn CNY")``."""
+    """Factor from bnCNY and the label of money: ``(10, "亿元")`` or ``(10, "10⁸ CNY")`` — the
+    report's unit, decided by :func:`energysim.labels.display_unit` like every other unit."""
+    from energysim.labels import display_unit
+
     check_lang(lang)
-    return (10.0, "亿元") if lang == "zh" else (1.0, "bn CNY")
+    return display_unit("bnCNY", lang)
 
 
 def _central(da):
@@ -131,7 +135,7 @@ def money_table(datasets: Mapping[str, Any], lang: str = "zh"):
     -------
     pandas.DataFrame
         Index: scenario; columns: cumulative investment over each of :data:`WINDOWS`, the system
-        cost in :data:`DIFF_YEARS` and its difference from the reference, in 亿元 / bn CNY
+        cost in :data:`DIFF_YEARS` and its difference from the reference, in 亿元 (10⁸ CNY)
         (central values).
     """
     import pandas as pd
@@ -160,23 +164,21 @@ def money_table(datasets: Mapping[str, Any], lang: str = "zh"):
     return table
 
 
-def format_money_table(table, lang: str = "zh") -> str:
-    """The money table as text (one line per scenario)."""
+def format_money_table(table, lang: str = "zh", *, width: int | None = None) -> str:
+    """The money table as text: one line per quantity, one column per scenario, split into
+    blocks of scenarios when wider than the terminal (``width``)."""
+    from energysim.termtable import year_blocks
+
     unit = table.attrs.get("unit", "")
     head = _t(lang, f"投资与成本({unit},{CURRENCY_YEAR}年价格)",
               f"Investment and cost ({unit}, {CURRENCY_YEAR} prices)")
-    cols = list(table.columns)
-    width = max(len(str(i)) for i in table.index) + 2
-    lines = [head, " " * width + "  ".join(f"{c:>18}" for c in cols)]
-    for name, row in table.iterrows():
-        d = 0 if lang == "zh" else 1  # 亿元 without decimals, bn CNY with one
-        cells = "  ".join(
-            f"{row[c]:>+18,.{d}f}" if ("较参照" in c or "vs reference" in c)
-            else f"{row[c]:>18,.{d}f}"
-            for c in cols
-        )
-        lines.append(f"{str(name):<{width}}" + cells)
-    return "\n".join(lines)
+    names = [str(i) for i in table.index]
+    labels, cells = [], []
+    for c in table.columns:
+        signed = "较参照" in c or "vs reference" in c
+        labels.append(str(c))
+        cells.append([f"{v:+,.0f}" if signed else f"{v:,.0f}" for v in table[c]])
+    return head + "\n" + year_blocks(labels, names, cells, width=width)
 
 
 # ------------------------------------------------------------------------ abatement costs
@@ -346,7 +348,7 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
 
 
 def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None = None):
-    """Stacked bars of investment by asset and year (central values) [亿元/yr or bn CNY/yr]."""
+    """Stacked bars of investment by asset and year (central values) [亿元/yr = 10⁸ CNY/yr]."""
     from matplotlib.figure import Figure
 
     from energysim.labels import category_names
@@ -465,7 +467,7 @@ def _money_rows(table, lang: str) -> tuple[list, list]:
     cols = [_Col(_t(lang, "情景", "scenario"), 1.35)]
     cols += [_Col(str(c), 0.98, "right") for c in table.columns]
     rows = []
-    d = 0 if lang == "zh" else 1  # 亿元 without decimals, bn CNY with one
+    d = 0  # 亿元 (10⁸ CNY in English) without decimals
     for name, row in table.iterrows():
         cells = [str(name)]
         for c in table.columns:
