@@ -73,7 +73,8 @@ def test_mac_chart_draws_one_bar_per_abating_lever():
     abating = [lv for lv in ac.levers if np.isfinite(ac.aac[lv])]
     assert len(ax.patches) == len(abating)
     widths = sorted(p.get_width() for p in ax.patches)
-    assert widths == pytest.approx(sorted(ac.abated[lv] for lv in abating))
+    # 万吨 (10⁴ t) in both languages: the report's unit (Mt × 100)
+    assert widths == pytest.approx(sorted(100 * ac.abated[lv] for lv in abating))
 
 
 def test_run_command_prints_money_lines(tmp_path, capsys):

@@ -223,8 +223,8 @@ class AbatementCosts:
             {
                 "lever": lv,
                 _t(lang, "杠杆", "lever name"): lever_name(lv, lang),
-                _t(lang, "减排量(折现,万吨)", "CO2 avoided (discounted, Mt)"):
-                    self.abated[lv] * (100.0 if lang == "zh" else 1.0),
+                _t(lang, "减排量(折现,万吨)", "CO2 avoided (discounted, 10⁴ t)"):
+                    self.abated[lv] * 100.0,  # Mt → 万吨 (10⁴ t): the report's unit
                 _t(lang, f"成本变化(折现,{unit})", f"cost change (discounted, {unit})"):
                     self.cost[lv] * f,
                 _t(lang, "平均减排成本(元/吨CO2)", "abatement cost (CNY/tCO2)"): self.aac[lv],
@@ -292,8 +292,8 @@ def format_abatement(ac: AbatementCosts, lang: str = "zh") -> str:
             f"  {lever_name(lv, lang):<16} "
             + _t(lang, f"{text}(减排 {ac.abated[lv] * 100:,.0f} 万吨,"
                        f"成本 {ac.cost[lv] * f:+,.0f} {unit})",
-                 f"{text} (avoids {ac.abated[lv]:,.1f} Mt, cost "
-                 f"{ac.cost[lv] * f:+,.1f} {unit})")
+                 f"{text} (avoids {ac.abated[lv] * 100:,.0f} 10⁴ t, cost "
+                 f"{ac.cost[lv] * f:+,.0f} {unit})")
         )
     return "\n".join(lines)
 
@@ -309,7 +309,6 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
     -------
     matplotlib.figure.Figure or SubFigure
     """
-    import matplotlib
     from matplotlib.figure import Figure
 
     from energysim.wedges import lever_name
@@ -319,21 +318,27 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
             fig = Figure(figsize=(6.4, 3.4), layout="constrained")
         ax = fig.subplots()
     levers = [lv for lv in ac.sorted_levers() if np.isfinite(ac.aac[lv])]
-    scale = 100.0 if lang == "zh" else 1.0  # Mt → 万吨
+    from energysim.plots import lever_color
+
+    scale = 100.0  # Mt → 万吨 (10⁴ t), the report's unit in both languages
     x = 0.0
-    colours = matplotlib.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
-    for i, lv in enumerate(levers):
+    centres: list[tuple[float, float]] = []
+    for lv in levers:
         width = ac.abated[lv] * scale
         height = ac.aac[lv]
-        ax.bar(x, height, width=width, align="edge", color=colours[i % len(colours)],
+        ax.bar(x, height, width=width, align="edge", color=lever_color(lv),  # one per lever
                edgecolor="white", linewidth=0.8, label=lever_name(lv, lang))
-        ax.annotate(f"{height:,.0f}", (x + width / 2, height), ha="center",
-                    va="bottom" if height >= 0 else "top", fontsize=7)
+        centres.append((x + width / 2, height))
         x += width
+    total = max(x, 1e-9)
+    for cx, height in centres:  # labels kept inside the plot (never over the tick labels)
+        ha = "left" if cx < 0.06 * total else "right" if cx > 0.94 * total else "center"
+        ax.annotate(f"{height:,.0f}", (cx, height), ha=ha,
+                    va="bottom" if height >= 0 else "top", fontsize=7)
     ax.axhline(0.0, color="0.3", linewidth=0.6)
     ax.set_xlim(0, max(x, 1e-9))
     ax.set_xlabel(_t(lang, f"累计减排量(折现,万吨CO2,{ac.years[0]}–{ac.years[1]})",
-                     f"CO2 avoided (discounted, Mt, {ac.years[0]}–{ac.years[1]})"))
+                     f"CO2 avoided (discounted, 10⁴ t, {ac.years[0]}–{ac.years[1]})"))
     ax.set_ylabel(_t(lang, "平均减排成本(元/吨CO2)", "Abatement cost (CNY/tCO2)"))
     ax.set_title(_t(lang, f"边际减排成本曲线:{ac.child_name} 相对 {ac.parent_name}",
                     f"Marginal abatement cost: {ac.child_name} vs {ac.parent_name}"),
@@ -485,7 +490,7 @@ def _abatement_rows(ac: AbatementCosts, lang: str) -> tuple[list, list]:
     f, unit = money_unit(lang)
     cols = [
         _Col(_t(lang, "政策杠杆", "lever"), 1.9),
-        _Col(_t(lang, "减排量(折现)[万吨]", "CO2 avoided (discounted) [Mt]"), 1.55, "right"),
+        _Col(_t(lang, "减排量(折现)[万吨]", "CO2 avoided (discounted) [10⁴ t]"), 1.55, "right"),
         _Col(_t(lang, f"成本变化(折现)[{unit}]", f"cost change (discounted) [{unit}]"), 1.55,
              "right"),
         _Col(_t(lang, "平均减排成本[元/吨CO2]", "abatement cost [CNY/tCO2]"), 1.55, "right"),
@@ -495,9 +500,8 @@ def _abatement_rows(ac: AbatementCosts, lang: str) -> tuple[list, list]:
         aac = ac.aac[lv]
         rows.append([
             f"{lever_name(lv, lang)} ({lv})",
-            f"{ac.abated[lv] * (100.0 if lang == 'zh' else 1.0):,.0f}" if lang == "zh"
-            else f"{ac.abated[lv]:,.1f}",
-            f"{ac.cost[lv] * f:+,.0f}" if lang == "zh" else f"{ac.cost[lv] * f:+,.1f}",
+            f"{ac.abated[lv] * 100.0:,.0f}",  # 万吨 = 10⁴ t
+            f"{ac.cost[lv] * f:+,.0f}",
             f"{aac:,.0f}" if np.isfinite(aac) else _t(lang, "不减排", "no abatement"),
         ])
     return cols, rows

@@ -72,8 +72,10 @@ def six(tmp_path_factory):
     d = tmp_path_factory.mktemp("six")
     own = d / "我的情景.yaml"
     assert cli.main(["new", "我的情景", "-o", str(own)]) == 0
-    text = own.read_text(encoding="utf-8").replace("  # storage.allocation_share: 15%",
-                                                    "  storage.allocation_share: 30%")
+    import re
+
+    text = re.sub(r"  # storage.allocation_share: [^\n]*", "  storage.allocation_share: 30%",
+                  own.read_text(encoding="utf-8"), count=1)
     own.write_text(text.replace("title:\n  zh: 我的情景", "title:\n  zh: 高配储情景"),
                    encoding="utf-8")
     brief = report.build_brief([*SIX, str(own)], lang="zh")

@@ -4,6 +4,7 @@ outside the package."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -48,8 +49,9 @@ def test_a_copy_named_baseline_is_refused_then_forced(work, capsys):
     assert cli.main(["run"]) == 0
     before = hashlib.sha256((work / "results/baseline/summary.csv").read_bytes()).hexdigest()
     text = (BUNDLED_DIR / "baseline.yaml").read_text(encoding="utf-8")
-    (work / "copy.yaml").write_text(text.replace("allocation_share: 15%",
-                                                 "allocation_share: 40%"), encoding="utf-8")
+    (work / "copy.yaml").write_text(
+        re.sub(r"allocation_share: [^\n#]*", "allocation_share: 40% ", text, count=1),
+        encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["run", "copy.yaml"]) == 2
     err = capsys.readouterr().err
