@@ -207,8 +207,8 @@ def test_meaningful_zeroes_numerical_noise_of_std():
 def test_cli_run_writes_three_files_and_prints_the_table(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "-o", str(out), "--samples", "2", "--seed", "1", "--end-year", "2035"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [".energysim-run.json", "results.nc",
-                                                    "summary.csv", "summary.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [  # the set, its manifest and marker
+        ".energysim-run.json", "manifest.json", "results.nc", "summary.csv", "summary.xlsx"]
     printed = capsys.readouterr().out
     assert "原煤产量 Raw coal output" in printed and "2035" in printed
 

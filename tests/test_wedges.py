@@ -102,7 +102,7 @@ def test_identical_scenario_has_no_levers(tmp_path):
 
 def test_errors(tmp_path):
     lone = tmp_path / "lone.yaml"
-    lone.write_text("name: lone\n", encoding="utf-8")
+    lone.write_text("name: lone\nextends: []\n", encoding="utf-8")
     with pytest.raises(InheritanceError, match="extends no parent"):
         wedges.decompose(lone)
     with pytest.raises(ScenarioError, match="cannot decompose 'co2'"):

@@ -78,9 +78,22 @@ def _version() -> str:
     return __version__
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are one line (``energysim run: --samples: …``), raised
+    as :class:`ScenarioError` so that :func:`main` prints them like every other input error
+    (exit status 2) instead of a usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise ScenarioError(
+            f"invalid arguments ({message})",
+            key=self.prog,
+            hint=f"see `{self.prog} --help`",
+        )
+
+
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; only the ``selected`` command's module is imported."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="energysim",
         description="Energy-transition scenario simulator for coal regions "
         "(first region: Zhunge'er Banner, Ordos). 准格尔旗能源转型情景模拟。",
@@ -129,6 +142,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `energysim params | head`
         _silence_stdout()
         return 1
+    except (OSError, MemoryError) as exc:
+        print(environment_error_line(exc), file=sys.stderr)
+        return 2
+
+
+def environment_error_line(exc: BaseException) -> str:
+    """One line for a file-system or memory error that escaped the checks made before a run."""
+    if isinstance(exc, MemoryError):
+        return ("energysim: out of memory (expected a run that fits, got MemoryError); use "
+                "--keep summary, fewer samples or --max-memory")
+    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+    text = f"energysim: {where}{exc.strerror or exc} (expected a readable input and a writable " \
+           "output)"
+    return " ".join(text.split())
 
 
 def _silence_stdout() -> None:

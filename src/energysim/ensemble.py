@@ -1493,6 +1493,7 @@ def run(
     progress: bool | None = None,
     stream: bool | None = None,
     from_year: int | None = None,
+    yes: bool = False,
 ):
     """Run an ensemble: full results, a streamed summary, or full results to Zarr.
 
@@ -1535,6 +1536,8 @@ def run(
         the outputs would need more than :data:`EXACT_IN_MEMORY`.
     from_year : int, optional
         Hindcast from an earlier base year (as :func:`energysim.engine.run`).
+    yes : bool
+        Run even when the time estimate exceeds :data:`energysim.budget.TIME_LIMIT`.
 
     Returns
     -------
@@ -1570,10 +1573,12 @@ def run(
         scen = with_base_year(scen, from_year)
     if method is None:
         method = "central" if samples == 1 else "mc"
+    names = kept if kept is not None else list(_all_output_names())
+    preflight(scen, samples, end_year, method, names, in_memory=mode != "summary" and zarr is None,
+              max_memory=max_memory, yes=yes)
     compiled = compile_scenario(scen, samples=samples, seed=seed, method=method,
                                 end_year=end_year)
     n, T = compiled.n_samples, compiled.n_years
-    names = kept if kept is not None else list(_all_output_names())
     attrs = results.run_attrs(scenario_name=scen.name, scenario_yaml=scen.to_yaml(),
                               seed=compiled.seed, method=compiled.method, n_samples=n)
     in_memory = mode != "summary" and zarr is None
@@ -1644,6 +1649,25 @@ def run(
     if zarr is not None:
         summ.attrs["results_store"] = str(Path(zarr))
     return summ
+
+
+def preflight(scen, samples, end_year, method: str, names, *, in_memory: bool,
+              max_memory=None, yes: bool = False) -> None:
+    """Resource checks from the arguments alone, before any design is drawn (docs/robustness.md).
+
+    Count and time of the runs (:func:`energysim.budget.check_runs`), the whole design of LHS
+    and Sobol' (``samples × uncertain × 8 B``) and, when kept in memory, the outputs.
+    """
+    from energysim import budget
+
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        return  # compile_scenario reports it
+    T = budget.n_years(scen, end_year)
+    budget.check_runs(samples, T, yes=yes)
+    if method in ("lhs", "sobol"):
+        budget.check_design(samples, len(scen.uncertain), max_memory=max_memory)
+    if in_memory:
+        check_memory(samples, T, names, max_memory=max_memory)
 
 
 def _passes_text(n: int) -> str:
@@ -1717,6 +1741,8 @@ def add_scale_out_arguments(p) -> None:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="threads (default: the CPU count), or LocalCluster worker processes with "
                         "--dask (default 2)")
+    p.add_argument("--yes", action="store_true",
+                   help="run even when the time estimate exceeds one hour (docs/robustness.md)")
 
 
 def check_count(value: int | None, option: str) -> None:
@@ -1747,45 +1773,55 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...]:
 def run_command(args) -> int:
     """``energysim run`` for ensembles: full, summary-only, Zarr, dask; writes and prints."""
     from energysim import results
-    from energysim.commands.run import _years
+    from energysim.commands.run import (
+        _years,
+        check_before_run,
+        check_run_arguments,
+        open_result_set,
+        output_folder,
+        stamp_run,
+    )
+    from energysim.outputs import mark_output_dir
+    from energysim.scenario import load_scenario
 
     years = _years(args.years)
     # the indicator table shows p5, p50 and p95: always include them
     q = tuple(sorted(set(_parse_quantiles(args.quantiles)) | set(DEFAULT_QUANTILES)))
     check_count(args.workers, "--workers")
     check_count(args.chunk_size, "--chunk-size")
+    check_run_arguments(args)
+    check_scheduler(args.scheduler)
     mode, _ = _check_keep(args.keep)
-    from energysim.commands.run import output_folder
-    from energysim.outputs import mark_output_dir
-    from energysim.scenario import load_scenario
-
-    scenario = load_scenario(args.scenario)
-    out, identity = output_folder(args, scenario)
-    zarr_path = None
-    if args.format == "zarr":
-        zarr_path = out / "results.zarr"
+    scen = load_scenario(args.scenario)
+    check_before_run(scen, args, years)
+    out, identity = output_folder(args, scen)  # issue 14: another run's folder refused
     show = False if args.quiet else None
-    start = time.perf_counter()
-    ds = run(scenario, samples=args.samples, seed=args.seed, method=args.method,
-             end_year=args.end_year, keep=args.keep, chunk_size=args.chunk_size,
-             workers=args.workers, dask=args.dask, scheduler=args.scheduler,
-             max_memory=args.max_memory, quantiles=q, exact_quantiles=args.exact_quantiles,
-             bins=args.bins, zarr=zarr_path, progress=show,
-             from_year=getattr(args, "from_year", None))
-    elapsed = time.perf_counter() - start
-    is_summary = "stat" in ds.dims
-    summ = ds if is_summary else results.summary(ds, q)
-    table = results.format_indicators(summ if is_summary else ds, years)
-    written = []
-    if is_summary and zarr_path is None:
-        written.append(results.write_netcdf(summ, out / "summary.nc"))
-    elif not is_summary:
-        written.append(results.write_netcdf(ds, out / "results.nc"))
-    else:
-        written.append(zarr_path)
-    written.append(results.write_summary_csv(summ, out / "summary.csv", q))
-    written.append(results.write_summary_xlsx(summ, out / "summary.xlsx", q))
+    with open_result_set(out, need_bytes=_set_bytes(args, scen, mode)) as rs:
+        zarr_path = rs.path("results.zarr") if args.format == "zarr" else None
+        start = time.perf_counter()
+        ds = run(scen, samples=args.samples, seed=args.seed, method=args.method,
+                 end_year=args.end_year, keep=args.keep, chunk_size=args.chunk_size,
+                 workers=args.workers, dask=args.dask, scheduler=args.scheduler,
+                 max_memory=args.max_memory, quantiles=q, exact_quantiles=args.exact_quantiles,
+                 bins=args.bins, zarr=zarr_path, progress=show,
+                 from_year=getattr(args, "from_year", None), yes=getattr(args, "yes", False))
+        elapsed = time.perf_counter() - start
+        is_summary = "stat" in ds.dims
+        summ = ds if is_summary else results.summary(ds, q)
+        table = results.format_indicators(summ if is_summary else ds, years)
+        stamp_run(ds, rs)
+        summ.attrs["run_id"] = rs.run_id
+        if zarr_path is not None:
+            summ.attrs["results_store"] = str(out / "results.zarr")
+            _stamp_zarr(zarr_path, rs.run_id)
+        if is_summary and zarr_path is None:
+            results.write_netcdf(summ, rs.path("summary.nc"))
+        elif not is_summary:
+            results.write_netcdf(ds, rs.path("results.nc"))
+        results.write_summary_csv(summ, rs.path("summary.csv"), q)
+        results.write_summary_xlsx(summ, rs.path("summary.xlsx"), q)
     mark_output_dir(out, identity)
+    written = rs.published
     n = int(ds.attrs["n_samples"])
     where = ("dask " + (args.scheduler or "LocalCluster")) if (args.dask or args.scheduler) \
         else "local"
@@ -1804,6 +1840,40 @@ def run_command(args) -> int:
     print("wrote " + ", ".join(str(p) for p in written))
     sys.stdout.flush()
     return 0
+
+
+_SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d{1,5})?/?$")
+
+
+def check_scheduler(address: str | None) -> None:
+    """A ``--scheduler`` address is ``tcp://host:port`` (one-line error before anything runs)."""
+    if address is None:
+        return
+    m = _SCHEDULER.match(address)
+    port_ok = m is None or m.group(2) is None or 0 < int(m.group(2)[1:]) < 65536
+    if m is None or not port_ok:
+        raise ScenarioError(f"invalid --scheduler (expected an address such as "
+                            f"tcp://host:8786, got {address!r})", key="--scheduler")
+
+
+def _set_bytes(args, scen, mode: str) -> int:
+    """Rough size of the files a run writes [bytes] (for the free-space check)."""
+    from energysim import budget
+
+    T = budget.n_years(scen, args.end_year)
+    if isinstance(args.samples, int) and args.samples >= 1 and mode != "summary":
+        names = _check_keep(args.keep)[1] or list(_all_output_names())
+        return estimate_bytes(args.samples, T, names)
+    return estimate_bytes(len(DEFAULT_QUANTILES) + 4, T, list(_all_output_names())) * 3
+
+
+def _stamp_zarr(path, run_id: str) -> None:
+    """Add the run id to a finished Zarr store's attributes (consolidated metadata too)."""
+    import zarr
+
+    group = zarr.open_group(str(path), mode="r+")
+    group.attrs["run_id"] = run_id
+    zarr.consolidate_metadata(str(path))
 
 
 def _scenario_name(scenario: str) -> str:

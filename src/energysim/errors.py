@@ -89,3 +89,8 @@ class DataError(ScenarioError):
 
 class MemoryBudgetError(ScenarioError):
     """A run whose kept outputs would not fit in the memory allowed."""
+
+
+class OutputError(ScenarioError):
+    """An output folder that cannot be used: a file in the way, no permission, no space, or
+    another run writing to it."""

@@ -485,9 +485,34 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
         The file written.
     """
     with _atomic(path) as tmp:
-        if not _write_netcdf4_h5py(ds, tmp):
+        if not _write_netcdf_buffered(ds, tmp):
             ds.to_netcdf(tmp, engine="h5netcdf")
     return Path(path)
+
+
+#: Results up to this size [bytes] are built as NetCDF in memory and written with Python's
+#: file I/O (docs/robustness.md): HDF5 can crash the process when the disk fills up under it,
+#: while a Python write raises ``OSError(ENOSPC)``, which becomes one line.
+NETCDF_BUFFER_BYTES = 256 * 2**20
+
+
+def _write_netcdf_buffered(ds, path: str) -> bool:
+    """:func:`_write_netcdf4_h5py` into memory, then to ``path``; returns False if it cannot.
+
+    Larger Datasets are written directly (their size was checked against the free space).
+    """
+    import io
+
+    if ds.nbytes > NETCDF_BUFFER_BYTES:
+        return _write_netcdf4_h5py(ds, path)
+    buf = io.BytesIO()
+    if not _write_netcdf4_h5py(ds, buf):
+        return False
+    with open(path, "wb") as fh:
+        fh.write(buf.getbuffer())
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
 
 
 def _netcdf_attr(value: Any) -> Any:
@@ -665,6 +690,14 @@ def meaningful(values: np.ndarray, var=None) -> np.ndarray:
     return out
 
 
+def with_run_id(table, run_id: str | None):
+    """A table with a last column ``run_id`` (every row the same) when a run id is given, so a
+    CSV names the run that wrote it (docs/robustness.md)."""
+    if run_id is None:
+        return table
+    return table.assign(run_id=str(run_id))
+
+
 def write_summary_csv(
     ds, path: str | os.PathLike, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
 ) -> Path:
@@ -672,7 +705,7 @@ def write_summary_csv(
 
     Columns: ``variable``, ``指标`` and ``indicator`` (Chinese and English names), one per
     category dimension present (``tech``, ``sector``, ``product``, ``powertrain``; empty where
-    it does not apply), ``year``, ``stat``, ``value``, ``unit``. Values are in the report's
+    it does not apply), ``year``, ``stat``, ``value``, ``unit``, and ``run_id`` when the Dataset has that attribute. Values are in the report's
     units (``unit``: 万千瓦, 亿吨, %; :func:`display_scale`) and rounded to meaningful digits;
     the canonical units stay in results.nc. UTF-8 with BOM so that Excel shows Chinese
     correctly. A run of one sample has the single statistic ``value``.
@@ -688,7 +721,7 @@ def write_summary_csv(
     -------
     pathlib.Path
     """
-    table = _tidy(_for_writing(ds, quantiles))
+    table = with_run_id(_tidy(_for_writing(ds, quantiles)), ds.attrs.get("run_id"))
     with _atomic(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
     return Path(path)
@@ -899,7 +932,8 @@ def _about_sheet(wb, summ, formats: dict) -> None:
     items = [("情景 scenario", summ.attrs.get("scenario", "")), ("标题 title", title)]
     for key, label in (("seed", "随机种子 seed"), ("method", "抽样方法 method"),
                        ("n_samples", "样本数 samples"), ("energysim_version", "版本 version"),
-                       ("scenario_sha256", "情景文件哈希 scenario sha256")):
+                       ("scenario_sha256", "情景文件哈希 scenario sha256"),
+                       ("run_id", "运行编号 run_id")):
         if key in summ.attrs:
             value = summ.attrs[key]
             items.append((label, int(value) if key in ("seed", "n_samples") else str(value)))

@@ -375,7 +375,8 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
                      conf_level: float = 0.95, num_resamples: int = 100,
                      chunk_size: int | None = None, workers: int | None = None,
                      dask: Any = None, scheduler: str | None = None,
-                     progress: bool | None = None) -> SensitivityResult:
+                     progress: bool | None = None, yes: bool = False,
+                     max_memory: str | int | None = None) -> SensitivityResult:
     """Sobol' or Morris indices of scenario outputs over its uncertain parameters.
 
     Parameters
@@ -395,6 +396,8 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     chunk_size, workers, dask, scheduler, progress
         See :func:`energysim.ensemble.gather` (the runs on threads, a dask LocalCluster or a
         running scheduler; the same numbers wherever they run).
+    yes, max_memory
+        Resource limits checked before the design is drawn (:func:`check_budget`).
 
     Returns
     -------
@@ -417,6 +420,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     years = [int(y) for y in compiled.years]
     refs = parse_outputs(outputs, {k: v.shape[1:] for k, v in probe.items()}, years)
     source = _UnitSource(compiled, method, samples, seed, levels)
+    check_budget(method, samples, len(names), len(years), yes=yes, max_memory=max_memory)
     X = source.design()
     wanted = sorted({r.variable for r in refs})
     arrays = gather(source, len(X), wanted, chunk_size=chunk_size, workers=workers, dask=dask,
@@ -456,6 +460,22 @@ def _to_display_units(table, units: dict[str, str], values: dict[str, np.ndarray
         if c in table.columns:
             table[c] = table[c].to_numpy(dtype=np.float64) * factor
     table["unit"] = [shown[o][1] for o in table["output"]]
+
+
+def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool = False,
+                 max_memory: str | int | None = None) -> None:
+    """Refuse, before the design is drawn, a design too large or a run too long.
+
+    Rows: ``N (d + 2)`` for Sobol', ``N (d + 1)`` for Morris (docs/robustness.md). Invalid
+    ``samples`` are left to :func:`unit_design` (its own one-line error).
+    """
+    from energysim import budget
+
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 2:
+        return
+    rows = int(samples) * (d + 2 if method == "sobol" else d + 1)
+    budget.check_runs(rows, n_years, yes=yes, what="model runs")
+    budget.check_design(rows, d, max_memory=max_memory, what=f"the {method} design")
 
 
 def _column(arr: np.ndarray, ref: OutputRef, years: Sequence[int], rows: int) -> np.ndarray:

@@ -303,7 +303,8 @@ class SweepResult:
 
 def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = None,
               workers: int | None = None, dask: Any = None, scheduler: str | None = None,
-              progress: bool | None = None, lang: str = "zh") -> SweepResult:
+              progress: bool | None = None, lang: str = "zh",
+              yes: bool = False) -> SweepResult:
     """Run every grid point of a sweep in one vectorized ensemble.
 
     Parameters
@@ -314,6 +315,8 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
         scheduler; the same numbers wherever the blocks run).
     lang : {"zh", "en"}
         Language of the unit labels in the table's headers.
+    yes : bool
+        Run even when the time estimate exceeds one hour (:func:`check_sweep_budget`).
 
     Returns
     -------
@@ -326,6 +329,7 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
     from energysim.sensitivity import _column, parse_outputs
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
+    check_sweep_budget(spec, yes=yes)
     points = spec.points
     S = spec.samples_per_point
     source = _PointsSource(
@@ -370,6 +374,33 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
         rows.append(row)
     table = pd.DataFrame.from_records(rows).set_index("point")
     return SweepResult(spec=spec, table=table, values=values, units=units)
+
+
+def n_points(spec: SweepSpec) -> int:
+    """Number of grid points (product of the lever list lengths), without building them."""
+    n = 1
+    for _, vals in spec.levers:
+        n *= len(vals)
+    return n
+
+
+def check_sweep_budget(spec: SweepSpec, *, yes: bool = False) -> None:
+    """Refuse, before any grid point is built, a sweep with too many points or runs.
+
+    At most :data:`energysim.budget.MAX_SWEEP_POINTS` points (each is a scenario of its own,
+    loaded and compiled); the runs (points × samples per point) are checked for count and time
+    like an ensemble (:func:`energysim.budget.check_runs`).
+    """
+    from energysim import budget
+
+    n = n_points(spec)
+    if n > budget.MAX_SWEEP_POINTS:
+        raise budget.ResourceError(
+            f"too many lever combinations (expected at most {budget.MAX_SWEEP_POINTS}, got {n})",
+            file=spec.file, key="sweep.levers", hint="fewer levers or fewer values per lever")
+    T = (spec.end_year or 2060) - 2022 + 1
+    budget.check_runs(n * spec.samples_per_point, max(T, 1), yes=yes, what="model runs",
+                      option="sweep.samples_per_point")
 
 
 def format_table(result: SweepResult) -> str:

@@ -532,6 +532,81 @@ def _split_value(value: Any) -> tuple[float, str] | None:
     return (number, unit_text) if math.isfinite(number) else None
 
 
+#: Longest unit text accepted in a scenario value [characters].
+MAX_UNIT_CHARS = 40
+#: Most names and operators in one unit text.
+MAX_UNIT_TOKENS = 16
+#: Largest absolute exponent in a unit text (``m**3``, ``h**-1``).
+MAX_UNIT_EXPONENT = 4
+
+#: One token of the restricted unit grammar: a unit name (letters of any script, optionally
+#: followed by digits: ``m3``, ``Nm3``, ``万千瓦``), ``%``/``‰``, an exponent (``**3``, ``^-1``,
+#: ``²``, ``³``), an operator (``*``, ``·``, ``/``), a parenthesis, or a lone leading ``1``.
+_UNIT_TOKEN = re.compile(
+    r"\s*(?:(?P<name>[^\W\d_][^\W_]*|%|‰)"
+    r"|(?P<exp>(?:\*\*|\^)\s*-?\d{1,2}|[²³])"
+    r"|(?P<op>\*|·|/)"
+    r"|(?P<open>\()|(?P<close>\))"
+    r"|(?P<one>1(?=\s*/)))"
+)
+
+
+def check_unit_text(unit_text: str, *, file=None, line=None, key=None) -> None:
+    """Refuse unit text outside the restricted grammar, before pint sees it.
+
+    A unit is names joined by ``*``, ``·``, ``/`` or spaces, each optionally raised to a small
+    integer power, with at most one level of parentheses: ``万千瓦``, ``Mt/yr``, ``gce/kWh``,
+    ``vehicle*yr/Mt``, ``m**3``, ``1 /yr``. Numbers, function calls and nested powers are not
+    units (``1 9**9**9 GW`` is refused at once instead of being evaluated), and the text is at
+    most :data:`MAX_UNIT_CHARS` characters.
+
+    Raises
+    ------
+    UnitError
+    """
+    where = _where(file, line, key)
+    shown = unit_text if len(unit_text) <= 20 else unit_text[:17] + "..."
+
+    def refuse(why: str) -> UnitError:
+        return UnitError(
+            f"invalid unit (expected a unit such as 万千瓦, GW, Mt/yr or %, {why}, got {shown!r})",
+            **where,
+        )
+
+    if len(unit_text) > MAX_UNIT_CHARS:
+        raise refuse(f"at most {MAX_UNIT_CHARS} characters")
+    pos, depth, tokens, prev = 0, 0, 0, "start"
+    text = unit_text.rstrip()
+    while pos < len(text):
+        m = _UNIT_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise refuse("names joined by *, / or spaces")
+        kind = m.lastgroup
+        tokens += 1
+        if tokens > MAX_UNIT_TOKENS:
+            raise refuse(f"at most {MAX_UNIT_TOKENS} parts")
+        if kind == "exp":
+            digits = re.sub(r"[^\d-]", "", m.group())
+            if prev not in ("name", "close") or (digits and abs(int(digits)) > MAX_UNIT_EXPONENT):
+                raise refuse(f"powers only of a unit, at most {MAX_UNIT_EXPONENT}")
+        elif kind == "one" and prev != "start":
+            raise refuse("no numbers inside a unit")
+        elif kind == "open":
+            depth += 1
+            if depth > 1:
+                raise refuse("at most one level of parentheses")
+        elif kind == "close":
+            depth -= 1
+            if depth < 0 or prev in ("op", "open"):
+                raise refuse("balanced parentheses")
+        elif kind == "op" and prev in ("op", "open"):
+            raise refuse("one operator between names")
+        prev = kind
+        pos = m.end()
+    if depth != 0 or prev in ("op", "open"):
+        raise refuse("a complete expression")
+
+
 def parse_quantity(
     value: Any,
     *,
@@ -569,6 +644,18 @@ def parse_quantity(
     >>> parse_quantity("3.2亿吨", expected_unit="Mt/yr")  # a yearly amount
     320.0
     """
+    x = _parse_quantity_memo(value, expected_unit=expected_unit, key=key, file=file, line=line)
+    if not math.isfinite(x):
+        raise UnitError(
+            f"not a finite number after conversion to {_unit_label(expected_unit)} (expected a "
+            f"finite value, got {_show(value)})",
+            **_where(file, line, key),
+        )
+    return x
+
+
+def _parse_quantity_memo(value, *, expected_unit, key, file, line) -> float:
+    """:func:`parse_quantity` without the final finiteness check: the memo, then pint."""
     if not _MEMO_STATE["loaded"]:
         _memo_load()
     if isinstance(value, str) and _CURRENCY_YEAR_RE.search(value):
@@ -640,6 +727,7 @@ def _parse_quantity(value, *, expected_unit, key, file, line) -> float:
                 **where,
             )
         return number * _memo_put("", expected_unit, _factor("", expected_unit))
+    check_unit_text(unit_text, **where)
     given = _parse_units(unit_text, **where)
     if not given.dimensionality and not expected.dimensionality:
         given_pure = _all_pure(given)

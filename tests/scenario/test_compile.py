@@ -215,11 +215,11 @@ def test_params_range_checked(load):
 )
 def test_argument_errors(load, kwargs, pattern):
     with pytest.raises(ScenarioError, match=pattern):
-        compile_scenario(load("name: x\n"), **kwargs)
+        compile_scenario(load("name: x\nextends: []\n"), **kwargs)
 
 
 def test_end_year_override(load):
-    c = compile_scenario(load("end_year: 2060\n"), end_year=2040)
+    c = compile_scenario(load("end_year: 2060\nextends: []\n"), end_year=2040)
     assert c.years[-1] == 2040 and c.params()["coal.output_cap"].shape == (1, 19)
 
 

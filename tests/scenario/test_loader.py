@@ -75,7 +75,7 @@ def test_sources_are_file_and_line(load):
 
 
 def test_defaults(load):
-    s = load("name: empty\n")
+    s = load("name: empty\nextends: []  # explicitly the catalogue defaults\n")
     assert (s.base_year, s.end_year) == (2022, 2060)
     assert s.parameters == {}
     assert s.leaf("coal.outbound_demand").base == Series((2022, 2030), (300.0, 280.0))

@@ -162,29 +162,32 @@ def _run(args: argparse.Namespace) -> int:
     from energysim import results
     from energysim.engine import run
     from energysim.outputs import mark_output_dir
-    from energysim.scenario.loader import load_scenario
+    from energysim.scenario import load_scenario
 
     years = _years(args.years)
-    scenario = load_scenario(args.scenario)
-    out, identity = output_folder(args, scenario)
-    start = time.perf_counter()
-    ds = run(
-        scenario,
-        samples=args.samples,
-        seed=args.seed,
-        method=args.method,
-        end_year=args.end_year,
-        from_year=args.from_year,
-    )
-    elapsed = time.perf_counter() - start
-    table = results.format_indicators(ds, years)  # validates --years before writing anything
-    summ = results.summary(ds)
-    written = [
-        results.write_netcdf(ds, out / "results.nc"),
-        results.write_summary_csv(summ, out / "summary.csv"),
-        results.write_summary_xlsx(summ, out / "summary.xlsx"),
-    ]
+    check_run_arguments(args)
+    scen = load_scenario(args.scenario)  # one line on a bad file, before any folder is made
+    check_before_run(scen, args, years)
+    out, identity = output_folder(args, scen)  # issue 14: another run's folder refused
+    with open_result_set(out, samples=args.samples, end_year=args.end_year) as rs:
+        start = time.perf_counter()
+        ds = run(
+            scen,
+            samples=args.samples,
+            seed=args.seed,
+            method=args.method,
+            end_year=args.end_year,
+            from_year=args.from_year,
+        )
+        elapsed = time.perf_counter() - start
+        table = results.format_indicators(ds, years)  # validates --years before writing anything
+        stamp_run(ds, rs)
+        summ = results.summary(ds)
+        results.write_netcdf(ds, rs.path("results.nc"))
+        results.write_summary_csv(summ, rs.path("summary.csv"))
+        results.write_summary_xlsx(summ, rs.path("summary.xlsx"))
     mark_output_dir(out, identity)
+    written = rs.published
     n = ds.sizes["sample"]
     print(
         f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "
@@ -212,3 +215,61 @@ def _print_money(ds) -> None:
                 print(first)
                 for part in rest:
                     print(f"  {part}")
+
+
+
+# -- output folder and result set (docs/robustness.md) ---------------------------------------
+#: Largest seed accepted (the designs use numpy's 64-bit seeds).
+MAX_SEED = 2**64 - 1
+
+
+def check_run_arguments(args: argparse.Namespace) -> None:
+    """One-line errors for ``--samples``, ``--seed`` and ``--end-year`` before anything runs."""
+    samples = getattr(args, "samples", None)
+    if samples is not None and samples < 1:
+        raise ScenarioError(f"invalid --samples (expected an integer ≥ 1, got {samples})",
+                            key="--samples")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise ScenarioError(f"invalid --seed (expected an integer from 0 to 2**64 - 1, got "
+                            f"{seed})", key="--seed")
+
+
+def check_before_run(scen, args: argparse.Namespace, years: list[int] | None) -> None:
+    """What ``validate`` checks (targets) and the indicator years, before anything runs."""
+    from energysim.cli import check_targets
+
+    check_targets(scen)
+    if years is None:
+        return
+    first = args.from_year if getattr(args, "from_year", None) is not None else scen.base_year
+    last = args.end_year if args.end_year is not None else scen.end_year
+    if isinstance(first, int) and isinstance(last, int):
+        missing = [y for y in years if not first <= y <= last]
+        if missing:
+            raise ScenarioError(
+                f"indicator years outside the simulated years (expected {first}–{last}, "
+                f"got {missing})", key="years")
+
+
+def result_folder(option: str | None, name: str, *sub: str) -> Path:
+    """The output folder: ``-o DIR`` as given, else ``results/<safe name>[/sub]``, checked."""
+    from energysim.resultset import check_output_path, default_output
+
+    out = Path(option) if option else default_output(name, *sub)
+    return check_output_path(out)
+
+
+def open_result_set(out: Path, *, need_bytes: int = 0, **meta):
+    """A :class:`~energysim.resultset.ResultSet` with a fresh run id (locks and checks ``out``)."""
+    from energysim.resultset import ResultSet, new_run_id
+
+    return ResultSet(out, run_id=new_run_id(), meta=dict(meta), need_bytes=need_bytes)
+
+
+def stamp_run(ds, rs) -> None:
+    """Put the run id on a Dataset about to be written, and its seed into the manifest."""
+    ds.attrs["run_id"] = rs.run_id
+    for key in ("scenario", "seed", "method", "n_samples", "scenario_sha256"):
+        if key in ds.attrs:
+            rs.meta[key] = ds.attrs[key]

@@ -45,6 +45,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="language of the charts (default zh)")
     p.add_argument("--no-chart", action="store_true", help="only the table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--max-memory", default=None, metavar="SIZE",
+                   help="memory budget of the design, e.g. 4GB (default: half of the available "
+                        "memory); larger designs are refused before they are drawn")
     from energysim.ensemble import add_scale_out_arguments  # where the runs go (ensembles.md)
 
     add_scale_out_arguments(p)
@@ -54,18 +57,28 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def sensitivity_command(args: argparse.Namespace) -> int:
     """Compute, print and write the sensitivity table and charts; returns the exit status."""
     from energysim import sensitivity
-    from energysim.ensemble import check_count
+    from energysim.commands.run import check_run_arguments, open_result_set, result_folder
+    from energysim.ensemble import check_count, check_scheduler
+    from energysim.results import with_run_id
+    from energysim.scenario import load_scenario
 
     check_count(args.workers, "--workers")
-    start = time.perf_counter()
-    result = sensitivity.analyse_scenario(
-        args.scenario, args.outputs, method=args.method, samples=args.samples, seed=args.seed,
-        end_year=args.end_year, levels=args.levels, workers=args.workers, dask=args.dask,
-        scheduler=args.scheduler, progress=False if args.quiet else None)
-    elapsed = time.perf_counter() - start
-    out = Path(args.output) if args.output else Path("results") / result.scenario / "sensitivity"
-    print(sensitivity.format_table(result, args.lang))
-    written = sensitivity.write(result, out, lang=args.lang, chart=not args.no_chart)
-    print(f"computed in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in written))
+    check_scheduler(args.scheduler)
+    check_run_arguments(args)
+    scen = load_scenario(args.scenario)
+    out = result_folder(args.output, scen.name, "sensitivity")
+    with open_result_set(out, command="sensitivity", scenario=scen.name,
+                         seed=0 if args.seed is None else args.seed) as rs:
+        start = time.perf_counter()
+        result = sensitivity.analyse_scenario(
+            scen, args.outputs, method=args.method, samples=args.samples, seed=args.seed,
+            end_year=args.end_year, levels=args.levels, workers=args.workers, dask=args.dask,
+            scheduler=args.scheduler, progress=False if args.quiet else None, yes=args.yes,
+            max_memory=args.max_memory)
+        elapsed = time.perf_counter() - start
+        print(sensitivity.format_table(result, args.lang))
+        result.table = with_run_id(result.table, rs.run_id)
+        rs.adopt(sensitivity.write(result, rs.staging, lang=args.lang, chart=not args.no_chart))
+    print(f"computed in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in rs.published))
     sys.stdout.flush()
     return 0

@@ -34,18 +34,27 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def sweep_command(args: argparse.Namespace) -> int:
     """Run the sweep, print and write the table; returns the exit status."""
+    import dataclasses
+
     from energysim import sweep
-    from energysim.ensemble import check_count
+    from energysim.commands.run import open_result_set, result_folder
+    from energysim.ensemble import check_count, check_scheduler
+    from energysim.results import with_run_id
 
     check_count(args.workers, "--workers")
-    start = time.perf_counter()
-    result = sweep.run_sweep(args.file, workers=args.workers, dask=args.dask,
-                             scheduler=args.scheduler, progress=False if args.quiet else None,
-                             lang=args.lang)
-    elapsed = time.perf_counter() - start
-    out = Path(args.output) if args.output else Path("results") / result.spec.name
-    print(sweep.format_table(result))
-    written = sweep.write(result, out)
-    print(f"ran in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in written))
+    check_scheduler(args.scheduler)
+    spec = sweep.load_sweep(args.file)
+    sweep.check_sweep_budget(spec, yes=args.yes)
+    out = result_folder(args.output, spec.name)
+    with open_result_set(out, command="sweep", sweep=spec.name, seed=spec.seed) as rs:
+        start = time.perf_counter()
+        result = sweep.run_sweep(spec, workers=args.workers, dask=args.dask,
+                                 scheduler=args.scheduler, progress=False if args.quiet else None,
+                                 lang=args.lang, yes=args.yes)
+        elapsed = time.perf_counter() - start
+        print(sweep.format_table(result))
+        stamped = dataclasses.replace(result, table=with_run_id(result.table, rs.run_id))
+        rs.adopt(sweep.write(stamped, rs.staging))
+    print(f"ran in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in rs.published))
     sys.stdout.flush()
     return 0

@@ -224,7 +224,7 @@ def _product_params() -> list[Param]:
                 f"{p}.capacity",
                 "Mt/yr",
                 cap,
-                (0.0, None),
+                (0.0, 100.0),
                 f"Operating {name} capacity in the banner (Mt of product per year).",
                 f"全旗{zh}投运产能(百万吨产品/年)。",
                 "chemicals",

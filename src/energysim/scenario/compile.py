@@ -322,8 +322,10 @@ def compile_scenario(
         )
     if seed is None:
         seed = DEFAULT_SEED
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ScenarioError(f"invalid seed (expected an integer ≥ 0, got {seed!r})", key="seed")
+    if (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+            or not 0 <= seed < 2**64):  # stored as a 64-bit attribute in the results
+        raise ScenarioError(f"invalid seed (expected an integer from 0 to 2**64 - 1, got "
+                            f"{seed!r})", key="seed")
     if method not in METHODS:
         raise ScenarioError(
             f"unknown sampling method (expected one of {', '.join(METHODS)}, got {method!r})",

@@ -26,6 +26,7 @@ copied anywhere (``extends: parts/calibrated.yaml``) still resolves; parts also 
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -460,7 +461,7 @@ class _Parser:
 
     def _bounds(self, x: float, unit: str, bounds, key: str, node: YNode) -> None:
         lo, hi = bounds
-        if (lo is not None and x < lo) or (hi is not None and x > hi):
+        if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
             raise self.err(
                 BoundsError,
                 f"out of bounds (expected {_range(lo, hi, unit)}, got "
@@ -1123,14 +1124,41 @@ def locate(source: str | os.PathLike) -> tuple[Path, str]:
         )
     if path.is_dir():
         raise ScenarioError(f"is a directory (expected a scenario file, got {text!r})", file=text)
+    if path.exists():
+        raise ScenarioError(f"not a regular file (expected a scenario file, got a device, pipe "
+                            f"or socket {text!r})", file=text)
     raise ScenarioError(
         f"file not found (expected an existing scenario file, got {text!r})", file=text
     )
 
 
+def _check_parent_file(ref: str, path: Path, child: _File, line: int) -> None:
+    """A parent named by path is a regular ``.yaml``/``.yml`` file (after symlinks), so that
+    ``extends`` cannot be used to read other files (devices, pipes, /etc/…)."""
+    import stat
+
+    def refuse(what: str) -> InheritanceError:
+        return InheritanceError(
+            f"parent must be a scenario file (expected a regular .yaml file, got {what})",
+            file=child.file, line=line, key="extends")
+
+    if not ref.endswith((".yaml", ".yml")):
+        raise refuse(f"{ref!r}")
+    try:
+        target = path.resolve(strict=True)
+        mode = os.stat(target).st_mode
+    except (OSError, RuntimeError):
+        return  # missing: reported as "parent scenario not found"
+    if not stat.S_ISREG(mode):
+        raise refuse(f"a directory, device or pipe {ref!r}")
+    if target.suffix not in (".yaml", ".yml"):
+        raise refuse(f"a link to a file that is not .yaml: {ref!r}")
+
+
 def _locate_parent(ref: str, child: _File, line: int) -> tuple[Path, str]:
     if _looks_like_path(ref):
         path = child.base_dir / ref
+        _check_parent_file(ref, path, child, line)
         if path.is_file():
             shown = os.path.normpath(os.path.join(os.path.dirname(child.file), ref))
             return path, shown
@@ -1211,8 +1239,8 @@ def loads_scenario(
     return _resolve(spec, cat)
 
 
-def _read(path: Path, display: str, idx: _Index) -> _File:
-    root = read_yaml(path, display=display)
+def _read(path: Path, display: str, idx: _Index, *, echo: bool = True) -> _File:
+    root = read_yaml(path, display=display, echo=echo)
     return _Parser(root, display, str(path.resolve()), path.resolve().parent, idx).parse()
 
 
@@ -1236,13 +1264,32 @@ def _linearize(spec: _File, stack: list[_File], idx: _Index, cache: dict) -> lis
             )
         parent = cache.get(key)
         if parent is None:
-            parent = cache[key] = _read(path, display, idx)
+            parent = cache[key] = _read(path, display, idx, echo=False)
         for item in _linearize(parent, stack, idx, cache):
             if item.key not in seen:
                 seen.add(item.key)
                 order.append(item)
     order.append(spec)
     return order
+
+
+def _refuse_empty(spec: _File) -> None:
+    """A scenario that sets nothing is refused (docs/robustness.md, "One truth for defaults").
+
+    Without ``extends`` every parameter is at its catalogue default, which is *not* the
+    calibrated baseline; a planner who saves an empty or comment-only file would get
+    real-looking, uncalibrated numbers. One line says how to start from the baseline;
+    ``extends: []`` asks for the catalogue defaults explicitly.
+    """
+    if "extends" in spec.meta_lines or spec.params or spec.targets or spec.correlations:
+        return  # `extends: []` says it: start from the catalogue defaults
+    raise ScenarioError(
+        "scenario sets nothing (expected parameters or a parent scenario, got an empty "
+        "scenario)",
+        file=spec.file,
+        line=1,
+        hint="write `extends: baseline` to start from the calibrated baseline",
+    )
 
 
 def _resolve(spec: _File, cat: Mapping) -> Scenario:
@@ -1280,6 +1327,7 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
             line=line,
             key="end_year",
         )
+    _refuse_empty(spec)
     name = spec.meta.get("name") or Path(spec.file).stem
     scenario = Scenario(
         name=name,
@@ -1382,7 +1430,8 @@ def _check_resolved(s: Scenario) -> None:
             values = b.evaluate(years, s.base_year)
             lo, hi = param.bounds
             bad = np.flatnonzero(
-                ((values < lo) if lo is not None else False)
+                ~np.isfinite(values)
+                | ((values < lo) if lo is not None else False)
                 | ((values > hi) if hi is not None else False)
             )
             if bad.size:

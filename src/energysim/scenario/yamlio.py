@@ -116,7 +116,7 @@ def decode_utf8(data: bytes, file: str) -> str:
         ) from None
 
 
-def read_yaml(path: str | Path, *, display: str | None = None) -> YNode:
+def read_yaml(path: str | Path, *, display: str | None = None, echo: bool = True) -> YNode:
     """Read one scenario YAML file into a :class:`YNode` tree.
 
     Parameters
@@ -125,11 +125,12 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> YNode:
         The file.
     display : str, optional
         How the file is named in messages (default: ``str(path)``).
+    echo : bool
+        Whether error messages may quote the file's text (see :func:`parse_yaml`).
     """
     file = display if display is not None else str(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = _read_regular(path, file)
     except FileNotFoundError:
         raise ScenarioError(
             f"file not found (expected an existing scenario file, got {str(path)!r})", file=file
@@ -144,12 +145,67 @@ def read_yaml(path: str | Path, *, display: str | None = None) -> YNode:
         raise ScenarioError(
             f"file too large (expected at most {MAX_BYTES} bytes, got more)", file=file
         )
-    return parse_yaml(decode_utf8(data, file), file=file)
+    return parse_yaml(decode_utf8(data, file), file=file, echo=echo)
 
 
-def parse_yaml(text: str, *, file: str = "<string>") -> YNode:
-    """Parse YAML text into a :class:`YNode` tree (an empty document gives an empty mapping)."""
+def _read_regular(path: str | Path, file: str) -> bytes:
+    """At most ``MAX_BYTES + 1`` bytes of a regular file; a FIFO, device or socket is refused
+    without blocking (opened non-blocking, checked with ``fstat`` before reading)."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                raise IsADirectoryError(path)
+            raise ScenarioError(
+                f"not a regular file (expected a scenario file, got a device, pipe or socket "
+                f"{str(path)!r})",
+                file=file,
+            )
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+#: Characters refused in scenario text: C0 controls but tab, LF and CR; DEL; C1 controls;
+#: surrogates; the non-characters U+FFFE and U+FFFF (YAML forbids them; a terminal may act on
+#: them when an error message shows the line).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_printable(text: str, file: str) -> None:
+    """Refuse control characters with one line naming the line, column and code point.
+
+    Raises
+    ------
+    ScenarioError
+    """
+    m = _CONTROL.search(text)
+    if m is None:
+        return
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    raise ScenarioError(
+        f"control character U+{ord(m.group()):04X} in column {column} (expected printable "
+        "text, got a control character)",
+        file=file,
+        line=line,
+        key=enclosing_key(text, line),
+    )
+
+
+def parse_yaml(text: str, *, file: str = "<string>", echo: bool = True) -> YNode:
+    """Parse YAML text into a :class:`YNode` tree (an empty document gives an empty mapping).
+
+    ``echo=False`` keeps the file's text out of error messages (a parent named by
+    ``extends``: its content is not the user's to see through energysim).
+    """
+    check_printable(text, file)
     loader = _Loader(text, file)
+    loader.echo = echo
     try:
         return _parse(loader, text, file)
     except RecursionError:
@@ -175,7 +231,8 @@ def _parse(loader: _Loader, text: str, file: str) -> YNode:
             where = f" on line {mark.line + 1}" if start is not mark else ""
             what = f"{exc.context}, {what}{where}"
         raise ScenarioError(
-            f"YAML syntax error: {what} (expected valid YAML, got {_near(text, mark)})",
+            f"YAML syntax error: {what} (expected valid YAML, got "
+            f"{_near(text, mark) if getattr(loader, 'echo', True) else 'other text'})",
             file=file,
             line=line,
             key=enclosing_key(text, line) if line is not None else None,
