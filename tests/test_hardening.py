@@ -303,3 +303,22 @@ def test_no_traceback_from_the_console_script_on_bad_arguments(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert re.match(r"^energysim run: invalid arguments \(", proc.stderr)
+
+
+def test_constraints_pin_every_dependency_and_the_readme_commands_are_unchanged():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not pinned: {line}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for req in wanted:
+        name = re.split(r"[<>=!~\[ ]", req, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pins, f"{name} missing in constraints.txt"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e . && energysim run" in readme
+    assert "pip install -e '.[test]' && pytest" in readme

@@ -37,6 +37,29 @@ def cli_run(out: Path, *extra: str, kill_at: str | None = None, cwd=None):
                           text=True, env=env, timeout=300, cwd=cwd)
 
 
+def forked(argv: list[str], kill_at: str | None = None, wait: bool = True):
+    """Run ``energysim`` in a forked child process (the modules already imported: fast), with
+    the kill hook set; returns the exit status (``-9`` when it killed itself), or the pid."""
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 99
+        try:
+            os.environ.pop("ENERGYSIM_TEST_KILL_AT", None)
+            if kill_at is not None:
+                os.environ["ENERGYSIM_TEST_KILL_AT"] = kill_at
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            code = cli.main([str(a) for a in argv])
+        finally:
+            os._exit(code)
+    return reap(pid) if wait else pid
+
+
+def reap(pid: int) -> int:
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
 def visible(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
@@ -131,8 +154,8 @@ def test_a_killed_run_never_leaves_a_lying_set(point, tmp_path, capsys):
     out = tmp_path / "out"
     assert cli.main(["run", "-o", str(out), *SMALL, "--seed", "1"]) == 0
     old = verify(out)
-    killed = cli_run(out, "--samples", "3", "--seed", "2", kill_at=point)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    killed = forked(["run", "-o", out, *SMALL, "--samples", "3", "--seed", "2"], kill_at=point)
+    assert killed == -signal.SIGKILL
     # right after the kill: a manifest, if any, is exactly the set beside it
     if (out / MANIFEST).exists() and not list(out.glob(".staging-*/" + MANIFEST)):
         assert verify(out)["seed"] in (1, 2)
@@ -149,7 +172,8 @@ def test_a_killed_run_never_leaves_a_lying_set(point, tmp_path, capsys):
 def test_recover_rolls_a_committed_set_forward(point, tmp_path, capsys):
     out = tmp_path / "out"
     assert cli.main(["run", "-o", str(out), *SMALL, "--seed", "1"]) == 0
-    assert cli_run(out, "--samples", "3", "--seed", "2", kill_at=point).returncode == -9
+    assert forked(["run", "-o", out, *SMALL, "--samples", "3", "--seed", "2"],
+                  kill_at=point) == -signal.SIGKILL
     with pytest.raises(Exception, match="interrupted result set"):
         verify(out)
     done = recover(out)
@@ -165,7 +189,8 @@ def test_a_killed_zarr_replacement_never_leaves_an_empty_store(tmp_path, capsys)
     base = ["--samples", "6", "--format", "zarr", "--quiet"]
     assert cli.main(["run", "-o", str(out), *SMALL, *base, "--seed", "1"]) == 0
     for point in ("staged:results.zarr", "committed", "publish:results.zarr"):
-        assert cli_run(out, *base, "--seed", "2", kill_at=point).returncode == -9
+        assert forked(["run", "-o", out, *SMALL, *base, "--seed", "2"],
+                      kill_at=point) == -signal.SIGKILL
         leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
         assert all(n.startswith((".staging-", LOCK, ".results.zarr.old-")) for n in leftovers)
         # whatever store is in place is complete (either the old one or the new one)
@@ -258,3 +283,41 @@ def test_result_set_api_publishes_only_on_success(tmp_path):
             raise RuntimeError("simulation failed")
     assert verify(out)["run_id"] == "r1"
     assert (out / "sweep.csv").read_text(encoding="utf-8") == "a\n"
+
+
+def test_plot_refuses_a_results_file_of_another_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    other = tmp_path / "other"
+    assert cli.main(["run", "-o", str(out), *SMALL, "--seed", "1"]) == 0
+    assert cli.main(["run", "-o", str(other), *SMALL, "--seed", "2"]) == 0
+    capsys.readouterr()
+    png = tmp_path / "c.png"
+    assert cli.main(["plot", str(out / "results.nc"), "--chart", "capacity_mix", "-o",
+                     str(png)]) == 0
+    shutil.copy(other / "results.nc", out / "results.nc")  # a mixed folder
+    assert cli.main(["plot", str(out / "results.nc"), "--chart", "capacity_mix", "-o",
+                     str(png)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "results file of another run" in err
+
+
+def test_a_foreign_manifest_is_never_replaced(tmp_path, capsys):
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / MANIFEST).write_text('{"name": "my web app"}', encoding="utf-8")
+    assert cli.main(["run", "-o", str(out), *SMALL]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did not write" in err
+    assert (out / MANIFEST).read_text(encoding="utf-8") == '{"name": "my web app"}'
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST]
+
+
+def test_a_killed_console_process_is_finished_by_the_next_one(tmp_path):
+    """The same as the forked kills above, end to end through a fresh interpreter."""
+    out = tmp_path / "out"
+    assert cli_run(out, "--seed", "1").returncode == 0
+    killed = cli_run(out, "--samples", "3", "--seed", "2", kill_at="publish:summary.csv")
+    assert killed.returncode == -signal.SIGKILL
+    again = cli_run(out, "--seed", "3")
+    assert again.returncode == 0, again.stderr
+    assert verify(out)["seed"] == 3 and [p for p in os.listdir(out) if p.startswith(".")] == []

@@ -1842,7 +1842,8 @@ def run_command(args) -> int:
     return 0
 
 
-_SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+(:\d{1,5})?/?$")
+_SCHEDULER = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://(?:[^\s/:\[\]]+|\[[0-9a-fA-F:.]+\])"
+                        r"(:\d{1,5})?/?$")
 
 
 def check_scheduler(address: str | None) -> None:

@@ -332,6 +332,22 @@ def verify(folder: str | os.PathLike) -> dict:
     return manifest
 
 
+def _check_manifest_is_ours(folder: Path) -> None:
+    """Refuse a folder whose ``manifest.json`` energysim did not write (it is never replaced)."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ours = isinstance(data, dict) and "run_id" in data and isinstance(data.get("files"), dict)
+    except (OSError, ValueError):
+        ours = False
+    if not ours:
+        raise _fail(f"the folder holds a {MANIFEST} that energysim did not write (expected "
+                    "an energysim output folder, got another program's file)", folder,
+                    "choose another folder with -o")
+
+
 def _set_members(folder: Path) -> set[str]:
     found = set()
     for pattern in SET_PATTERNS:
@@ -454,6 +470,7 @@ class ResultSet:
             _remove_empty(self._created)
             raise
         try:
+            _check_manifest_is_ours(self.folder)
             self.recovered = recover(self.folder)
             self.staging.mkdir()
         except BaseException:

@@ -63,3 +63,34 @@ def with_values(params: Params, **changes: np.ndarray) -> Params:
     for key, v in changes.items():
         values[key.replace("__", ".")] = np.ascontiguousarray(v, dtype=np.float64)
     return Params(years=params.years, n_samples=params.n_samples, values=values)
+
+
+def full_range_value(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
+    """A valid ``(n, n_years)`` array for ``path`` drawn over the *whole* catalogue range.
+
+    Per sample: one of the two bounds exactly (a third of the draws each way is at a bound), or
+    a uniform draw inside, constant or varying by year. Every parameter is bounded on both
+    sides (tests/test_hardening.py checks it), so the whole range can be drawn.
+    """
+    lo, hi = CATALOGUE[path].bounds
+    if path in SWITCHES:
+        return np.repeat(rng.integers(0, 2, (n, 1)).astype(float), len(YEARS), axis=1)
+    kind = rng.integers(0, 4, (n, 1))
+    inside = rng.uniform(lo, hi, (n, 1))
+    per_year = rng.uniform(lo, hi, (n, len(YEARS)))
+    value = np.where(kind == 0, lo, np.where(kind == 1, hi, np.where(kind == 2, inside,
+                                                                       per_year)))
+    return np.ascontiguousarray(np.broadcast_to(value, (n, len(YEARS))), dtype=np.float64)
+
+
+@st.composite
+def full_range_ensembles(draw, max_samples: int = 4, max_paths: int = 40) -> Params:
+    """Params with a random subset of parameters anywhere in their catalogue bounds."""
+    n = draw(st.integers(1, max_samples))
+    paths = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=max_paths, unique=True))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    values = dict(BASE.values)
+    for path in paths:
+        values[path] = full_range_value(path, rng, n)
+    return Params(years=YEARS, n_samples=n, values=values)

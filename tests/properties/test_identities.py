@@ -13,7 +13,7 @@ Over random valid parameter sets and sample counts (see ``_engine_params``):
 from __future__ import annotations
 
 import numpy as np
-from _engine_params import BASE, ensembles, with_values
+from _engine_params import BASE, ensembles, full_range_ensembles, with_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -231,3 +231,13 @@ def test_higher_coal_emission_factor_never_lowers_co2(params, factor):
 
 def test_defaults_satisfy_identities():
     check_identities(full(engine.simulate(BASE), 1))
+
+
+@given(full_range_ensembles())
+def test_whole_catalogue_range_gives_no_nan_and_closed_balances(params):
+    """Issue 13: any value the catalogue allows — bounds included — for any subset of
+    parameters gives finite outputs (no NaN, no inf) whose balances close."""
+    out = full(engine.simulate(params), params.n_samples)
+    bad = [name for name, v in out.items() if not np.isfinite(v).all()]
+    assert not bad, f"non-finite outputs: {bad}"
+    check_identities(out)

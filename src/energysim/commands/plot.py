@@ -72,7 +72,36 @@ def open_results(path: str):
     if "year" not in ds.dims:
         raise ScenarioError("not an energysim results file (expected a year dimension, got "
                             f"dims {list(ds.dims)})", file=str(path))
+    check_in_set(p, ds)
     return ds
+
+
+def check_in_set(path, ds) -> None:
+    """A results file inside a result set belongs to the set's manifest (docs/robustness.md).
+
+    Refuses, with one line, a file from an interrupted publish or from another run than the
+    manifest beside it names (a mixed folder). Files outside a set (no manifest) are read as is.
+    """
+    from energysim.resultset import MANIFEST, STAGING
+
+    folder = path.parent
+    if any((s / MANIFEST).is_file() for s in folder.glob(f"{STAGING}*")):
+        raise ScenarioError("interrupted result set (expected a published set, got a run killed "
+                            "while publishing)", file=str(path),
+                            hint="run the same command into this folder again to finish it")
+    manifest = folder / MANIFEST
+    rid = ds.attrs.get("run_id")
+    if not manifest.is_file() or rid is None:
+        return
+    import json
+
+    try:
+        named = json.loads(manifest.read_text(encoding="utf-8")).get("run_id")
+    except (OSError, ValueError):
+        return
+    if named != rid:
+        raise ScenarioError(f"results file of another run (expected run {named} of "
+                            f"{MANIFEST}, got run {rid})", file=str(path))
 
 
 def _read_table(path: str):
