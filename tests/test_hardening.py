@@ -322,3 +322,11 @@ def test_constraints_pin_every_dependency_and_the_readme_commands_are_unchanged(
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -e . && energysim run" in readme
     assert "pip install -e '.[test]' && pytest" in readme
+
+
+def test_a_nan_result_is_never_reported_as_a_met_target():
+    from energysim.targets import classify
+
+    assert classify(float("nan"), 1.0, 0.0) == "missed"
+    assert classify(1.0, float("nan"), 0.0) == "missed"
+    assert classify(1.0, 1.0, 0.0) == "met"

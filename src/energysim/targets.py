@@ -311,7 +311,10 @@ def classify(prob: float, median_slack: float, band: float,
     Returns
     -------
     {"met", "at_risk", "missed"}
+        A non-finite probability or slack (a NaN result) is never "met": it is "missed".
     """
+    if not (np.isfinite(prob) and np.isfinite(median_slack)):
+        return "missed"
     if prob < thresholds.p_at_risk:
         return "missed"
     if prob < thresholds.p_met or median_slack < band:
