@@ -1429,9 +1429,15 @@ class _ZarrSink:
         ds.drop_vars(drop).to_zarr(self.tmp, region={"sample": slice(a, b)}, zarr_format=2)
 
     def finish(self) -> Path:
+        """Put the finished store in place: an old store is renamed aside first and deleted
+        only once the new one is in place, so a kill never leaves a half-deleted store."""
+        aside = None
         if self.path.exists():
-            shutil.rmtree(self.path) if self.path.is_dir() else self.path.unlink()
+            aside = self.path.parent / f".{self.path.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(self.path, aside)
         os.replace(self.tmp, self.path)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True) if aside.is_dir() else aside.unlink()
         return self.path
 
     def abort(self) -> None:
