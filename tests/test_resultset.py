@@ -20,6 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import xarray  # noqa: F401  imported first: a CLI run in this process then never hides dask
+# from xarray (commands/run.py `_without_dask` does so only in a fresh process), so the Zarr
+# tests below work whatever ran before them
 
 from energysim import cli
 from energysim.resultset import LOCK, MANIFEST, ResultSet, _Lock, recover, verify
