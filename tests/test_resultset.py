@@ -20,13 +20,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import xarray  # noqa: F401  imported first: a CLI run in this process then never hides dask
-# from xarray (commands/run.py `_without_dask` does so only in a fresh process), so the Zarr
-# tests below work whatever ran before them
+import xarray  # noqa: F401  (imported first; see below)
 
 from energysim import cli
 from energysim.resultset import LOCK, MANIFEST, ResultSet, _Lock, recover, verify
 
+# xarray is imported before any CLI run in this process, so `energysim run`'s `_without_dask`
+# (which hides dask from xarray only in a fresh process) never does it here and the Zarr tests
+# work whatever ran before them.
 EXE = [sys.executable, "-m", "energysim.cli"]
 SMALL = ["--end-year", "2026"]
 
