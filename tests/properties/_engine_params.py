@@ -73,6 +73,8 @@ def full_range_value(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
     sides (tests/test_hardening.py checks it), so the whole range can be drawn.
     """
     lo, hi = CATALOGUE[path].bounds
+    if path in MODES:  # one model structure for the whole ensemble
+        return np.full((1, len(YEARS)), float(rng.integers(0, 2)))
     if path in SWITCHES:
         return np.repeat(rng.integers(0, 2, (n, 1)).astype(float), len(YEARS), axis=1)
     kind = rng.integers(0, 4, (n, 1))

@@ -23,7 +23,7 @@ from energysim.scenario import loads_scenario
 
 CATALOGUE = catalogue()
 PATHS = sorted(CATALOGUE)
-SWITCHES = {"water.cap_binding"}
+SWITCHES = {"water.cap_binding", "power.dispatch"}  # 0 or 1
 
 
 def written(x: float, unit: str):

@@ -355,8 +355,10 @@ def dispatch(
         r = np.asarray(corridor_re_share)
         rule = r > 0.0
         if np.any(rule):
-            rho = np.divide(1.0 - r, r, out=np.zeros(np.shape(r)), where=rule)
-            np.minimum(xk, xv * rho, out=xk, where=np.broadcast_to(rule, shape))
+            with np.errstate(over="ignore"):  # a tiny r gives rho = inf: coal may carry all
+                rho = np.divide(1.0 - r, r, out=np.zeros(np.shape(r)), where=rule)
+            carry = np.multiply(xv, rho, out=np.zeros(shape), where=xv > 0.0)  # not 0 · inf
+            np.minimum(xk, carry, out=xk, where=np.broadcast_to(rule, shape))
     xv_g = np.minimum(a, xg, out=e(shape))
     np.subtract(a, xv_g, out=a)
     np.maximum(a, 0.0, out=a)  # renewables beyond load and exports (≥ 0 to rounding)
