@@ -82,7 +82,21 @@ _POWERTRAINS = ("diesel", "bev", "fcev")
 _PRODUCTS = ("olefins", "coal_to_liquids", "coal_to_gas", "ethylene_glycol", "aromatics")
 
 
-def _p(path, unit, default, en, zh, source, bounds=(0.0, None), index=()):
+#: Upper bound of a cost or price without its own bounds, as a multiple of its largest sourced
+#: default (issue 13, docs/robustness.md): wide enough for any scenario, narrow enough to catch
+#: a unit slip (元 for 万元, per kWh for per MWh) or a typo.
+COST_CEILING = 10.0
+
+
+def _ceiling(default) -> float:
+    """``COST_CEILING`` × the largest default value [the parameter's unit]."""
+    top = max(default.values()) if isinstance(default, dict) else default
+    return float(COST_CEILING * top)
+
+
+def _p(path, unit, default, en, zh, source, bounds=None, index=()):
+    if bounds is None:
+        bounds = (0.0, _ceiling(default))
     return Param(path, unit, default, bounds, en, zh, "costs", index=index, source=source)
 
 

@@ -97,7 +97,7 @@ PARAMS: list[Param] = [
         "hydrogen.electrolyser.hours",
         "h/yr",
         2000.0,
-        (0.0, 8760.0),
+        (100.0, 8760.0),
         "Full-load hours of the electrolysers.",
         "电解槽年满负荷运行小时数。",
         "hydrogen",

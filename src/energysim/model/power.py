@@ -95,7 +95,7 @@ def _stock_params(
             f"{p}.hours",
             "h/yr",
             hours,
-            (0.0, 8760.0),
+            (100.0, 8760.0),
             f"Full-load hours of {tech} capacity"
             + (
                 " before curtailment."
