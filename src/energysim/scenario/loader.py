@@ -1281,7 +1281,8 @@ def _refuse_empty(spec: _File) -> None:
     real-looking, uncalibrated numbers. One line says how to start from the baseline;
     ``extends: []`` asks for the catalogue defaults explicitly.
     """
-    if "extends" in spec.meta_lines or spec.params or spec.targets or spec.correlations:
+    if ("extends" in spec.meta_lines or spec.params or spec.targets or spec.correlations
+            or spec.projects is not None):
         return  # `extends: []` says it: start from the catalogue defaults
     raise ScenarioError(
         "scenario sets nothing (expected parameters or a parent scenario, got an empty "
