@@ -111,8 +111,8 @@ def test_scenario_name_never_leaves_the_output_root(name, tmp_path, monkeypatch,
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert written and all(str(p).startswith("work/results/") for p in written), written
     assert not Path("/tmp/absolute-escape").exists()
-    assert {p.parent.name for p in written} <= {"escaped", "tmp_absolute-escape",
-                                                "absolute-escape"}
+    assert all(p.parent.name.startswith(("escaped", "tmp_absolute-escape"))
+               for p in written), written
 
 
 def test_safe_component_is_one_component():
@@ -204,7 +204,7 @@ def test_output_that_is_a_file_or_under_a_file_is_refused_before_running(tmp_pat
     for out in (f, f / "sub", f / "a" / "b"):
         start = time.perf_counter()
         err = one_line_error(["run", "--samples", "2", "-o", out], capsys)
-        assert "--output" in err and "file" in err, err
+        assert ("--output" in err or "-o:" in err) and "file" in err, err
         assert time.perf_counter() - start < 20
     assert f.read_text(encoding="utf-8") == "keep me"
 
