@@ -52,6 +52,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("sensitivity", "Sobol' or Morris sensitivity indices of scenario outputs", "energysim.commands.sensitivity", "sensitivity_command"),  # noqa: E501
     ("sweep", "run a grid of lever values as one ensemble; table of outcomes", "energysim.commands.sweep", "sweep_command"),  # noqa: E501
     ("projects", "list the project register: sizes, planned years, timing priors", "energysim.commands.projects", "projects_command"),  # noqa: E501
+    ("app", "the what-if page in the browser: levers as sliders, answers as you slide", "energysim.commands.app", "app_command"),  # noqa: E501
     # other commands (run, targets, report, sensitivity, calibrate, plot, compare) add a line
 ]
 
