@@ -368,7 +368,7 @@ class Session:
         return {
             "token": self.token,
             "scenario": {"name": s.name, "label": self.base.label,
-                         "title": {"zh": s.title.get("zh", s.name), "en": s.title.get("en", s.name)},
+                         "title": {lang: s.title.get(lang, s.name) for lang in ("zh", "en")},
                          "base_year": s.base_year, "end_year": s.end_year},
             "groups": [{"key": g["key"], "zh": g["zh"], "en": g["en"],
                         "levers": [lv.as_json() for lv in g["levers"]]} for g in self.groups],

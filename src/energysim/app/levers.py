@@ -442,7 +442,8 @@ def override_text(scenario, levers: Sequence[Lever], values: Mapping[str, float]
     import yaml
 
     by_path = {lv.path: lv for lv in levers}
-    params = {p: override_plain(scenario, by_path[p], v) for p, v in changed(levers, values).items()}
+    moved = changed(levers, values)
+    params = {p: override_plain(scenario, by_path[p], v) for p, v in moved.items()}
     if not params:
         return "parameters: {}\n"
     return yaml.safe_dump({"parameters": params}, allow_unicode=True, sort_keys=False,

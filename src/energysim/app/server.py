@@ -11,9 +11,9 @@ Routes (all on one local address; nothing is fetched from elsewhere):
   answers (:class:`energysim.app.answers.Session`);
 * ``POST /api/scenario`` — the same body → the child scenario YAML as a download;
 * ``POST /api/brief`` — the same body plus ``"lang"`` → the brief PDF;
-* ``POST /api/open`` — a scenario file's text (header ``X-Filename``) → the new init data, or
-  ``400 {"error": one line}`` exactly as ``energysim validate`` reports it (the page keeps its
-  scenario).
+* ``POST /api/open`` — a scenario file's text (header ``X-Filename``, URI-encoded) → the new
+  init data, or ``{"invalid": one line}`` exactly as ``energysim validate`` reports it (the page
+  keeps its scenario).
 
 Errors in a request are answered ``400 {"error": "<one line>"}``; the page shows the line and
 keeps what it drew.
@@ -148,7 +148,9 @@ def create_app(session: Session) -> Starlette:
                                     file=filename) from None
             await run_in_threadpool(session.open, text, filename)
         except ScenarioError as exc:
-            return _error(exc)
+            # a file that does not validate is an answer, not a failed request (status 200):
+            # the page shows the line; the browser logs no error
+            return JSONResponse({"invalid": exc.one_line()})
         return JSONResponse(session.init())
 
     routes = [

@@ -45,12 +45,23 @@ const COLORS = {
   power: "#5b6770", chemicals: "#8e44ad", mining: "#a0522d", transport: "#e67e22",
   hydrogen: "#7f8c8d", other: "#b0b7bf", coal: "#4d4d4d", wind: "#3a86ff", solar: "#f4a261",
 };
+// static charts (no hover/zoom layers): a redraw costs a third of an interactive one
+const PLOT_CONFIG = { staticPlot: true, responsive: true };
+
+// draw a chart only when its traces or layout changed (a slider moves a few panels at a time)
+function plot(el, traces, lay) {
+  const key = JSON.stringify([traces, lay]);
+  if (el.dataset.drawn === key) return Promise.resolve();
+  el.dataset.drawn = key;
+  return Plotly.react(el, traces, lay, PLOT_CONFIG);
+}
 const PALETTE = ["#1d3557", "#e63946", "#2a9d8f", "#f4a261", "#8e44ad", "#7f8c8d", "#a0522d"];
 
 const state = {
   lang: "zh", init: null, values: {}, det: null, ens: null, detSeq: 0, ensSeq: 0,
   detBusy: false, detAgain: false, ensBusy: false, ensAgain: false, detT0: 0, ensT0: 0,
-  timings: { det: [], ens: [] },
+  timings: { det: [], ens: [], detServer: [], detFirst: [] },
+  ensWanted: false,
 };
 window.whatif = state; // read by the browser tests and the latency benchmark
 
@@ -159,6 +170,7 @@ function refreshLever(div, lv) {
 }
 
 function onSlide(lv, input, released) {
+  if (released) state.releaseT0 = performance.now();
   const d = disp(lv);
   const shown = Number(input.value);
   // within half a step of the baseline mark is the baseline itself (no change written)
@@ -167,8 +179,9 @@ function onSlide(lv, input, released) {
   const changedValue = v !== state.values[lv.path];
   state.values[lv.path] = v;
   refreshLever(input.closest(".lever"), lv);
+  if (released) state.ensWanted = true;
   if (changedValue) requestDet();
-  if (released) requestEns();
+  else if (released && !state.detBusy) requestEns();
 }
 
 // -- updates --------------------------------------------------------------------------------------
@@ -183,11 +196,13 @@ async function requestDet() {
     const resp = await post("/api/run", { ...payload(), kind: "det" });
     const det = await resp.json();
     if (!state.detAgain) {
+      const t1 = performance.now();
       state.det = det;
       state.ens = null; // the band belongs to other settings now
-      await drawAll();
+      await drawAll(() => state.timings.detFirst.push(performance.now() - t0));
       const ms = performance.now() - t0;
       state.timings.det.push(ms);
+      state.timings.detServer.push(t1 - t0);
       document.body.dataset.detSeq = String(seq);
       showTiming();
       clearError();
@@ -199,10 +214,12 @@ async function requestDet() {
   } finally {
     state.detBusy = false;
     if (state.detAgain) requestDet();
+    else if (state.ensWanted) requestEns(); // the band after the numbers: no CPU contention
   }
 }
 
 async function requestEns() {
+  state.ensWanted = false;
   if (state.ensBusy) { state.ensAgain = true; return; }
   state.ensBusy = true;
   state.ensAgain = false;
@@ -217,7 +234,9 @@ async function requestEns() {
       while (state.detBusy) await new Promise((r) => setTimeout(r, 5));
       state.ens = ens;
       await drawAll();
-      state.timings.ens.push(performance.now() - t0);
+      // from the slider's release when there was one (the band's budget), else the request
+      state.timings.ens.push(performance.now() - (state.releaseT0 ?? t0));
+      state.releaseT0 = undefined;
       document.body.dataset.ensSeq = String(seq);
       showTiming();
       setStatus(`${t("ready")} · ${t("moved")(movedPaths().length)}`);
@@ -339,7 +358,7 @@ function stackedChart(el, name, kind, title) {
   traces.push(baseTrace(det.years, sum(bItem), u.factor));
   const lay = layout(title, u.unit);
   if (kind === "bar") lay.barmode = "stack";
-  return Plotly.react(el, traces, lay, { displayModeBar: false, responsive: true });
+  return plot(el, traces, lay);
 }
 
 function lineChart(el, title, names, bandName) {
@@ -355,7 +374,7 @@ function lineChart(el, title, names, bandName) {
       name: it.names[state.lang], line: { color: PALETTE[k % PALETTE.length], width: 2 } });
   });
   traces.push(baseTrace(det.years, base.series[present[0]].values, u.factor));
-  return Plotly.react(el, traces, layout(title, u.unit), { displayModeBar: false, responsive: true });
+  return plot(el, traces, layout(title, u.unit));
 }
 
 function co2Chart(el) {
@@ -378,7 +397,7 @@ function co2Chart(el) {
       det.peak_year.toFixed(0)}`, showarrow: false, font: { size: 10, color: "#e63946" },
       yanchor: "bottom" }];
   }
-  return Plotly.react(el, traces, lay, { displayModeBar: false, responsive: true });
+  return plot(el, traces, lay);
 }
 
 function targetsTable() {
@@ -417,13 +436,20 @@ function targetsTable() {
   });
 }
 
-async function drawAll() {
-  // all-or-nothing: every panel is computed from one answer; the page keeps the last good one
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r()));
+
+async function drawAll(onFirst) {
+  // all from one answer; the page keeps the last good one. The headline numbers, the target
+  // lights and the CO2 chart are drawn first (what a reader watches while sliding), the other
+  // charts in the next frame.
   const det = state.det;
   headline();
   targetsTable();
+  await co2Chart($("#chart-co2"));
+  if (onFirst) onFirst();
+  await nextFrame();
+  if (state.det !== det) return det; // a newer answer is being drawn
   await Promise.all([
-    co2Chart($("#chart-co2")),
     lineChart($("#chart-coal"), t("chartCoal"), ["coal_output", "coal_local_use"], "coal_output"),
     stackedChart($("#chart-cap"), "power_cap", "bar", t("chartCap")),
     stackedChart($("#chart-gen"), "power_gen", "bar", t("chartGen")),
@@ -483,8 +509,8 @@ function wire() {
   $("#reset").addEventListener("click", () => {
     for (const lv of levers()) state.values[lv.path] = lv.baseline;
     buildLevers();
+    state.ensWanted = true;
     requestDet();
-    requestEns();
   });
   $("#download").addEventListener("click", async () => {
     try {
@@ -508,8 +534,10 @@ function wire() {
       const text = await file.text();
       const resp = await post("/api/open", text, {
         "Content-Type": "application/x-yaml", "X-Filename": encodeURIComponent(file.name) });
+      const data = await resp.json();
+      if (data.invalid) { showError(data.invalid); return; }
       clearError();
-      await start(await resp.json());
+      await start(data);
       setStatus(`${t("opened")} ${file.name}`);
     } catch (e) { showError(e.message); }
   });

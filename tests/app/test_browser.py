@@ -1,0 +1,185 @@
+"""The what-if page in a real browser (headless Chromium from Debian's packages).
+
+A user's session: load the page, move a slider, check the displayed CO2 and a target light
+against the engine for the same settings, download the scenario and rerun it from the CLI,
+write the brief, open a bad and a good file, switch to English; no console errors. Screenshots
+go to out/test-artifacts/ (ENERGYSIM_ARTIFACTS).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import xarray as xr
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+import energysim as es
+from energysim.targets import evaluate
+
+from .browser import ARTIFACTS, AppServer, body_int, chromium, wait_file, wait_for
+
+#: The lever the test moves (to its maximum): CCUS on coal power from 2030.
+LEVER = "power.coal.ccus_share"
+TARGET = ("co2_peak_year", "2030")
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = AppServer("baseline", "--samples", "500", "--seed", "1")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads):
+    driver = chromium(downloads)
+    yield driver
+    driver.quit()
+
+
+def severe_logs(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def lever_input(driver, path):
+    return driver.find_element(By.CSS_SELECTOR, f'.lever[data-path="{path}"] input')
+
+
+def target_row(driver, indicator, year):
+    return driver.find_element(
+        By.CSS_SELECTOR, f'#targets tr[data-indicator="{indicator}"][data-year="{year}"]')
+
+
+def load(driver, url):
+    driver.get(url)
+    wait_for(lambda: body_int(driver, "data-ens-seq") >= 1, 60, "the first band")
+
+
+def test_address_is_printed(server):
+    assert server.first_line.startswith("energysim app: http://127.0.0.1:")
+
+
+def test_page_serves_nothing_from_elsewhere(server, browser):
+    load(browser, server.url)
+    urls = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(u.endswith("/vendor/plotly.min.js") for u in urls)
+    assert any(u.endswith("/fonts/NotoSansSC-Regular.otf") for u in urls)
+    assert all(u.startswith(server.url) or u.startswith("data:") for u in urls), urls
+    assert browser.execute_script('return document.fonts.check(\'14px "Noto Sans SC"\', "准")')
+    assert severe_logs(browser) == []
+
+
+def test_slider_moves_co2_and_a_target_light_to_the_engines_values(server, browser, downloads):
+    load(browser, server.url)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base_co2 = float(browser.find_element(By.ID, "card-co2").get_attribute("data-value"))
+    row = target_row(browser, *TARGET)
+    base_status = row.get_attribute("data-status")
+    det0, ens0 = body_int(browser, "data-det-seq"), body_int(browser, "data-ens-seq")
+
+    lever_input(browser, LEVER).send_keys(Keys.END)  # keyboard: input + change, as a user
+    wait_for(lambda: body_int(browser, "data-det-seq") > det0, 30, "the deterministic update")
+    wait_for(lambda: body_int(browser, "data-ens-seq") > ens0, 60, "the band update")
+    browser.save_screenshot(str(ARTIFACTS / "whatif-zh.png"))
+
+    # the scenario file of the page, downloaded as a user would
+    browser.find_element(By.ID, "download").click()
+    path = wait_file(downloads, "baseline-whatif.yaml")
+    text = path.read_text(encoding="utf-8")
+    assert "extends: baseline" in text and LEVER in text
+    valid = subprocess.run([sys.executable, "-m", "energysim.cli", "validate", str(path)],
+                           capture_output=True, text=True)
+    assert valid.returncode == 0, valid.stderr
+
+    # the engine on the same settings
+    det = es.run(str(path))
+    want = float(det["co2_total"].sel(year=2030).isel(sample=0))
+    card = browser.find_element(By.ID, "card-co2")
+    assert float(card.get_attribute("data-value")) == want != base_co2
+    shown = card.find_element(By.CLASS_NAME, "num").text
+    assert shown == f"{want * 100:,.0f}"  # 万吨, as the report writes CO2
+    table = evaluate(es.run(str(path), samples=500, seed=1), lang="zh")
+    hit = table[(table["indicator"] == TARGET[0]) & (table["year"] == int(TARGET[1]))].iloc[0]
+    row = target_row(browser, *TARGET)
+    assert row.get_attribute("data-status") == hit["status"] != base_status
+    assert float(row.get_attribute("data-pmeet")) == hit["p_meet"]
+    light = row.find_element(By.CLASS_NAME, "light")
+    assert hit["status"] in light.get_attribute("class").split()
+    peak = browser.find_element(By.ID, "card-peak").get_attribute("data-value")
+    assert float(peak) == float(det["co2_peak_year"].isel(sample=0))
+
+    # `energysim run` of the downloaded file reproduces the page's numbers exactly
+    out = path.parent / "rerun"
+    run = subprocess.run([sys.executable, "-m", "energysim.cli", "run", str(path), "-o",
+                          str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    with xr.open_dataset(out / "results.nc") as ds:
+        values = ds["co2_total"].isel(sample=0).values
+    page = browser.execute_script("return window.whatif.det.series.co2_total.values")
+    np.testing.assert_array_equal(values, np.array(page, dtype=float))
+    assert severe_logs(browser) == []
+
+
+def test_brief_downloads_a_pdf(server, browser, downloads):
+    from pypdf import PdfReader
+
+    load(browser, server.url)
+    lever_input(browser, "power.solar.add").send_keys(Keys.END)
+    wait_for(lambda: body_int(browser, "data-det-seq") >= 1, 30, "the update")
+    browser.find_element(By.ID, "brief").click()
+    pdf = wait_file(downloads, "brief.pdf", timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert 1 <= len(PdfReader(pdf).pages) <= 3
+    assert severe_logs(browser) == []
+
+
+def test_open_a_bad_file_then_a_good_one(server, browser, tmp_path):
+    load(browser, server.url)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nextends: baseline\nparameters:\n  power:\n    solar:\n"
+                   "      add: 3 kg\n", encoding="utf-8")
+    expected = subprocess.run([sys.executable, "-m", "energysim.cli", "validate", "bad.yaml"],
+                              capture_output=True, text=True, cwd=tmp_path).stderr.strip()
+    browser.find_element(By.ID, "open-file").send_keys(str(bad))
+    box = browser.find_element(By.ID, "error")
+    wait_for(lambda: box.is_displayed() and box.text, 30, "the error line")
+    assert box.text == expected
+    # the page keeps working: a slider still updates the answers
+    seq = body_int(browser, "data-det-seq")
+    lever_input(browser, "power.coal.add").send_keys(Keys.HOME)
+    wait_for(lambda: body_int(browser, "data-det-seq") > seq, 30, "an update after the error")
+    assert not box.is_displayed()
+
+    good = tmp_path / "mine.yaml"
+    good.write_text("name: mine\nextends: baseline\ntitle: {zh: 我的情景, en: My scenario}\n"
+                    "parameters:\n  storage:\n    allocation_share: 25%\n", encoding="utf-8")
+    browser.find_element(By.ID, "open-file").send_keys(str(good))
+    wait_for(lambda: "我的情景" in browser.find_element(By.ID, "scenario-title").text, 60,
+             "the opened scenario")
+    share = browser.find_element(By.CSS_SELECTOR,
+                                 '.lever[data-path="storage.allocation_share"] .value')
+    assert share.text == "25%"
+    assert severe_logs(browser) == []
+
+
+def test_english_toggle(server, browser):
+    load(browser, server.url)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "准格尔旗能源转型情景推演"
+    browser.find_element(By.ID, "lang").click()
+    wait_for(lambda: "what if" in browser.find_element(By.TAG_NAME, "h1").text, 10, "English")
+    unit = browser.find_element(By.CSS_SELECTOR, '.lever[data-path="power.solar.add"] .value')
+    assert unit.text.endswith("GW/yr")
+    header = browser.find_element(By.CSS_SELECTOR, "#targets th").text
+    assert header == "Indicator"
+    browser.save_screenshot(str(ARTIFACTS / "whatif-en.png"))
+    assert severe_logs(browser) == []
