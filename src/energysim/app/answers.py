@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import numpy as np
 
 from energysim.app.levers import Lever, changed, child_yaml, levers_for
 from energysim.errors import ScenarioError
+from energysim.scenario.spec import Scenario
 
 #: Default ensemble of the uncertainty band: samples and seed (the same seed on every update,
 #: so the band moves with the levers, not with the sampling noise).
@@ -43,6 +44,22 @@ SERIES_VARS = (
 STACKED_VARS = {"co2": "sector", "power_cap": "tech", "power_gen": "tech"}
 #: The file name the page's scenario is written under (messages, download).
 CHILD_FILE = "what-if.yaml"
+
+
+@dataclass(frozen=True)
+class PageScenario(Scenario):
+    """A what-if scenario that knows its own file text.
+
+    :func:`energysim.run` stores ``scenario.to_yaml()`` in the results' attributes; for the page
+    that is the child file it would download (``extends`` its base), which is what reproduces
+    the run, and costs a few ms instead of ~20 ms for dumping the resolved scenario on every
+    slider move.
+    """
+
+    text: str = field(default="", repr=False, compare=False)
+
+    def to_yaml(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -309,8 +326,6 @@ class Session:
         would re-read the parents on every slider move). The tests check that the downloaded
         file gives the same numbers with ``energysim run``.
         """
-        import dataclasses
-
         from energysim.app.levers import override_text
         from energysim.scenario.frozen import FrozenDict
         from energysim.scenario.loader import loads_scenario
@@ -325,9 +340,11 @@ class Session:
         over = loads_scenario(override_text(parent, levers, values), file=CHILD_FILE)
         params = {p: over.parameters[p] if p in moved else parent.parameters[p]
                   for p in parent.catalogue if p in moved or p in parent.parameters}
-        return dataclasses.replace(parent, name=f"{parent.name}-whatif",
-                                   parameters=FrozenDict(params), file=CHILD_FILE,
-                                   chain=(*parent.chain, CHILD_FILE))
+        same = {f.name: getattr(parent, f.name) for f in fields(Scenario)}
+        return PageScenario(**{**same, "name": f"{parent.name}-whatif",
+                               "parameters": FrozenDict(params), "file": CHILD_FILE,
+                               "chain": (*parent.chain, CHILD_FILE)},
+                            text=self.child_text(values, base=base, levers=levers))
 
     def _answers(self, base: Base, levers, labels, values, *, samples: int) -> dict[str, Any]:
         import energysim as es
