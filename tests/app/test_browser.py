@@ -181,5 +181,8 @@ def test_english_toggle(server, browser):
     assert unit.text.endswith("GW/yr")
     header = browser.find_element(By.CSS_SELECTOR, "#targets th").text
     assert header == "Indicator"
+    label = browser.find_element(By.CSS_SELECTOR, "#card-co2 .label").text
+    assert label == "CO₂ emissions (2030)"
+    assert "samples" in browser.find_element(By.ID, "timing").text
     browser.save_screenshot(str(ARTIFACTS / "whatif-en.png"))
     assert severe_logs(browser) == []

@@ -100,9 +100,10 @@ LEVER_GROUPS: tuple[tuple[str, str, str, tuple[LeverSpec, ...]], ...] = (
     )),
     ("hydrogen", "氢能", "Hydrogen", _specs(
         "hydrogen.electrolyser.add",
-        "hydrogen.electrolyser.*share*",
-        "hydrogen.electrolyser.*source*",
+        "hydrogen.electrolyser.*share*",  # its power source: grid / dedicated renewables
         "hydrogen.*source*",
+        "hydrogen.*dedicated*",
+        "hydrogen.*grid*",
         "hydrogen.max_substitution_share",
     )),
     ("transport", "交通(重卡、矿卡)", "Trucks", _specs(

@@ -135,7 +135,8 @@ function buildLever(lv) {
   const div = document.createElement("div");
   div.className = "lever";
   div.dataset.path = lv.path;
-  const when = lv.mode === "scale" ? `${t("from")(lv.start)}${t("at")(lv.ref)}，${t("scaled")}`
+  const sep = state.lang === "zh" ? "，" : ", ";
+  const when = lv.mode === "scale" ? `${t("from")(lv.start)}${t("at")(lv.ref)}${sep}${t("scaled")}`
     : t("from")(lv.start);
   div.innerHTML = `<div class="top"><span class="name"></span><span class="value"></span></div>
     <div class="track"><input type="range"><span class="mark"></span></div>
@@ -277,7 +278,8 @@ function headline() {
       const q = ens.bands[bandName];
       band = `p5–p95 ${fmt(q.p5[i] * u.factor)}–${fmt(q.p95[i] * u.factor)}`;
     }
-    cards.push({ id, label: `${label}（${det.headline_year}）`, num: fmt(v),
+    const year = state.lang === "zh" ? `（${det.headline_year}）` : ` (${det.headline_year})`;
+    cards.push({ id, label: `${label}${year}`, num: fmt(v),
       unit: u.unit, base: `${t("baseline")} ${fmt(b)}`, band, raw: item.values[i] });
   };
   add("co2", t("co2"), series(det, "co2_total"), "co2_total", series(base, "co2_total"));
@@ -504,6 +506,8 @@ function wire() {
     state.lang = state.lang === "zh" ? "en" : "zh";
     applyLanguage();
     buildLevers();
+    showTiming();
+    setStatus(state.ens ? `${t("ready")} · ${t("moved")(movedPaths().length)}` : "");
     await drawAll();
   });
   $("#reset").addEventListener("click", () => {
