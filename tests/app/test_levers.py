@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import energysim as es
@@ -114,6 +114,16 @@ def test_yaml_is_written_in_the_reports_units():
     assert growth["multiplier"]["dist"] == "triangular"  # uncertainty kept
 
 
+def test_the_baseline_mark_is_the_plan_itself():
+    """At its mark, every lever gives the scenario's own path (so writing nothing is right)."""
+    for lv in LEVERS.values():
+        plan = lever_path(BASE, lv.path)
+        np.testing.assert_allclose(new_path(lv, plan, YEARS, lv.baseline), plan, rtol=1e-12,
+                                   err_msg=lv.path)
+    electrolysers = LEVERS["hydrogen.electrolyser.add"]  # 0 in 2024, built from 2025
+    assert electrolysers.mode == "scale" and electrolysers.ref == 2025
+
+
 def test_levers_at_their_marks_write_nothing():
     values = {lv.path: lv.baseline for lv in LEVERS.values()}
     assert changed(list(LEVERS.values()), values) == {}
@@ -133,6 +143,8 @@ def test_bad_values_are_refused_in_one_line():
 
 
 @given(path=st.sampled_from(sorted(LEVERS)), frac=st.floats(0.0, 1.0))
+@example(path="hydrogen.electrolyser.add", frac=0.0)
+@example(path="coal.output_cap", frac=1.0)
 def test_child_yaml_compiles_to_the_slider_path(path, frac):
     """Any lever at any slider position: the child file validates and compiles to the path
     the lever describes (to the 9 digits written), and earlier years are untouched."""
@@ -142,6 +154,8 @@ def test_child_yaml_compiles_to_the_slider_path(path, frac):
     child = loads_scenario(text, file="child.yaml")
     got = compiled_path(child, path)
     want = new_path(lever, lever_path(BASE, path), YEARS, lever.clamp(value))
+    if lever.clamp(value) == lever.clamp(lever.baseline):  # at the mark: the plan unchanged
+        want = lever_path(BASE, path)  # (the output cap's mark, "no cap", is above its range)
     np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-12)
     before = YEARS < lever.start
     np.testing.assert_array_equal(got[before], compiled_path(BASE, path)[before])

@@ -15,8 +15,8 @@ scenario's path ``b(y)`` as follows:
 * ``"level"`` — when ``b`` is the same in every year ≥ ``start`` (a constant, or a path that
   reached its final value): ``b'(y) = v`` for ``y ≥ start``;
 * ``"scale"`` — otherwise: ``b'(y) = b(y) · v / b(ref)`` for ``y ≥ start`` (the planned shape is
-  kept, scaled so that the reference year shows ``v``); a path with ``b(ref) = 0`` is set
-  level instead;
+  kept, scaled so that the reference year shows ``v``); when ``b(ref) = 0`` the reference year
+  becomes the first later year with a non-zero value;
 * years before ``start`` keep ``b``. A parameter's uncertainty multiplier is kept.
 
 Ranges come from the catalogue's bounds; an open bound is replaced by a multiple of the
@@ -145,7 +145,8 @@ class Lever:
     start, ref : int
         First year changed; year whose value the slider shows.
     mode : {"level", "scale"}
-        How a slider value becomes a path (module docstring).
+        How a slider value becomes a path (module docstring). Either way, the baseline mark
+        gives the scenario's own path.
     baseline : float
         The scenario's value in ``ref`` [unit] (the baseline mark).
     lo, hi : float
@@ -278,9 +279,13 @@ def make_lever(scenario, param, spec: LeverSpec, group: str) -> Lever | None:
     ref = spec.ref if spec.ref is not None else start
     ref = min(max(ref, start), scenario.end_year)
     future = values[_year_index(scenario, start):]
-    baseline = float(values[_year_index(scenario, ref)])
     constant = bool(np.all(future == future[0]))
-    mode = "level" if constant or baseline == 0.0 else "scale"
+    if not constant and values[_year_index(scenario, ref)] == 0.0:
+        # a planned path that is zero in the reference year: refer to its first non-zero year,
+        # so that the baseline position leaves the plan as it is
+        ref = start + int(np.flatnonzero(future)[0])
+    baseline = float(values[_year_index(scenario, ref)])
+    mode = "level" if constant else "scale"
     lo, hi = _coal_cap_range(scenario, param) or _range(param, future)
     display = _display(param.unit, spec.zh_unit)
     if _is_year_param(param):  # a calendar year (S-curve midpoints): shown as a year
