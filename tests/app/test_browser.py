@@ -186,3 +186,20 @@ def test_english_toggle(server, browser):
     assert "samples" in browser.find_element(By.ID, "timing").text
     browser.save_screenshot(str(ARTIFACTS / "whatif-en.png"))
     assert severe_logs(browser) == []
+
+
+def test_a_failed_update_keeps_the_last_drawing(server, browser):
+    load(browser, server.url)
+    card = browser.find_element(By.ID, "card-co2")
+    before = card.get_attribute("data-value"), card.find_element(By.CLASS_NAME, "num").text
+    # the server refuses values meant for another scenario (a stale page): one line, no redraw
+    browser.execute_script("window.whatif.init.token = 'stale'")
+    lever_input(browser, "power.coal.add").send_keys(Keys.HOME)
+    box = browser.find_element(By.ID, "error")
+    wait_for(lambda: box.is_displayed() and box.text, 30, "the error line")
+    assert box.text.startswith("token: the page's scenario was replaced")
+    card = browser.find_element(By.ID, "card-co2")
+    assert (card.get_attribute("data-value"), card.find_element(By.CLASS_NAME, "num").text) == \
+        before
+    logs = severe_logs(browser)  # only the refused requests themselves (HTTP 400)
+    assert logs and all("/api/run" in m and "400" in m for m in logs), logs
