@@ -184,3 +184,17 @@ def test_a_spec_with_a_reference_year_scales_the_planned_path():
     assert path[2035 - 2022] == pytest.approx(1.0)
     assert path[2028 - 2022] == pytest.approx(0.65)  # 1.3 Mt × 0.5
     assert dataclasses.asdict(lever)["display"]["zh"]["unit"] == "亿吨"  # no zh_unit given
+
+
+def test_an_uncertain_parameter_is_a_lever_that_scales_its_distribution():
+    lever = LEVERS["power.coal.min_hours"]  # triangular in the baseline
+    assert lever.distribution and lever.mode == "scale" and lever.start == BASE.base_year
+    dist = BASE.leaf(lever.path).dist
+    assert lever.baseline == dist.args["mode"]
+    plain = override_plain(BASE, lever, 0.5 * lever.baseline)
+    assert plain["dist"] == "triangular"
+    assert plain["low"] == f"{dist.args['low'] * 0.5:g} h/yr"
+    assert plain["high"] == f"{dist.args['high'] * 0.5:g} h/yr"
+    assert override_plain(BASE, lever, 0.0) == "0 h/yr"  # collapsed: a plain value
+    top = override_plain(BASE, LEVERS["power.coal.max_hours"], LEVERS["power.coal.max_hours"].hi)
+    assert top["high"] == "8760 h/yr"  # clipped to the catalogue bound

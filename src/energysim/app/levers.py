@@ -171,6 +171,7 @@ class Lever:
     zh: str = ""
     en: str = ""
     calendar: bool = False
+    distribution: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """Plain data for the page."""
@@ -179,6 +180,7 @@ class Lever:
             "ref": self.ref, "mode": self.mode, "baseline": self.baseline, "lo": self.lo,
             "hi": self.hi, "display": {k: dict(v) for k, v in self.display.items()},
             "zh": self.zh, "en": self.en, "calendar": self.calendar,
+            "distribution": self.distribution,
         }
 
     def clamp(self, value: float) -> float:
@@ -270,10 +272,13 @@ def _coal_cap_range(scenario, param) -> tuple[float, float] | None:
 def make_lever(scenario, param, spec: LeverSpec, group: str) -> Lever | None:
     """The lever of one catalogue parameter in ``scenario`` (None if it cannot be a slider)."""
     leaf = scenario.leaf(param.path)
-    if leaf.base is None:  # a bare distribution: its uncertainty is the point, not a lever
-        return None
     values = lever_path(scenario, param.path)
     start = max(spec.start, scenario.base_year)
+    if leaf.base is None:  # a distribution (constant in time): the lever scales it, all years
+        start = scenario.base_year
+        spec = LeverSpec(spec.pattern, start, start, spec.zh_unit)
+        if values[0] == 0.0:
+            return None
     if start > scenario.end_year:
         return None
     ref = spec.ref if spec.ref is not None else start
@@ -285,7 +290,7 @@ def make_lever(scenario, param, spec: LeverSpec, group: str) -> Lever | None:
         # so that the baseline position leaves the plan as it is
         ref = start + int(np.flatnonzero(future)[0])
     baseline = float(values[_year_index(scenario, ref)])
-    mode = "level" if constant else "scale"
+    mode = "level" if constant and leaf.base is not None else "scale"
     lo, hi = _coal_cap_range(scenario, param) or _range(param, future)
     display = _display(param.unit, spec.zh_unit)
     if _is_year_param(param):  # a calendar year (S-curve midpoints): shown as a year
@@ -296,7 +301,7 @@ def make_lever(scenario, param, spec: LeverSpec, group: str) -> Lever | None:
         d["step"] = nice_step((hi - lo) * d["factor"])
     return Lever(path=param.path, group=group, unit=param.unit, start=start, ref=ref, mode=mode,
                  baseline=baseline, lo=lo, hi=hi, display=display, zh=param.zh, en=param.en,
-                 calendar=_is_year_param(param))
+                 calendar=_is_year_param(param), distribution=leaf.base is None)
 
 
 def levers_for(scenario, groups: Sequence = LEVER_GROUPS) -> list[dict[str, Any]]:
@@ -404,8 +409,10 @@ def override_plain(scenario, lever: Lever, value: float) -> Any:
     """
     from energysim.scenario.spec import dist_to_plain
 
-    pts, interpolation = _points(scenario, lever, value)
     leaf = scenario.leaf(lever.path)
+    if leaf.dist is not None:
+        return _scaled_distribution(leaf.dist, lever, value / lever.baseline)
+    pts, interpolation = _points(scenario, lever, value)
     if len(pts) == 1 and leaf.multiplier is None:
         return _quantity(next(iter(pts.values())), lever)
     out: dict[str, Any] = {"values": {y: _quantity(v, lever) for y, v in pts.items()}}
@@ -413,6 +420,44 @@ def override_plain(scenario, lever: Lever, value: float) -> Any:
         out["interpolation"] = interpolation
     if leaf.multiplier is not None:
         out["multiplier"] = dist_to_plain(leaf.multiplier, "")
+    return out
+
+
+def _scaled_distribution(dist, lever: Lever, factor: float) -> Any:
+    """A parameter's distribution with every value-like argument × ``factor`` (spread kept
+    relative; ``gsd`` and ``weights`` unchanged), clipped to the catalogue bounds
+    (``lever.lo``/``lever.hi`` lie inside them). A distribution that this collapses (e.g. the
+    slider at 0) is written as the plain value."""
+    lo_b, hi_b = dist.bounds
+    lo_b = -math.inf if lo_b is None else lo_b
+    hi_b = math.inf if hi_b is None else hi_b
+
+    def scaled(x: float) -> float:
+        return min(max(float(x) * factor, lo_b), hi_b)
+
+    args: dict[str, Any] = {}
+    for k, v in dist.args.items():
+        if k in ("gsd", "weights"):
+            args[k] = v
+        elif isinstance(v, tuple):
+            args[k] = tuple(scaled(x) for x in v)
+        else:
+            args[k] = scaled(v)
+    written = {k: (v if k in ("gsd", "weights") else
+                   [_quantity(x, lever) for x in v] if isinstance(v, tuple) else
+                   _quantity(v, lever)) for k, v in args.items()}
+    degenerate = (
+        ("low" in args and not args["low"] < args["high"])
+        or ("sd" in args and not args["sd"] > 0)
+        or ("median" in args and not args["median"] > 0)
+        or ("mean" in args and dist.kind == "lognormal" and not args["mean"] > 0)
+        or ("low" in written and written["low"] == written["high"])
+    )
+    if degenerate:
+        return _quantity(lever.baseline * factor, lever)
+    out: dict[str, Any] = {"dist": dist.kind}
+    for k, v in written.items():
+        out[k] = [float(x) for x in v] if k == "weights" else (float(v) if k == "gsd" else v)
     return out
 
 

@@ -9,6 +9,7 @@ const TEXT = {
     loading: "加载中…", computing: "计算中…", ready: "已更新", band: "不确定性区间计算中…",
     briefing: "正在生成简报…", opened: "已打开", baseline: "基准", whatif: "情景推演",
     from: (y) => `${y}年起`, at: (y) => `（${y}年值）`, scaled: "按基准路径等比例调整",
+    dist: "各年份；不确定性分布按比例缩放（显示中心值）",
     co2: "二氧化碳排放", peak: "碳排放达峰年份", coal: "原煤产量", re: "新能源发电量占比",
     h2: "绿氢产量", ei: "单位GDP能耗", year: "年", moved: (n) => `已调整 ${n} 项`,
     cols: ["指标", "年份", "目标", "数值（中位数）", "p5–p95", "达标概率", "状态"],
@@ -27,6 +28,7 @@ const TEXT = {
     computing: "Computing…", ready: "Updated", band: "Computing the uncertainty band…",
     briefing: "Writing the brief…", opened: "Opened", baseline: "Baseline", whatif: "What-if",
     from: (y) => `from ${y}`, at: (y) => ` (value in ${y})`, scaled: "scales the baseline path",
+    dist: "all years; scales its uncertainty distribution (central value shown)",
     co2: "CO₂ emissions", peak: "CO₂ peak year", coal: "Raw coal output",
     re: "New-energy share of generation", h2: "Green hydrogen", ei: "Energy intensity",
     year: "", moved: (n) => `${n} lever(s) moved`,
@@ -136,8 +138,9 @@ function buildLever(lv) {
   div.className = "lever";
   div.dataset.path = lv.path;
   const sep = state.lang === "zh" ? "，" : ", ";
-  const when = lv.mode === "scale" ? `${t("from")(lv.start)}${t("at")(lv.ref)}${sep}${t("scaled")}`
-    : t("from")(lv.start);
+  const when = lv.distribution ? t("dist")
+    : lv.mode === "scale" ? `${t("from")(lv.start)}${t("at")(lv.ref)}${sep}${t("scaled")}`
+      : t("from")(lv.start);
   div.innerHTML = `<div class="top"><span class="name"></span><span class="value"></span></div>
     <div class="track"><input type="range"><span class="mark"></span></div>
     <div class="ends"><span></span><span class="basetext"></span><span></span></div>
@@ -419,9 +422,11 @@ function targetsTable() {
     tr.dataset.value = String(Ld.value);
     tr.classList.toggle("pending", !ens);
     const cmp = { ">=": "≥", "<=": "≤", "≈": "≈" }[r.comparator] || r.comparator;
+    const isYear = ["年", "yr", "year"].includes(L.unit); // a calendar year: 2030, not 2,030
+    const f = (x) => (isYear ? (x === null || !isFinite(x) ? "–" : x.toFixed(0)) : fmt(x));
     const cells = [
-      L.name, String(r.year), `${cmp} ${fmt(L.target)} ${L.unit}`, `${fmt(Ld.value)} ${L.unit}`,
-      ens ? `${fmt(L.p5)}–${fmt(L.p95)}` : "…",
+      L.name, String(r.year), `${cmp} ${f(L.target)} ${L.unit}`, `${f(Ld.value)} ${L.unit}`,
+      ens ? `${f(L.p5)}–${f(L.p95)}` : "…",
       ens ? `${(r.p_meet * 100).toFixed(0)}%` : "…", "",
     ];
     cells.forEach((c, k) => {
