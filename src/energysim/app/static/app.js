@@ -458,8 +458,8 @@ async function drawAll(onFirst) {
   if (state.det !== det) return det; // a newer answer is being drawn
   await Promise.all([
     lineChart($("#chart-coal"), t("chartCoal"), ["coal_output", "coal_local_use"], "coal_output"),
-    stackedChart($("#chart-cap"), "power_cap", "bar", t("chartCap")),
-    stackedChart($("#chart-gen"), "power_gen", "bar", t("chartGen")),
+    stackedChart($("#chart-cap"), "power_cap", "area", t("chartCap")),
+    stackedChart($("#chart-gen"), "power_gen", "area", t("chartGen")),
     lineChart($("#chart-h2"), t("chartH2"), ["h2_green_supply", "h2_grey_supply"], null),
     lineChart($("#chart-ei"), t("chartEi"), ["energy_intensity"], "energy_intensity"),
   ]);
