@@ -243,14 +243,13 @@ def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
 
 def _range(param, future: np.ndarray) -> tuple[float, float]:
     """Slider range [canonical]: the catalogue's bounds, narrowed to ``OPEN_RANGE`` × the largest
-    magnitude of the scenario's path (an open bound is replaced by it)."""
+    magnitude of the scenario's path (an open bound is replaced by it; a path that is zero
+    throughout reaches 1 canonical unit, e.g. 0–1 GW/yr = 0–100万千瓦/年)."""
     top = float(np.max(np.abs(future))) if future.size else 0.0
     reach = OPEN_RANGE * top if top > 0 else 1.0
     lo_b, hi_b = param.bounds
     lo = 0.0 if lo_b is None else max(float(lo_b), min(0.0, -reach))
     hi = reach if hi_b is None else min(float(hi_b), reach)
-    if lo_b is not None and lo < float(lo_b):  # pragma: no cover - max() above prevents it
-        lo = float(lo_b)
     if hi <= lo:
         hi = lo + 1.0 if hi_b is None else float(hi_b)
     return lo, hi
