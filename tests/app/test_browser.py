@@ -177,6 +177,21 @@ def test_open_a_bad_file_then_a_good_one(server, browser, tmp_path):
     assert severe_logs(browser) == []
 
 
+def test_back_to_baseline(server, browser):
+    load(browser, server.url)
+    base = browser.find_element(By.ID, "card-co2").get_attribute("data-value")
+    seq = body_int(browser, "data-det-seq")
+    lever_input(browser, "power.wind.add").send_keys(Keys.END)
+    wait_for(lambda: body_int(browser, "data-det-seq") > seq, 30, "the update")
+    assert browser.find_element(By.ID, "card-co2").get_attribute("data-value") != base
+    seq = body_int(browser, "data-det-seq")
+    browser.find_element(By.ID, "reset").click()
+    wait_for(lambda: body_int(browser, "data-det-seq") > seq, 30, "the reset")
+    assert browser.find_element(By.ID, "card-co2").get_attribute("data-value") == base
+    assert browser.find_elements(By.CSS_SELECTOR, ".lever.moved") == []
+    assert severe_logs(browser) == []
+
+
 def test_english_toggle(server, browser):
     load(browser, server.url)
     assert browser.find_element(By.TAG_NAME, "h1").text == "准格尔旗能源转型情景推演"
