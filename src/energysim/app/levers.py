@@ -348,6 +348,21 @@ def _quantity(value: float, lever: Lever) -> Any:
     return f"{_num(value * d['factor'])} {d['pint']}"
 
 
+def _exact(value: float, lever: Lever) -> Any:
+    """``value`` [canonical] as text that reads back bit for bit (years the lever keeps): the
+    report's unit when its 9 digits do, else the canonical unit in full (``repr``)."""
+    from energysim.scenario.spec import _q
+    from energysim.units import parse_quantity
+
+    text = _quantity(value, lever)
+    try:
+        if parse_quantity(text, expected_unit=lever.unit) == value:
+            return text
+    except Exception:  # noqa: BLE001 - any doubt: write it exactly
+        pass
+    return _q(value, lever.unit)
+
+
 def new_path(lever: Lever, base: np.ndarray, years: np.ndarray, value: float) -> np.ndarray:
     """The parameter's path with the lever at ``value`` [canonical], on ``years``."""
     out = np.array(base, dtype=np.float64)
@@ -414,7 +429,8 @@ def override_plain(scenario, lever: Lever, value: float) -> Any:
     pts, interpolation = _points(scenario, lever, value)
     if len(pts) == 1 and leaf.multiplier is None:
         return _quantity(next(iter(pts.values())), lever)
-    out: dict[str, Any] = {"values": {y: _quantity(v, lever) for y, v in pts.items()}}
+    out: dict[str, Any] = {"values": {y: (_exact(v, lever) if y < lever.start else
+                                          _quantity(v, lever)) for y, v in pts.items()}}
     if interpolation != "linear":
         out["interpolation"] = interpolation
     if leaf.multiplier is not None:
