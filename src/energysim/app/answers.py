@@ -123,12 +123,14 @@ def _bundled_dir() -> Path:
 
 
 # -- answers -------------------------------------------------------------------------------------
-def _units(var: str, canonical: str) -> dict[str, dict[str, Any]]:
-    from energysim.labels import display_unit
+def _units(var: str, canonical: str, values=None) -> dict[str, dict[str, Any]]:
+    """Display factor and label per language; ``values`` pick 亿吨 or 万吨 by their size."""
+    from energysim.labels import display_unit, magnitude_of
 
+    magnitude = magnitude_of(values) if values is not None else None
     out = {}
     for lang in ("zh", "en"):
-        factor, label = display_unit(canonical, lang, var)
+        factor, label = display_unit(canonical, lang, var, magnitude=magnitude)
         out[lang] = {"factor": float(factor), "unit": label}
     return out
 
@@ -165,8 +167,9 @@ def series_answers(ds) -> dict[str, Any]:
     for var in SERIES_VARS:
         if var in ds:
             da = ds[var]
-            series[var] = {"values": _clean(_first(da)), "names": _names(da),
-                           "units": _units(var, str(da.attrs.get("units", "")))}
+            values = _first(da)
+            series[var] = {"values": _clean(values), "names": _names(da),
+                           "units": _units(var, str(da.attrs.get("units", "")), values)}
     stacked = {}
     for var, dim in STACKED_VARS.items():
         if var in ds and dim in ds[var].dims:
@@ -177,7 +180,8 @@ def series_answers(ds) -> dict[str, Any]:
                 "dim": dim, "labels": labels,
                 "names": {lang: category_names(dim, labels, lang) for lang in ("zh", "en")},
                 "values": [_clean(values[:, i]) for i in range(len(labels))],
-                "units": _units(var, str(da.attrs.get("units", ""))), "titles": _names(da),
+                "units": _units(var, str(da.attrs.get("units", "")), values),
+                "titles": _names(da),
             }
     peak = float(_first(ds["co2_peak_year"])) if "co2_peak_year" in ds else None
     return {"years": years, "series": series, "stacked": stacked, "peak_year": peak,

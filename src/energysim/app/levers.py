@@ -222,7 +222,7 @@ def nice_step(span: float) -> float:
 
 def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
     """Per language: factor from the canonical unit, label shown, pint unit written to YAML."""
-    from energysim.labels import _UNITS, display_unit
+    from energysim.labels import _REPORT_UNITS, display_unit
     from energysim.units import conversion_factor
 
     out = {}
@@ -230,8 +230,8 @@ def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
         factor, label = display_unit(unit, lang)
         if unit.strip() in ("", "1", "dimensionless"):
             pint_unit = "%"
-        elif unit in _UNITS:
-            pint_unit = _UNITS[unit][0 if lang == "zh" else 2]
+        elif unit in _REPORT_UNITS:  # the report's unit (written to YAML in it)
+            pint_unit = _REPORT_UNITS[unit][0][0]
         else:
             pint_unit = unit
         if lang == "zh" and zh_unit is not None:
