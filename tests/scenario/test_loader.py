@@ -250,9 +250,13 @@ def test_group_must_be_mapping(load):
         (
             "power.solar.cap: -1 GW",
             BoundsError,
-            r"out of bounds \(expected value ≥ 0 GW, got -1 GW",
+            r"out of bounds \(expected value ≥ 0 万千瓦, got -100 万千瓦",
         ),
-        ("power.curtailment: 120%", BoundsError, r"expected 0 ≤ value ≤ 1, got 1\.2 from '120%'"),
+        (
+            "power.curtailment: 120%",
+            BoundsError,
+            r"expected 0% ≤ value ≤ 100%, got 120% from '120%'",
+        ),
         ("power.solar.cap: 3 Mt", UnitError, r"expected power \[GW\], got mass \[Mt\]"),
         ("power.solar.cap: 3", UnitError, r"number without a unit"),
         ("power.solar.cap: [1 GW]", ScenarioError, r"a list is not a value"),

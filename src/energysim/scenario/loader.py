@@ -465,7 +465,7 @@ class _Parser:
             raise self.err(
                 BoundsError,
                 f"out of bounds (expected {_range(lo, hi, unit)}, got "
-                f"{format_quantity(x, unit)}{_from(node.value, unit)})",
+                f"{_shown(x, unit)}{_from(node.value, unit)})",
                 node.line,
                 key,
             )
@@ -1039,12 +1039,28 @@ def _ul(unit: str) -> str:
     return unit if unit.strip() else "a pure number"
 
 
+def _shown(x: float, unit: str) -> str:
+    """A value for a person: in the report's unit (万千瓦, 亿吨, % …) where there is one
+    (:func:`energysim.labels.display_unit`, the one decision of display units), else as
+    :func:`format_quantity` writes the canonical unit."""
+    from energysim.labels import display_unit  # only when a message is written
+
+    try:
+        factor, label = display_unit(unit, "zh")
+    except Exception:  # noqa: BLE001 - a unit the display table does not know: canonical
+        return format_quantity(x, unit)
+    if factor == 1.0 and label in (unit, ""):
+        return format_quantity(x, unit)
+    text = f"{x * factor:.6g}"
+    return f"{text}{label}" if label == "%" else f"{text} {label}"
+
+
 def _range(lo, hi, unit: str) -> str:
     if lo is not None and hi is not None:
-        return f"{format_quantity(lo, unit)} ≤ value ≤ {format_quantity(hi, unit)}"
+        return f"{_shown(lo, unit)} ≤ value ≤ {_shown(hi, unit)}"
     if lo is not None:
-        return f"value ≥ {format_quantity(lo, unit)}"
-    return f"value ≤ {format_quantity(hi, unit)}"
+        return f"value ≥ {_shown(lo, unit)}"
+    return f"value ≤ {_shown(hi, unit)}"
 
 
 def _from(raw: Any, unit: str) -> str:
@@ -1439,7 +1455,7 @@ def _check_resolved(s: Scenario) -> None:
                 y = int(years[bad[0]])
                 raise BoundsError(
                     f"growth path out of bounds in {y} (expected {_range(lo, hi, leaf.unit)}, "
-                    f"got {format_quantity(values[bad[0]], leaf.unit)})",
+                    f"got {_shown(values[bad[0]], leaf.unit)})",
                     file=file,
                     line=leaf.source.line,
                     key=_kp(path, "growth"),
