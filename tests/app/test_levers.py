@@ -149,6 +149,7 @@ def test_bad_values_are_refused_in_one_line():
 @given(path=st.sampled_from(sorted(LEVERS)), frac=st.floats(0.0, 1.0))
 @example(path="hydrogen.electrolyser.add", frac=0.0)
 @example(path="coal.output_cap", frac=1.0)
+@example(path="power.coal.add", frac=1.1125369292536007e-308)  # the register's fractions (CI)
 def test_child_yaml_compiles_to_the_slider_path(path, frac):
     """Any lever at any slider position: the child file validates and compiles to the path
     the lever describes (to the 9 digits written), and earlier years are untouched."""
@@ -163,10 +164,13 @@ def test_child_yaml_compiles_to_the_slider_path(path, frac):
     np.testing.assert_allclose(got, want, rtol=1e-8, atol=1e-12)
     before = YEARS < lever.start
     np.testing.assert_array_equal(got[before], lever_path(BASE, path)[before])
-    # what runs: the compiled arrays differ from the base's in this parameter only
+    # what runs: the compiled arrays differ from the base's in this parameter only, and in
+    # the first-year fraction of its additions, which the project register compiles as the
+    # capacity-weighted mean of the named projects' months and the generic additions (issue 12)
     moved, base = compile_scenario(child, method="central").params(), compile_scenario(
         BASE, method="central").params()
-    assert all(np.array_equal(moved[p], base[p]) for p in base if p != path)
+    derived = {path.rsplit(".", 1)[0] + ".first_year_fraction"} if path.endswith(".add") else set()
+    assert all(np.array_equal(moved[p], base[p]) for p in base if p != path and p not in derived)
     others = [p for p in BASE.parameters if p != path]
     assert all(child.parameters[p].base == BASE.parameters[p].base for p in others)
 
