@@ -527,6 +527,11 @@ def _simulate(
     ccus_penalty, water_mwh = P["power.coal.ccus_energy_penalty"], P["power.coal.water_per_mwh"]
     duration = P["storage.duration"]
     rec.whole("storage_energy_cap", st_cap * duration)
+    # export outlets [TWh/yr]: enforced by the dispatch, reported in both modes
+    x = "power.export"
+    export_grid = P[f"{x}.grid_capacity"] * P[f"{x}.grid_max_hours"] * 1e-3
+    export_corr = P[f"{x}.corridor_capacity"] * P[f"{x}.corridor_max_hours"] * 1e-3
+    rec.whole("export_bound", export_grid + export_corr)
     if not dispatching:  # fixed hours (before 2026-12): flows from parameters and stocks only
         pw = _power_flows(
             op["coal"],
@@ -558,14 +563,8 @@ def _simulate(
                 "power_hours", _parts(hours[0], hours[1] * pw["kept"], hours[2] * pw["kept"])
             )
         power_water = pw["power_water"]
-        # dispatch outputs, for the same layout of results: the bound is reported but not
-        # enforced, the annual flows are spread over the slices by their profiles
-        x = "power.export"
-        rec.whole(
-            "export_bound",
-            (P[f"{x}.grid_capacity"] * P[f"{x}.grid_max_hours"]
-             + P[f"{x}.corridor_capacity"] * P[f"{x}.corridor_max_hours"]) * 1e-3,
-        )
+        # dispatch outputs, for the same layout of results: the annual flows are spread over
+        # the slices by their profiles
         rec.whole("coal_below_min", np.zeros((T, 1)))
         vre_pot = (
             power.generation_potential(op["wind"], hours[1])[:, None, :] * _SLICE_W
@@ -589,12 +588,7 @@ def _simulate(
         coal_min = op["coal"] * P["power.coal.min_hours"] * 1e-3 * net_keep
         coal_max = op["coal"] * np.maximum(P["power.coal.max_hours"], P["power.coal.min_hours"])
         coal_max = coal_max * (1e-3 * net_keep)
-        x = "power.export"
-        export_grid = P[f"{x}.grid_capacity"] * P[f"{x}.grid_max_hours"] * 1e-3
-        export_corr = P[f"{x}.corridor_capacity"] * P[f"{x}.corridor_max_hours"] * 1e-3
-        export_bound = export_grid + export_corr
-        rec.whole("export_bound", export_bound)
-        re_share = P[f"{x}.corridor_renewable_share"]
+        re_share = P["power.export.corridor_renewable_share"]
         st_energy_op = st_op * duration
         cycles, rte = P["storage.cycles"], P["storage.round_trip_efficiency"]
         tce_t = P["coal.tce_per_t"]

@@ -44,17 +44,23 @@ def perturb(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
     )
 
 
-@st.composite
-def ensembles(draw, max_samples: int = 4, max_paths: int = 15) -> Params:
-    """Params of 1…``max_samples`` samples with a random subset of parameters perturbed."""
+def _drawn(draw, max_samples: int, max_paths: int, value_of) -> Params:
+    """Params of 1…``max_samples`` samples with a random subset of parameters drawn by
+    ``value_of(path, rng, n)``, the rest at the catalogue defaults."""
     n = draw(st.integers(1, max_samples))
     paths = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=max_paths, unique=True))
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     values = dict(BASE.values)
     for path in paths:
-        values[path] = perturb(path, rng, n)
+        values[path] = value_of(path, rng, n)
     return Params(years=YEARS, n_samples=n, values=values)
+
+
+@st.composite
+def ensembles(draw, max_samples: int = 4, max_paths: int = 15) -> Params:
+    """Params of 1…``max_samples`` samples with a random subset of parameters perturbed."""
+    return _drawn(draw, max_samples, max_paths, perturb)
 
 
 def with_values(params: Params, **changes: np.ndarray) -> Params:
@@ -88,11 +94,4 @@ def full_range_value(path: str, rng: np.random.Generator, n: int) -> np.ndarray:
 @st.composite
 def full_range_ensembles(draw, max_samples: int = 4, max_paths: int = 40) -> Params:
     """Params with a random subset of parameters anywhere in their catalogue bounds."""
-    n = draw(st.integers(1, max_samples))
-    paths = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=max_paths, unique=True))
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    values = dict(BASE.values)
-    for path in paths:
-        values[path] = full_range_value(path, rng, n)
-    return Params(years=YEARS, n_samples=n, values=values)
+    return _drawn(draw, max_samples, max_paths, full_range_value)

@@ -333,6 +333,19 @@ class _Parser:
                 _did_you_mean(path, self.idx.names),
             )
 
+    def _multiplier(self, mnode: YNode, path: str):
+        """The ``multiplier:`` of a value: a distribution (one line otherwise)."""
+        if not (mnode.is_map and "dist" in mnode.value):
+            raise self.err(
+                ScenarioError,
+                "multiplier must be a distribution (expected "
+                "{dist: normal, mean: 1, sd: 0.05}, got "
+                f"{_show(mnode.plain())})",
+                mnode.line,
+                _kp(path, "multiplier"),
+            )
+        return self._dist(mnode, "", (0.0, None), f"{path}.multiplier", multiplier=True)
+
     def _leaf(self, node: YNode, param, path: str, key_line: int) -> Leaf | None:
         src = Source(self.file, key_line)
         v = node.value
@@ -367,17 +380,7 @@ class _Parser:
             return Leaf(path, param.unit, None, dist=dist, source=src)
         if set(v) == {"multiplier"}:
             # a multiplier alone scales the inherited value (resolved in _resolve)
-            mnode = v["multiplier"]
-            if not (mnode.is_map and "dist" in mnode.value):
-                raise self.err(
-                    ScenarioError,
-                    "multiplier must be a distribution (expected "
-                    "{dist: normal, mean: 1, sd: 0.05}, got "
-                    f"{_show(mnode.plain())})",
-                    mnode.line,
-                    _kp(path, "multiplier"),
-                )
-            mult = self._dist(mnode, "", (0.0, None), f"{path}.multiplier", multiplier=True)
+            mult = self._multiplier(v["multiplier"], path)
             return Leaf(path, param.unit, None, multiplier=mult, source=src)
         form = next((k for k in _FORMS if k in v), None)
         if form is None:
@@ -404,17 +407,7 @@ class _Parser:
                 )
         mult = None
         if "multiplier" in v:
-            mnode = v["multiplier"]
-            if not (mnode.is_map and "dist" in mnode.value):
-                raise self.err(
-                    ScenarioError,
-                    "multiplier must be a distribution (expected "
-                    "{dist: normal, mean: 1, sd: 0.05}, got "
-                    f"{_show(mnode.plain())})",
-                    mnode.line,
-                    _kp(path, "multiplier"),
-                )
-            mult = self._dist(mnode, "", (0.0, None), f"{path}.multiplier", multiplier=True)
+            mult = self._multiplier(v["multiplier"], path)
         if form == "values":
             interp = "linear"
             if "interpolation" in v:
