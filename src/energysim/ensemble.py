@@ -762,7 +762,10 @@ class _LocalExecutor:
     reports_blocks = True
 
     def __init__(self, workers: int | None = None) -> None:
+        from energysim.engine import tune_allocator
+
         self.workers = max(1, int(workers or os.cpu_count() or 1))
+        tune_allocator()  # before the pool's threads exist: they share the main heap
 
     def map(self, jobs: Sequence[Job], on_block=None) -> Iterator[tuple[int, dict]]:
         if self.workers == 1 or len(jobs) == 1:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError, display_path
+from energysim.model.stocks import running_total
 
 #: The bundled register.
 REGISTER_FILE = Path(__file__).resolve().parent / "data" / "projects" / "register.yaml"
@@ -434,7 +435,7 @@ def project_arrays(
                 frac = np.where(denom > 0, num / np.where(denom > 0, denom, 1.0), fgt)
             out[fpath] = frac.T
         if not is_flow:
-            np.cumsum(add, axis=0, out=add)
+            running_total(add, out=add)
         if g.shape[1] <= add.shape[1]:
             add += g
             out[path] = add.T

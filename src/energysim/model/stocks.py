@@ -36,6 +36,34 @@ import numpy as np
 SCALE_FLOOR = 1e-30
 
 
+def running_total(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Cumulative sum over the first (year) axis, one row at a time.
+
+    Equals ``np.cumsum(x, axis=0)`` bit for bit (the same additions in the same order), but
+    on year-major ``(n_years, m)`` arrays it runs ``n_years`` contiguous row additions instead
+    of numpy's strided accumulation: ~10× faster at ``m = 12,500`` (docs/performance.md).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_years, ...)
+        Values per year [any unit].
+    out : ndarray, optional
+        Where to write (may be ``x`` itself).
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        ``out[t] = x[0] + … + x[t]`` [unit of ``x``].
+    """
+    if out is None:
+        out = np.array(x, dtype=np.result_type(x, np.float64), copy=True)
+    elif out is not x:
+        out[...] = x
+    for t in range(1, out.shape[0]):
+        np.add(out[t - 1], out[t], out=out[t])
+    return out
+
+
 def _whole_years(years: np.ndarray, lo: int = 1, hi: int | None = None) -> np.ndarray:
     """Round a duration [yr] to whole years, clipped to ``[lo, hi]`` (int64)."""
     out = np.rint(np.asarray(years, dtype=np.float64))
