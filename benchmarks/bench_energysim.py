@@ -18,6 +18,7 @@ where one applies).
 
 from __future__ import annotations
 
+import resource
 import tempfile
 from pathlib import Path
 
@@ -40,6 +41,8 @@ KEY_CHECK = (
 )
 #: Throughput of the reference [sample-years/s], measured first in the session.
 RATE: dict[str, float] = {}
+#: CPU seconds per 100k run (user, system), by keep label.
+CPU: dict[str, tuple[float, float]] = {}
 
 
 def assert_equals_reference(outputs, params, samples, names=KEY_CHECK):
@@ -112,6 +115,7 @@ def time_ensemble_1k(benchmark, baseline_100k):
 def _ensemble_100k(benchmark, compiled, keep, label, rounds):
     n = 100_000
     engine.simulate_blocks(compiled.params, n, keep=keep)  # warm: pages, allocator, threads
+    before = resource.getrusage(resource.RUSAGE_SELF)
     out = benchmark.pedantic(
         engine.simulate_blocks,
         args=(compiled.params, n),
@@ -124,9 +128,14 @@ def _ensemble_100k(benchmark, compiled, keep, label, rounds):
         assert_equals_reference(
             sub, compiled.params(a, b), [0, 1], names=[k for k in KEY_CHECK if k in out]
         )
+    after = resource.getrusage(resource.RUSAGE_SELF)
     t = median(benchmark)
     n_years = compiled.n_years
     rate = n * n_years / t
+    # CPU per run: user = the arithmetic (both threads), system = mostly first touches of
+    # memory (page faults; on a VM often a fault in the host too): the part that varies
+    CPU[label] = ((after.ru_utime - before.ru_utime) / rounds,
+                  (after.ru_stime - before.ru_stime) / rounds)
     ratio = rate / RATE["reference"] if "reference" in RATE else float("nan")
     kept = sum(v.nbytes for v in out.values())
     return t, rate, ratio, kept
@@ -139,7 +148,8 @@ def time_ensemble_100k(benchmark, baseline_100k):
         f"{t:.3f} s",
         "≤ 1.0 s (aim 0.5)",
         t <= 1.0,
-        f"keep='key' ({kept / 1e9:.2f} GB kept); {rate / 1e6:.1f} M sample-years/s",
+        f"keep='key' ({kept / 1e9:.2f} GB kept); {rate / 1e6:.1f} M sample-years/s; "
+        f"CPU per run {CPU['key'][0]:.2f} s user + {CPU['key'][1]:.2f} s system",
     )
     record(
         "  speed-up vs reference",
@@ -157,7 +167,8 @@ def time_ensemble_100k_all(benchmark, baseline_100k):
         f"{t:.3f} s",
         "≤ 1.0 s",
         t <= 1.0,
-        f"{kept / 1e9:.2f} GB kept; {rate / 1e6:.1f} M sample-years/s; {ratio:.0f}× reference",
+        f"{kept / 1e9:.2f} GB kept; {rate / 1e6:.1f} M sample-years/s; {ratio:.0f}× reference; "
+        f"CPU per run {CPU['all'][0]:.2f} s user + {CPU['all'][1]:.2f} s system",
     )
 
 
