@@ -116,6 +116,29 @@ def test_cost_uncertainty_flows_through_an_ensemble():
     assert np.ptp(lcoe) > 0.0 and np.isfinite(lcoe).all()
 
 
+def test_the_baseline_samples_its_costs_and_the_run_lines_show_the_band():
+    """The bundled baseline samples cost parameters (calibration/costs.md, "Ranges"): with every
+    physical quantity the same, the cost of the energy supply still varies between samples,
+    and the run lines carry the p5–p95 band of the totals."""
+    import re
+
+    from energysim.scenario import load_scenario
+
+    base = load_scenario("baseline")
+    assert {"costs.discount_rate", "costs.capex.wind", "costs.price.hydrogen"} <= set(base.uncertain)
+    ds = engine.run("baseline", samples=60, seed=5)
+    lines = money.run_lines(ds, "en")
+    lo, hi = map(lambda x: float(x.replace(",", "")),
+                 re.search(r"investment 2023–2060: [\d,]+ \[([\d,]+)–([\d,]+)\]", lines[1]).groups())
+    total = ds["investment"].sel(year=slice(2023, 2060)).sum(["year", "asset"]) * 10
+    assert lo == pytest.approx(float(total.quantile(0.05)), abs=0.5)
+    assert hi == pytest.approx(float(total.quantile(0.95)), abs=0.5)
+    assert lo < hi
+    # cost parameters alone move the money: the LCOE of wind at the same hours differs
+    crf_spread = np.ptp(ds["lcoe"].sel(tech="wind", year=2040).values)
+    assert crf_spread > 0.01
+
+
 def test_ensemble_run_prints_money_lines(tmp_path, capsys):
     assert main(["run", "baseline", "--samples", "20", "-o", str(tmp_path / "e")]) == 0
     out = capsys.readouterr().out

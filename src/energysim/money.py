@@ -58,6 +58,15 @@ def _central(da):
     )
 
 
+def _band(da, f: float, fmt: str) -> str:
+    """`` [p5–p95]`` of an output over the samples of an ensemble (scaled by ``f``, formatted
+    with ``fmt``), as the indicator table shows it; empty for one sample or a summary."""
+    if "sample" not in da.dims or da.sizes["sample"] < 2:
+        return ""
+    lo, hi = (float(da.quantile(q, dim="sample")) * f for q in (0.05, 0.95))
+    return f" [{lo:{fmt}}–{hi:{fmt}}]"
+
+
 def _window(ds, start: int, end: int) -> tuple[int, int]:
     years = [int(y) for y in ds["year"].values]
     return max(start, years[0]), min(end, years[-1])
@@ -79,7 +88,8 @@ def run_lines(ds, lang: str = "zh") -> list[str]:
     """Lines ``energysim run`` prints after the indicator table: money of the run.
 
     Cumulative investment 2023–2030 and 2023–2060 with its three largest assets, the system
-    cost, LCOE and LCOH in 2030 and in the last year (central values: sample medians).
+    cost, LCOE and LCOH in 2030 and in the last year (central values: sample medians; an
+    ensemble's investment totals and system costs also carry their p5–p95 band).
     """
     from energysim.labels import category_names
 
@@ -91,21 +101,24 @@ def run_lines(ds, lang: str = "zh") -> list[str]:
         if a > b or (a, b) in done:  # a run ending in 2030 has one window
             continue
         done.add((a, b))
-        by_asset = _central(cumulative(ds, "investment", a, b)) * f
+        per_sample = cumulative(ds, "investment", a, b)
+        by_asset = _central(per_sample) * f
         total = float(by_asset.sum())
+        band = _band(per_sample.sum("asset"), f, ",.0f")
         assets = [str(x) for x in by_asset["asset"].values]
         names = category_names("asset", assets, lang)
         order = np.argsort(-by_asset.values)[:3]
         top = ", ".join(f"{names[i]} {float(by_asset.values[i]):,.0f}" for i in order)
-        lines.append(_t(lang, f"累计投资 {a}–{b}: {total:,.0f} {unit}(其中 {top})",
-                        f"investment {a}–{b}: {total:,.0f} {unit} (of which {top})"))
+        lines.append(_t(lang, f"累计投资 {a}–{b}: {total:,.0f}{band} {unit}(其中 {top})",
+                        f"investment {a}–{b}: {total:,.0f}{band} {unit} (of which {top})"))
     years = [int(y) for y in ds["year"].values]
     show = [y for y in (2030, years[-1]) if y in years]
     show = sorted(set(show))
     parts = []
     for y in show:
-        v = float(_central(ds["system_cost"].sel(year=y))) * f
-        parts.append(f"{y} {v:,.0f}")
+        cost = ds["system_cost"].sel(year=y)
+        v = float(_central(cost)) * f
+        parts.append(f"{y} {v:,.0f}{_band(cost, f, ',.0f')}")
     lines.append(_t(lang, f"能源供应系统净成本: {'; '.join(parts)} {unit}/年"
                     f"({CURRENCY_YEAR}年价格)",
                     f"system cost of energy supply: {'; '.join(parts)} {unit}/yr "

@@ -472,3 +472,23 @@ def test_errors_are_one_line(load):
         load('parameters:\n  coal.output_cap: "3\\n\\n  GW"\n')
     assert "wrong dimension" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_multiplier_alone_on_a_catalogue_default_series():
+    """Only a multiplier written for a parameter whose dated path comes from the catalogue
+    (no ``values`` of its own, so no lines of its own): loads, and samples the default path ×
+    the multiplier (was a traceback in the horizon check)."""
+    text = (
+        "name: capex\n"
+        "parameters:\n"
+        "  costs:\n"
+        "    capex:\n"
+        "      wind: {multiplier: {dist: uniform, low: 0.5, high: 0.5000001}}\n"
+    )
+    s = loads_scenario(text, file="capex.yaml")
+    assert "costs.capex.wind" in s.uncertain
+    c = compile_scenario(s, samples=4, seed=1)
+    central = compile_scenario(loads_scenario("name: c\nextends: []\n"), samples=1)
+    got = c.params(0, 4)["costs.capex.wind"]
+    want = central.params(0, 1)["costs.capex.wind"] * 0.5
+    np.testing.assert_allclose(got, np.broadcast_to(want, got.shape), rtol=1e-6)

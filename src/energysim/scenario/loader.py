@@ -1416,7 +1416,9 @@ def _check_resolved(s: Scenario) -> None:
         b = leaf.base
         file = leaf.source.file
         if isinstance(b, Series):
-            for y, line in zip(b.years, b.lines, strict=True):
+            # a catalogue default (e.g. only a multiplier written) has no lines of its own
+            lines = b.lines if len(b.lines) == len(b.years) else (leaf.source.line,) * len(b.years)
+            for y, line in zip(b.years, lines, strict=True):
                 if not lo_year <= y <= hi_year:
                     raise ScenarioError(
                         f"year outside the horizon (expected {lo_year} ≤ year ≤ {hi_year}, got "
