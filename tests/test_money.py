@@ -154,3 +154,34 @@ def test_run_lines_of_a_short_run_name_each_window_once():
     lines = money.run_lines(ds, "en")
     assert sum(line.startswith("investment 2023–2030") for line in lines) == 1
     assert not any("2060" in line for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_money_page_names_scenarios_by_their_titles(lang):
+    """Table rows, the investment chart and the MAC chart use the brief's scenario labels
+    (the titles in the brief's language, as on the other pages), never the ids (issue 14)."""
+    from energysim import report
+
+    brief = report.build_brief(["baseline", "accelerated"], lang=lang)
+    labels = [brief.label(n) for n in brief.names]
+    assert labels != ["baseline", "accelerated"] and all(labels)
+    cols, rows = money._money_rows(money.money_table(brief.comparison.datasets, lang), lang,
+                                   brief.label)
+    assert [r[0] for r in rows] == labels
+    page = next(p for p in report.render_pages(brief)
+                if any("投资与成本" in t.get_text() or "Investment and cost" in t.get_text()
+                       for t in p.findobj(lambda a: hasattr(a, "get_text"))))
+    texts = [t.get_text() for t in page.findobj(lambda a: hasattr(a, "get_text"))]
+    for label in labels:
+        assert any(t == label for t in texts), label  # a table cell
+    assert not any(t in ("baseline", "accelerated") for t in texts)
+    assert not any(("baseline" in t or "accelerated" in t) and ("投资" in t or "investment" in t
+                   or "abatement" in t or "减排" in t) for t in texts)
+    html = report.render_html(brief)
+    section = html.split("投资与成本" if lang == "zh" else "Investment and cost", 1)[1]
+    import html as html_lib
+
+    table = section.split("</table>", 1)[0]
+    for label in labels:
+        assert f"<tr><td>{html_lib.escape(label)}</td>" in table, label
+    assert "<tr><td>baseline</td>" not in table

@@ -177,20 +177,32 @@ def _silence_stdout() -> None:
 )
 def validate_command(args) -> int:
     """``energysim validate FILE…``: ``FILE: ok (N parameters set, M uncertain)``, or one line
-    per problem of the file (every key and parameter is read even after a problem; checks of
-    the resolved scenario, which need the file to read cleanly, follow once those are fixed)."""
-    from energysim.scenario.loader import load_scenario
+    per problem of the file, in file order: every key, parameter and part of a value is read
+    even after a problem, and the checks of the resolved scenario (horizon, growth paths,
+    required parameters, correlations, targets) run for all that does not depend on a value
+    that failed; after two or more problems, one last line names the checks skipped because
+    of them (a single problem stays the one line of a bad input)."""
+    from energysim.scenario.loader import check_scenario
 
     status = 0
     for file in args.files:
         try:
-            s = load_scenario(file)
-            check_targets(s)
+            checked = check_scenario(file)
+            if checked.scenario is not None:
+                checked.add(target_problems(checked.scenario))
         except ScenarioError as exc:
-            for problem in getattr(exc, "problems", None) or [exc]:
+            checked = None
+            problems, skipped = getattr(exc, "problems", None) or [exc], None
+        else:
+            problems, skipped = checked.problems, checked.skipped_line()
+        if problems:
+            for problem in problems:
                 print(problem.one_line(), file=sys.stderr)
+            if skipped and len(problems) > 1:  # one problem stays one line
+                print(skipped, file=sys.stderr)
             status = 2
             continue
+        s = checked.scenario
         print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain)")
     return status
 
@@ -201,26 +213,40 @@ def check_targets(s) -> None:
     Raises
     ------
     ScenarioError
-        At the target's file and line, with a "did you mean" for a misspelt indicator.
+        At the target's file and line, with a "did you mean" for a misspelt indicator (the
+        first problem, carrying every one in ``exc.problems``).
     """
+    from energysim.scenario.loader import raise_problems
+
+    raise_problems(target_problems(s))
+
+
+def target_problems(s) -> list[ScenarioError]:
+    """Every problem of :func:`check_targets`, one per target at most."""
     units = _output_units()
     if not units:
-        return
+        return []
+    problems: list[ScenarioError] = []
     for t in s.targets:
         base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
         if base not in units:
             import difflib
 
             close = difflib.get_close_matches(base, list(units), n=1)
-            raise ScenarioError(
+            problems.append(ScenarioError(
                 f"unknown indicator (expected a result variable, got {t.indicator!r})",
                 file=t.where.file,
                 line=t.where.line,
                 key=f"targets.{t.indicator}",
                 hint=f"did you mean {close[0]!r}?" if close else None,
-            )
-        t.value_in(units[base])
-        t.tolerance_in(units[base])
+            ))
+            continue
+        try:
+            t.value_in(units[base])
+            t.tolerance_in(units[base])
+        except ScenarioError as exc:
+            problems.append(exc)
+    return problems
 
 
 # -- show ----------------------------------------------------------------------------------

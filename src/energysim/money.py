@@ -314,9 +314,10 @@ def format_abatement(ac: AbatementCosts, lang: str = "zh") -> str:
 # ------------------------------------------------------------------------ charts
 
 
-def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
+def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None, label=None):
     """Marginal abatement cost chart: levers cheapest first, width = CO2 avoided (discounted),
     height = average abatement cost [CNY/tCO2]. Levers that avoid no CO2 are listed, not drawn.
+    ``label`` names a scenario in the title (default: its id).
 
     Returns
     -------
@@ -353,8 +354,9 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
     ax.set_xlabel(_t(lang, f"累计减排量(折现,万吨CO2,{ac.years[0]}–{ac.years[1]})",
                      f"CO2 avoided (discounted, 10⁴ t, {ac.years[0]}–{ac.years[1]})"))
     ax.set_ylabel(_t(lang, "平均减排成本(元/吨CO2)", "Abatement cost (CNY/tCO2)"))
-    ax.set_title(_t(lang, f"边际减排成本曲线:{ac.child_name} 相对 {ac.parent_name}",
-                    f"Marginal abatement cost: {ac.child_name} vs {ac.parent_name}"),
+    child, parent = (label or str)(ac.child_name), (label or str)(ac.parent_name)
+    ax.set_title(_t(lang, f"边际减排成本曲线:{child} 相对 {parent}",
+                    f"Marginal abatement cost: {child} vs {parent}"),
                  fontsize=9)
     if levers:
         ax.legend(fontsize=7, frameon=False, loc="best")
@@ -365,8 +367,10 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None):
     return ax.figure
 
 
-def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None = None):
-    """Stacked bars of investment by asset and year (central values) [亿元/yr = 10⁸ CNY/yr]."""
+def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None = None,
+                     title: str | None = None):
+    """Stacked bars of investment by asset and year (central values) [亿元/yr = 10⁸ CNY/yr];
+    ``title`` names the scenario (default: its id)."""
     from matplotlib.figure import Figure
 
     from energysim.labels import category_names
@@ -390,8 +394,8 @@ def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None
         ax.bar(years, v, bottom=bottom, label=name, width=0.8)
         bottom += v
     ax.set_ylabel(_t(lang, f"投资({unit}/年)", f"Investment ({unit}/yr)"))
-    ax.set_title(_t(lang, f"{ds.attrs.get('scenario', '')} 分类投资",
-                    f"{ds.attrs.get('scenario', '')}: investment by asset"), fontsize=9)
+    name = title if title is not None else ds.attrs.get("scenario", "")
+    ax.set_title(_t(lang, f"{name} 分类投资", f"{name}: investment by asset"), fontsize=9)
     ax.legend(fontsize=6.5, frameon=False, ncol=3, loc="upper right")
     return ax.figure
 
@@ -478,8 +482,10 @@ def comparison_abatement(scenarios: Mapping[str, Any]) -> list[AbatementCosts]:
 # ------------------------------------------------------------------------ the brief's money page
 
 
-def _money_rows(table, lang: str) -> tuple[list, list]:
-    """Columns and rows of the money table for the brief (``report._Table`` parts)."""
+def _money_rows(table, lang: str, label=str) -> tuple[list, list]:
+    """Columns and rows of the money table for the brief (``report._Table`` parts); ``label``
+    names a scenario (the brief's :meth:`~energysim.report.Brief.label`: its title in the
+    brief's language, as on the other pages)."""
     from energysim.report import _Col
 
     cols = [_Col(_t(lang, "情景", "scenario"), 1.35)]
@@ -487,7 +493,7 @@ def _money_rows(table, lang: str) -> tuple[list, list]:
     rows = []
     d = 0  # 亿元 (10⁸ CNY in English) without decimals
     for name, row in table.iterrows():
-        cells = [str(name)]
+        cells = [label(name)]
         for c in table.columns:
             diff = "较参照" in c or "vs reference" in c
             v = float(row[c]) + 0.0  # no "-0"
@@ -520,6 +526,24 @@ def _abatement_rows(ac: AbatementCosts, lang: str) -> tuple[list, list]:
     return cols, rows
 
 
+def _labels(brief):
+    """Names for the money page: the brief's label of a compared scenario; a parent outside
+    the comparison (the MAC chart's reference) by its own title, else its name."""
+    def label(name: str) -> str:
+        if name in brief.comparison.scenarios:
+            return brief.label(name)
+        from energysim.errors import ScenarioError
+        from energysim.report import scenario_label
+        from energysim.scenario.loader import load_scenario
+
+        try:
+            return scenario_label(load_scenario(name), brief.lang)
+        except (ScenarioError, OSError):
+            return name
+
+    return label
+
+
 def money_note(brief, lang: str) -> str:
     r = ""
     if getattr(brief, "money", None):
@@ -547,18 +571,20 @@ def money_page(brief):
     datasets = brief.comparison.datasets
     blocks = [_heading(_t(lang, "投资与成本", "Investment and cost"),
                        _t(lang, "Investment and cost", "投资与成本"))]
-    cols, rows = _money_rows(money_table(datasets, lang), lang)
+    cols, rows = _money_rows(money_table(datasets, lang), lang, brief.label)
     unit = money_unit(lang)[1]
     blocks.append(_table_block(_Table(cols, rows, size=6.8),
                                _t(lang, f"单位:{unit}。", f"Unit: {unit}. ")
                                + money_note(brief, lang)))
     last = list(datasets)[-1]
     blocks.append(_chart_row(2.55, [
-        lambda sf: investment_chart(datasets[last], lang=lang, fig=sf, end=2060),
+        lambda sf: investment_chart(datasets[last], lang=lang, fig=sf, end=2060,
+                                    title=brief.label(last)),
         lambda sf: levelised_chart(datasets, lang=lang, fig=sf),
     ]))
     for ac in (getattr(brief, "money", None) or [])[:2]:
-        blocks.append(_chart_row(2.45, [lambda sf, ac=ac: mac_chart(ac, lang=lang, fig=sf)]))
+        blocks.append(_chart_row(2.45, [lambda sf, ac=ac: mac_chart(ac, lang=lang, fig=sf,
+                                                                    label=_labels(brief))]))
         acols, arows = _abatement_rows(ac, lang)
         blocks.append(_table_block(_Table(acols, arows, size=6.8)))
     return _page(blocks)
@@ -573,14 +599,14 @@ def money_html(brief, dpi: int = 110) -> str:
     lang = brief.lang
     e = html.escape
     datasets = brief.comparison.datasets
-    cols, rows = _money_rows(money_table(datasets, lang), lang)
+    cols, rows = _money_rows(money_table(datasets, lang), lang, brief.label)
     parts = [f"<h2>{e(_t(lang, '投资与成本', 'Investment and cost'))}</h2>",
              _html_table(_Table(cols, rows)),
              f"<p class=\"note\">{e(money_note(brief, lang))}</p>"]
-    figs = [investment_chart(ds, lang=lang) for ds in datasets.values()]
+    figs = [investment_chart(ds, lang=lang, title=brief.label(n)) for n, ds in datasets.items()]
     figs.append(levelised_chart(datasets, lang=lang))
     for ac in getattr(brief, "money", None) or []:
-        figs.append(mac_chart(ac, lang=lang))
+        figs.append(mac_chart(ac, lang=lang, label=_labels(brief)))
     for fig in figs:
         parts.append(f'<p><img alt="chart" src="data:image/png;base64,{_png_base64(fig, dpi)}">'
                      "</p>")

@@ -153,6 +153,13 @@ class _File:
     targets: dict[tuple, Target] = field(default_factory=dict)
     #: ``projects:`` as written: (include ids or "all" or None, exclude ids, timing or None, line)
     projects: tuple | None = None
+    #: Problems of this file, in reading order (the file is read to its end after a problem).
+    problems: list = field(default_factory=list)
+    #: Keys that failed (top keys, parameter paths, ``correlations``) → their line: checks of
+    #: the resolved scenario that depend on them are skipped (:class:`Checked`).
+    failed: dict[str, int] = field(default_factory=dict)
+    #: Checks inside one value skipped because a part of the value failed: (check, key, line).
+    skipped: list = field(default_factory=list)
 
 
 class _Parser:
@@ -180,24 +187,25 @@ class _Parser:
         for key, node in root.value.items():
             line = root.key_lines[key]
             if key not in TOP_KEYS:
-                raise self.err(
+                self.problems.append(self.err(
                     ScenarioError,
                     f"unknown key (expected one of {', '.join(TOP_KEYS)}, got {key!r})",
                     line,
                     str(key),
                     _did_you_mean(key, TOP_KEYS),
-                )
+                ))
+                continue
             self.out.meta_lines[key] = line
-            self._keep_going(getattr(self, f"_top_{key}"), node, line)
-        raise_problems(self.problems)
+            if not self._keep_going(getattr(self, f"_top_{key}"), node, line):
+                self.out.failed.setdefault(key, line)
+        self.out.problems = self.problems
         return self.out
 
-    def _keep_going(self, fn, *args) -> None:
-        """Run one key's or parameter's check; record its problem and go on to the next."""
-        try:
-            fn(*args)
-        except ScenarioError as exc:
-            self.problems.extend(getattr(exc, "problems", None) or [exc])
+    def _keep_going(self, fn, *args) -> bool:
+        """Run one key's or parameter's check; record its problem and go on to the next.
+
+        Returns False if it found a problem."""
+        return _collect(self.problems, fn, *args)
 
     # -- metadata
     def _top_name(self, node: YNode, line: int) -> None:
@@ -320,7 +328,11 @@ class _Parser:
                     line,
                     _kp(path),
                 )
-            self.out.params[path] = self._leaf(child, self.idx.cat[path], path, line)
+            try:
+                self.out.params[path] = self._leaf(child, self.idx.cat[path], path, line)
+            except ScenarioError:
+                self.out.failed[path] = line
+                raise
         elif path in self.idx.prefixes:
             self._walk(child, path)
         else:
@@ -405,9 +417,19 @@ class _Parser:
                     _kp(path, k),
                     _did_you_mean(k, _FORMS[form]),
                 )
+        problems: list[ScenarioError] = []
         mult = None
         if "multiplier" in v:
-            mult = self._multiplier(v["multiplier"], path)
+            mult = _attempt(problems, self._multiplier, v["multiplier"], path)
+        try:
+            base = self._base(v, node, param, path, form)
+        except ScenarioError as exc:
+            problems.extend(getattr(exc, "problems", None) or [exc])
+        raise_problems(problems)
+        return Leaf(path, param.unit, base, multiplier=mult, source=src)  # type: ignore[arg-type]
+
+    def _base(self, v: dict, node: YNode, param, path: str, form: str):
+        """The deterministic part of a ``values:``, ``start:`` or ``value:`` form."""
         if form == "values":
             interp = "linear"
             if "interpolation" in v:
@@ -442,7 +464,7 @@ class _Parser:
             base = self._growth(v, node, param, path)
         else:
             base = Const(self._value(v["value"], param, path, sub="value"))
-        return Leaf(path, param.unit, base, multiplier=mult, source=src)
+        return base
 
     def _value(self, node: YNode, param, path: str, sub: str | None = None) -> float:
         key = _kp(path, sub)
@@ -464,20 +486,26 @@ class _Parser:
             )
 
     def _series(self, node: YNode, param, path: str, interp: str, sub=None) -> Series:
-        pts = []
-        for k, vnode in node.value.items():
+        pts: list = []
+        problems: list[ScenarioError] = []
+
+        def point(k, vnode) -> None:
             line = node.key_lines[k]
             year = self._year(k, line, _kp(path, sub))
             pts.append((year, self._value(vnode, param, path, sub=_sub(sub, year)), line))
+
+        for k, vnode in node.value.items():
+            _collect(problems, point, k, vnode)
         pts.sort()
         for (y0, _, _), (y1, _, line) in zip(pts, pts[1:], strict=False):
             if y0 == y1:
-                raise self.err(
+                problems.append(self.err(
                     ScenarioError,
                     f"year given twice (expected each year once, got {y1} again)",
                     line,
                     _kp(path, sub),
-                )
+                ))
+        raise_problems(sorted(problems, key=_line_of))
         return Series(
             tuple(p[0] for p in pts), tuple(p[1] for p in pts), interp, tuple(p[2] for p in pts)
         )
@@ -501,44 +529,50 @@ class _Parser:
                 node.line,
                 _kp(path),
             )
-        start = self._value(v["start"], param, path, sub="start")
+        problems: list[ScenarioError] = []
+        start = _attempt(problems, self._value, v["start"], param, path, "start")
         gnode = v["growth"]
         items = list(gnode.value.items()) if gnode.is_map else [(None, gnode)]
         if not items:
-            raise self.err(
+            problems.append(self.err(
                 ScenarioError,
                 "growth is empty (expected a rate such as 5% or {2023: 7%, 2026: 5%}, got {})",
                 gnode.line,
                 _kp(path, "growth"),
-            )
-        pts = []
+            ))
+        pts: list = []
         for k, rnode in items:
-            line = gnode.key_lines[k] if k is not None else rnode.line
-            year = None if k is None else self._year(k, line, _kp(path, "growth"))
-            key = _kp(path, "growth" if year is None else f"growth.{year}")
-            try:
-                r = parse_quantity(
-                    rnode.value, expected_unit="1/yr", key=key, file=self.file, line=rnode.line
-                )
-            except UnitError as exc:
-                if isinstance(rnode.value, (int, float)):
-                    exc.hint = "write rates as percentages, e.g. 7%"
-                    raise UnitError(
-                        exc.message, file=exc.file, line=exc.line, key=exc.key, hint=exc.hint
-                    ) from None
-                raise
-            if r <= -1.0:
-                raise self.err(
-                    BoundsError,
-                    f"growth rate at or below -100% (expected a rate "
-                    f"> -100%/yr, got {_show(rnode.value)})",
-                    rnode.line,
-                    key,
-                )
-            pts.append((year, r, rnode.line))
+            _collect(problems, self._rate, gnode, k, rnode, path, pts)
+        raise_problems(problems)
         pts.sort(key=lambda p: -1 if p[0] is None else p[0])
         years = tuple(p[0] for p in pts if p[0] is not None)
         return Growth(start, years, tuple(p[1] for p in pts), tuple(p[2] for p in pts))
+
+    def _rate(self, gnode: YNode, k, rnode: YNode, path: str, pts: list) -> None:
+        """One growth rate (``5%`` or ``{year: 5%}``'s item), appended to ``pts``."""
+        line = gnode.key_lines[k] if k is not None else rnode.line
+        year = None if k is None else self._year(k, line, _kp(path, "growth"))
+        key = _kp(path, "growth" if year is None else f"growth.{year}")
+        try:
+            r = parse_quantity(
+                rnode.value, expected_unit="1/yr", key=key, file=self.file, line=rnode.line
+            )
+        except UnitError as exc:
+            if isinstance(rnode.value, (int, float)):
+                exc.hint = "write rates as percentages, e.g. 7%"
+                raise UnitError(
+                    exc.message, file=exc.file, line=exc.line, key=exc.key, hint=exc.hint
+                ) from None
+            raise
+        if r <= -1.0:
+            raise self.err(
+                BoundsError,
+                f"growth rate at or below -100% (expected a rate "
+                f"> -100%/yr, got {_show(rnode.value)})",
+                rnode.line,
+                key,
+            )
+        pts.append((year, r, rnode.line))
 
     def _dist(self, node: YNode, unit: str, bounds, path: str, *, multiplier: bool):
         v = node.value
@@ -580,54 +614,60 @@ class _Parser:
             )
         exp = "" if multiplier else unit
         args: dict[str, Any] = {}
+        problems: list[ScenarioError] = []
         for name in chosen:
-            anode = v[name]
-            sub = _kp(path, name)
-            if name in ("values", "weights"):
-                if not anode.is_seq or not anode.value:
-                    raise self.err(
-                        ScenarioError,
-                        f"{name} must be a non-empty list (expected "
-                        f"[…], got {_show(anode.plain())})",
-                        anode.line,
-                        sub,
-                    )
-                xs = []
-                for i, item in enumerate(anode.value):
-                    isub = f"{sub}[{i}]"
-                    if name == "weights":
-                        x = parse_quantity(
-                            item.value, expected_unit="", key=isub, file=self.file, line=item.line
-                        )
-                        if x < 0:
-                            raise self.err(
-                                BoundsError,
-                                f"negative weight (expected ≥ 0, got {_show(item.value)})",
-                                item.line,
-                                isub,
-                            )
-                    else:
-                        x = parse_quantity(
-                            item.value, expected_unit=exp, key=isub, file=self.file, line=item.line
-                        )
-                        self._bounds(x, exp, bounds, isub, item)
-                    xs.append(x)
-                args[name] = tuple(xs)
-            elif name == "gsd":
-                args[name] = parse_quantity(
-                    anode.value, expected_unit="", key=sub, file=self.file, line=anode.line
-                )
-            else:
-                args[name] = parse_quantity(
-                    anode.value, expected_unit=exp, key=sub, file=self.file, line=anode.line
-                )
+            args[name] = _attempt(problems, self._dist_arg, name, v[name], exp, bounds, path)
+        if problems:
+            self.out.skipped.append(("consistency of the distribution", key, node.line))
+            raise_problems(problems)
         self._check_dist(kind, args, v, exp, bounds, path, node)
         return Distribution(kind, args, tuple(bounds))
 
+    def _dist_arg(self, name: str, anode: YNode, exp: str, bounds, path: str):
+        """One argument of a distribution (a quantity in ``exp``, or a list of them)."""
+        sub = _kp(path, name)
+        if name in ("values", "weights"):
+            if not anode.is_seq or not anode.value:
+                raise self.err(
+                    ScenarioError,
+                    f"{name} must be a non-empty list (expected "
+                    f"[…], got {_show(anode.plain())})",
+                    anode.line,
+                    sub,
+                )
+            problems: list[ScenarioError] = []
+            xs = [_attempt(problems, self._dist_item, name, item, f"{sub}[{i}]", exp, bounds)
+                  for i, item in enumerate(anode.value)]
+            raise_problems(problems)
+            return tuple(xs)
+        unit = "" if name == "gsd" else exp
+        return parse_quantity(
+            anode.value, expected_unit=unit, key=sub, file=self.file, line=anode.line
+        )
+
+    def _dist_item(self, name: str, item: YNode, isub: str, exp: str, bounds) -> float:
+        if name == "weights":
+            x = parse_quantity(item.value, expected_unit="", key=isub, file=self.file,
+                               line=item.line)
+            if x < 0:
+                raise self.err(
+                    BoundsError,
+                    f"negative weight (expected ≥ 0, got {_show(item.value)})",
+                    item.line,
+                    isub,
+                )
+            return x
+        x = parse_quantity(item.value, expected_unit=exp, key=isub, file=self.file,
+                           line=item.line)
+        self._bounds(x, exp, bounds, isub, item)
+        return x
+
     def _check_dist(self, kind, a, v, unit, bounds, path, node) -> None:
+        problems: list[ScenarioError] = []
+
         def fail(cls, msg, name):
             n = v[name]
-            raise self.err(cls, msg, n.line, _kp(path, name))
+            problems.append(self.err(cls, msg, n.line, _kp(path, name)))
 
         def q(name):
             return f"{name} {format_quantity(a[name], unit)}"
@@ -639,7 +679,7 @@ class _Parser:
                     f"low ≥ high (expected low < high, got {q('low')} ≥ {q('high')})",
                     "high",
                 )
-            if kind != "uniform" and not a["low"] <= a["mode"] <= a["high"]:
+            elif kind != "uniform" and not a["low"] <= a["mode"] <= a["high"]:
                 fail(
                     BoundsError,
                     f"mode outside [low, high] (expected low ≤ mode ≤ high, got "
@@ -694,7 +734,8 @@ class _Parser:
                     )
             checked = ()
         for name in checked:
-            self._bounds(a[name], unit, bounds, _kp(path, name), v[name])
+            _collect(problems, self._bounds, a[name], unit, bounds, _kp(path, name), v[name])
+        raise_problems(sorted(problems, key=_line_of))
 
     # -- correlations and targets
     def _top_projects(self, node: YNode, line: int) -> None:
@@ -751,31 +792,36 @@ class _Parser:
                 node.line,
                 key,
             )
-        out = []
+        out: list[str] = []
+        problems: list[ScenarioError] = []
         for i, item in enumerate(items):
-            pid = item.value
-            if not isinstance(pid, str) or pid not in reg.projects:
-                raise self.err(
-                    ScenarioError,
-                    f"unknown project (expected an id of the register {reg.file}, see "
-                    f"`energysim projects`, got {_show(pid)})",
-                    item.line,
-                    f"{key}[{i}]",
-                    _did_you_mean(pid, reg.projects) if isinstance(pid, str) else None,
-                )
-            if not reg.projects[pid].modelled:
-                raise self.err(
-                    ScenarioError,
-                    f"project is not modelled (expected a project with a model parameter, got "
-                    f"{pid!r}: {reg.projects[pid].info.get('not_modelled', '')})",
-                    item.line,
-                    f"{key}[{i}]",
-                )
-            if pid in out:
-                raise self.err(ScenarioError, f"listed twice (expected each id once, got "
-                               f"{pid!r} again)", item.line, f"{key}[{i}]")
-            out.append(pid)
+            _collect(problems, self._project_id, item, f"{key}[{i}]", reg, out)
+        raise_problems(problems)
         return out
+
+    def _project_id(self, item: YNode, key_i: str, reg, out: list[str]) -> None:
+        pid = item.value
+        if not isinstance(pid, str) or pid not in reg.projects:
+            raise self.err(
+                ScenarioError,
+                f"unknown project (expected an id of the register {reg.file}, see "
+                f"`energysim projects`, got {_show(pid)})",
+                item.line,
+                key_i,
+                _did_you_mean(pid, reg.projects) if isinstance(pid, str) else None,
+            )
+        if not reg.projects[pid].modelled:
+            raise self.err(
+                ScenarioError,
+                f"project is not modelled (expected a project with a model parameter, got "
+                f"{pid!r}: {reg.projects[pid].info.get('not_modelled', '')})",
+                item.line,
+                key_i,
+            )
+        if pid in out:
+            raise self.err(ScenarioError, f"listed twice (expected each id once, got "
+                           f"{pid!r} again)", item.line, key_i)
+        out.append(pid)
 
     def _top_correlations(self, node: YNode, line: int) -> None:
         if node.value is None:
@@ -789,70 +835,74 @@ class _Parser:
                 "correlations",
             )
         for i, item in enumerate(node.value):
-            key = f"correlations[{i}]"
-            if not item.is_map:
-                raise self.err(
-                    ScenarioError,
-                    f"not a mapping (expected {{params: [a, b], rho: "
-                    f"0.5}}, got {_show(item.plain())})",
-                    item.line,
-                    key,
-                )
-            for k in item.value:
-                if k not in ("params", "rho"):
-                    raise self.err(
-                        ScenarioError,
-                        f"unknown key (expected params, rho, got {k!r})",
-                        item.key_lines[k],
-                        f"{key}.{k}",
-                        _did_you_mean(k, ("params", "rho")),
-                    )
-            if "params" not in item.value or "rho" not in item.value:
-                raise self.err(
-                    ScenarioError,
-                    "incomplete correlation (expected params and rho, "
-                    f"got {', '.join(map(str, item.value)) or 'none'})",
-                    item.line,
-                    key,
-                )
-            pnode, rnode = item.value["params"], item.value["rho"]
-            names = [p.value for p in pnode.value] if pnode.is_seq else None
-            if names is None or len(names) != 2 or len(set(map(str, names))) != 2:
-                raise self.err(
-                    ScenarioError,
-                    "params must name two different parameters "
-                    f"(expected [a, b], got {_show(pnode.plain())})",
-                    pnode.line,
-                    f"{key}.params",
-                )
-            for p in pnode.value:
-                if p.value not in self.idx.cat:
-                    raise self.err(
-                        ScenarioError,
-                        f"unknown parameter (expected a catalogue path, got {_show(p.value)})",
-                        p.line,
-                        f"{key}.params",
-                        _did_you_mean(p.value, self.idx.cat),
-                    )
-            rho = rnode.value
-            if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not -1 < rho < 1:
-                raise self.err(
-                    BoundsError,
-                    f"rho out of range (expected -1 < rho < 1, got {_show(rho)})",
-                    rnode.line,
-                    f"{key}.rho",
-                )
-            pair = frozenset(names)
-            if pair in self.out.correlations:
-                raise self.err(
-                    ScenarioError,
-                    "pair correlated twice (expected each pair once, got it again)",
-                    item.line,
-                    key,
-                )
-            self.out.correlations[pair] = Correlation(
-                tuple(names), float(rho), Source(self.file, item.line)
+            if not self._keep_going(self._correlation, i, item):
+                self.out.failed.setdefault("correlations", item.line)
+
+    def _correlation(self, i: int, item: YNode) -> None:
+        key = f"correlations[{i}]"
+        if not item.is_map:
+            raise self.err(
+                ScenarioError,
+                f"not a mapping (expected {{params: [a, b], rho: "
+                f"0.5}}, got {_show(item.plain())})",
+                item.line,
+                key,
             )
+        for k in item.value:
+            if k not in ("params", "rho"):
+                raise self.err(
+                    ScenarioError,
+                    f"unknown key (expected params, rho, got {k!r})",
+                    item.key_lines[k],
+                    f"{key}.{k}",
+                    _did_you_mean(k, ("params", "rho")),
+                )
+        if "params" not in item.value or "rho" not in item.value:
+            raise self.err(
+                ScenarioError,
+                "incomplete correlation (expected params and rho, "
+                f"got {', '.join(map(str, item.value)) or 'none'})",
+                item.line,
+                key,
+            )
+        pnode, rnode = item.value["params"], item.value["rho"]
+        names = [p.value for p in pnode.value] if pnode.is_seq else None
+        if names is None or len(names) != 2 or len(set(map(str, names))) != 2:
+            raise self.err(
+                ScenarioError,
+                "params must name two different parameters "
+                f"(expected [a, b], got {_show(pnode.plain())})",
+                pnode.line,
+                f"{key}.params",
+            )
+        for p in pnode.value:
+            if p.value not in self.idx.cat:
+                raise self.err(
+                    ScenarioError,
+                    f"unknown parameter (expected a catalogue path, got {_show(p.value)})",
+                    p.line,
+                    f"{key}.params",
+                    _did_you_mean(p.value, self.idx.cat),
+                )
+        rho = rnode.value
+        if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not -1 < rho < 1:
+            raise self.err(
+                BoundsError,
+                f"rho out of range (expected -1 < rho < 1, got {_show(rho)})",
+                rnode.line,
+                f"{key}.rho",
+            )
+        pair = frozenset(names)
+        if pair in self.out.correlations:
+            raise self.err(
+                ScenarioError,
+                "pair correlated twice (expected each pair once, got it again)",
+                item.line,
+                key,
+            )
+        self.out.correlations[pair] = Correlation(
+            tuple(names), float(rho), Source(self.file, item.line)
+        )
 
     def _top_targets(self, node: YNode, line: int) -> None:
         if node.value is None:
@@ -867,17 +917,20 @@ class _Parser:
                 "targets",
             )
         for i, item in enumerate(node.value):
-            t = self._target(item, f"targets[{i}]")
-            k = (t.indicator, t.year, t.comparator)
-            if k in self.out.targets:
-                raise self.err(
-                    ScenarioError,
-                    f"target given twice (expected one {t.comparator} "
-                    f"target for {t.indicator} in {t.year}, got another)",
-                    item.line,
-                    f"targets[{i}]",
-                )
-            self.out.targets[k] = t
+            self._keep_going(self._target_item, i, item)
+
+    def _target_item(self, i: int, item: YNode) -> None:
+        t = self._target(item, f"targets[{i}]")
+        k = (t.indicator, t.year, t.comparator)
+        if k in self.out.targets:
+            raise self.err(
+                ScenarioError,
+                f"target given twice (expected one {t.comparator} "
+                f"target for {t.indicator} in {t.year}, got another)",
+                item.line,
+                f"targets[{i}]",
+            )
+        self.out.targets[k] = t
 
     def _target(self, item: YNode, key: str) -> Target:
         if not item.is_map:
@@ -916,16 +969,17 @@ class _Parser:
                 f"{key}.indicator",
             )
         key = f"targets.{ind}"
-        year = self._year(v["year"].value, v["year"].line, f"{key}.year")
+        problems: list[ScenarioError] = []
+        year = _attempt(problems, self._year, v["year"].value, v["year"].line, f"{key}.year")
         comp = v["comparator"].value
         if comp not in COMPARATORS:
-            raise self.err(
+            problems.append(self.err(
                 ScenarioError,
                 f"unknown comparator (expected >=, <=, ≈, ≥, ≤ or ~, got {_show(comp)})",
                 v["comparator"].line,
                 f"{key}.comparator",
-            )
-        comp = COMPARATORS[comp]
+            ))
+        comp = COMPARATORS.get(comp)
         value = v["value"].value
         try:
             parse_quantity(
@@ -933,65 +987,66 @@ class _Parser:
             )
         except UnitError as exc:  # any unit is fine here; only unknown units are errors
             if "unknown unit" in exc.message or "not a quantity" in exc.message:
-                raise
+                problems.append(exc)
         tol = None
         if "tolerance" in v:
             tnode = v["tolerance"]
-            if comp != "≈":
-                raise self.err(
+            if comp is not None and comp != "≈":
+                problems.append(self.err(
                     ScenarioError,
                     f"tolerance only applies to ≈ (expected no "
                     f"tolerance for {comp}, got {_show(tnode.value)})",
                     tnode.line,
                     f"{key}.tolerance",
-                )
+                ))
             tol = tnode.value
             try:
                 x = parse_quantity(
                     tol, expected_unit="", key=f"{key}.tolerance", file=self.file, line=tnode.line
                 )
                 if x < 0:
-                    raise self.err(
+                    problems.append(self.err(
                         BoundsError,
                         f"negative tolerance (expected ≥ 0, got {_show(tol)})",
                         tnode.line,
                         f"{key}.tolerance",
-                    )
+                    ))
             except UnitError as exc:
                 if "unknown unit" in exc.message or "not a quantity" in exc.message:
-                    raise
+                    problems.append(exc)
         strength = "firm"
         if "strength" in v:
             strength = v["strength"].value
             if strength not in STRENGTHS:
-                raise self.err(
+                problems.append(self.err(
                     ScenarioError,
                     f"unknown strength (expected firm (确保) or "
                     f"aspirational (力争), got {_show(strength)})",
                     v["strength"].line,
                     f"{key}.strength",
                     _did_you_mean(strength, STRENGTHS),
-                )
+                ))
         source = v["source"].value if "source" in v else ""
         if not isinstance(source, str):
-            raise self.err(
+            problems.append(self.err(
                 ScenarioError,
                 f"source must be text (expected the report's sentence, got {_show(source)})",
                 v["source"].line,
                 f"{key}.source",
-            )
+            ))
         account = "physical"
         if "account" in v:
             account = v["account"].value
             if account not in ACCOUNTS:
-                raise self.err(
+                problems.append(self.err(
                     ScenarioError,
                     f"unknown account (expected one of {', '.join(ACCOUNTS)}, got "
                     f"{_show(account)})",
                     v["account"].line,
                     f"{key}.account",
                     _did_you_mean(str(account), tuple(ACCOUNTS)),
-                )
+                ))
+        raise_problems(problems)
         return Target(
             ind.strip(), year, comp, value, tol, strength, source, Source(self.file, item.line),
             account,
@@ -1061,6 +1116,28 @@ def _from(raw: Any, unit: str) -> str:
 
 
 # -- every problem of a file --------------------------------------------------------------------
+#: What :func:`_attempt` returns for a call that found a problem.
+_FAILED: Any = object()
+
+
+def _attempt(problems: list, fn, *args):
+    """``fn(*args)``, or :data:`_FAILED` after adding its problems (every one) to ``problems``."""
+    try:
+        return fn(*args)
+    except ScenarioError as exc:
+        problems.extend(getattr(exc, "problems", None) or [exc])
+        return _FAILED
+
+
+def _collect(problems: list, fn, *args) -> bool:
+    """Run ``fn(*args)``; False (its problems added to ``problems``) if it found any."""
+    return _attempt(problems, fn, *args) is not _FAILED
+
+
+def _line_of(problem: ScenarioError) -> int:
+    return problem.line if problem.line is not None else 0
+
+
 def raise_problems(problems: list[ScenarioError]) -> None:
     """Raise the first problem, carrying all of them (``exc.problems``) so that ``energysim
     validate`` prints one line per problem of a file."""
@@ -1218,6 +1295,23 @@ def load_scenario(source, *, catalogue: Mapping | None = None) -> Scenario:
     """
     if isinstance(source, Scenario):
         return source
+    return check_scenario(source, catalogue=catalogue).scenario_or_raise()
+
+
+def check_scenario(source, *, catalogue: Mapping | None = None) -> Checked:
+    """Check a scenario file to its end: every problem, not only the first.
+
+    Each key and parameter is read even after a problem in another, each part of a value
+    (years of a series, rates of a growth form, arguments of a distribution) even after a
+    problem in another part, and the checks of the resolved scenario run for everything that
+    does not depend on a value that failed; those that do are named in
+    :meth:`Checked.skipped_line`.
+
+    Raises
+    ------
+    ScenarioError
+        Only when nothing more can be checked: the file cannot be found or is not YAML.
+    """
     cat = resolve_catalogue(catalogue)
     path, display = locate(source)
     return _resolve(_read(path, display, _index(cat)), cat)
@@ -1245,7 +1339,7 @@ def loads_scenario(
     root = parse_yaml(text, file=file)
     base = Path(base_dir) if base_dir is not None else Path.cwd()
     spec = _Parser(root, file, f"<text>{file}", base, _index(cat)).parse()
-    return _resolve(spec, cat)
+    return _resolve(spec, cat).scenario_or_raise()
 
 
 def _read(path: Path, display: str, idx: _Index, *, echo: bool = True) -> _File:
@@ -1274,12 +1368,74 @@ def _linearize(spec: _File, stack: list[_File], idx: _Index, cache: dict) -> lis
         parent = cache.get(key)
         if parent is None:
             parent = cache[key] = _read(path, display, idx, echo=False)
+        raise_problems(parent.problems)
         for item in _linearize(parent, stack, idx, cache):
             if item.key not in seen:
                 seen.add(item.key)
                 order.append(item)
     order.append(spec)
     return order
+
+
+@dataclass
+class Checked:
+    """A scenario checked to its end (:func:`check_scenario`).
+
+    Attributes
+    ----------
+    scenario : Scenario or None
+        The resolved scenario (``None`` if its parents could not be resolved); valid only if
+        there are no problems.
+    problems : list of ScenarioError
+        Every problem, in file order (the checked file first, then its parents).
+    skipped : list of (str, str)
+        Checks not made because a value they depend on failed: (check, what failed).
+    """
+
+    scenario: Scenario | None
+    problems: list
+    skipped: list
+    file: str
+    #: The checked file, then its parents (the order of :attr:`problems`).
+    files: list = field(default_factory=list)
+
+    def add(self, problems: list) -> None:
+        """More problems (e.g. of the targets), kept in file order."""
+        self.problems = _file_order([*self.problems, *problems], self.files)
+
+    def skipped_line(self) -> str | None:
+        """One line naming the checks skipped because of the problems above (or None)."""
+        if not self.skipped:
+            return None
+        seen: dict[str, list[str]] = {}
+        for check, cause in self.skipped:
+            causes = seen.setdefault(check, [])
+            if cause not in causes:
+                causes.append(cause)
+        parts = [f"{check} (needs {', '.join(causes)})" for check, causes in seen.items()]
+        return (f"{self.file}: skipped checks, which depend on values that failed above and "
+                f"run once those are fixed: {'; '.join(parts)}")
+
+    def scenario_or_raise(self) -> Scenario:
+        """The scenario, or the first problem raised carrying all of them (``exc.problems``)
+        and the skipped-checks line (``exc.skipped``)."""
+        if self.problems:
+            first = self.problems[0]
+            first.problems = list(self.problems)
+            first.skipped = self.skipped_line()
+            raise first
+        assert self.scenario is not None
+        return self.scenario
+
+
+def _file_order(problems: list, files: list[str]) -> list:
+    """Problems sorted by file (``files`` order, others after) and line; stable."""
+    rank = {f: i for i, f in enumerate(files)}
+
+    def key(p):
+        return (rank.get(p.file, len(rank)), _line_of(p))
+
+    return sorted(problems, key=key)
 
 
 def _refuse_empty(spec: _File) -> None:
@@ -1302,9 +1458,24 @@ def _refuse_empty(spec: _File) -> None:
     )
 
 
-def _resolve(spec: _File, cat: Mapping) -> Scenario:
+def _resolve(spec: _File, cat: Mapping) -> Checked:
     idx = _index(cat)
-    chain = _linearize(spec, [], idx, {})
+    problems: list[ScenarioError] = list(spec.problems)
+    skipped = [(f"{check} of {key}", f"line {line}") for check, key, line in spec.skipped]
+
+    def done(scenario, files):
+        return Checked(scenario, _file_order(problems, files), skipped, spec.file, files)
+
+    if "extends" in spec.failed:
+        skipped.append((_RESOLVED_CHECKS, f"extends at line {spec.failed['extends']}"))
+        return done(None, [spec.file])
+    try:
+        chain = _linearize(spec, [], idx, {})
+    except ScenarioError as exc:
+        problems.extend(getattr(exc, "problems", None) or [exc])
+        skipped.append((_RESOLVED_CHECKS, "the parents named in extends"))
+        return done(None, [spec.file])
+    failed = {p: line for p, line in spec.failed.items()}
     params: dict[str, Leaf] = {}
     meta: dict[str, Any] = {}
     corr: dict[frozenset, Correlation] = {}
@@ -1318,7 +1489,9 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
             if leaf is None:
                 params.pop(path, None)
             elif leaf.base is None and leaf.dist is None:
-                params[path] = _scale_inherited(params.get(path), leaf, cat[path])
+                scaled = _attempt(problems, _scale_inherited, params.get(path), leaf, cat[path])
+                if scaled is not _FAILED:
+                    params[path] = scaled
             else:
                 params[path] = leaf
         for k in ("base_year", "end_year"):
@@ -1328,16 +1501,20 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
         targets.update(f.targets)
     base_year = meta.get("base_year", (BASE_YEAR, None, None))[0]
     end_year = meta.get("end_year", (END_YEAR, None, None))[0]
-    if not base_year < end_year <= base_year + MAX_HORIZON:
+    horizon_failed = next((f"{k} at line {failed[k]}" for k in ("base_year", "end_year")
+                           if k in failed), None)
+    if horizon_failed is None and not base_year < end_year <= base_year + MAX_HORIZON:
         _, f, line = meta.get("end_year") or meta["base_year"]
-        raise ScenarioError(
+        problems.append(ScenarioError(
             f"end_year not after base_year (expected {base_year} < end_year ≤ "
             f"{base_year + MAX_HORIZON}, got {end_year})",
             file=f,
             line=line,
             key="end_year",
-        )
-    _refuse_empty(spec)
+        ))
+        horizon_failed = f"end_year at line {line}"
+    if not problems:  # "sets nothing" only when nothing else is wrong (a failed value is set)
+        _collect(problems, _refuse_empty, spec)
     name = spec.meta.get("name") or Path(spec.file).stem
     scenario = Scenario(
         name=name,
@@ -1354,8 +1531,11 @@ def _resolve(spec: _File, cat: Mapping) -> Scenario:
         chain=tuple(f.file for f in chain),
         catalogue=cat,
     )
-    _check_resolved(scenario)
-    return scenario
+    checks = _ResolvedChecks(scenario, failed, horizon_failed)
+    checks.run()
+    problems.extend(checks.problems)
+    skipped.extend(checks.skipped)
+    return done(scenario, [spec.file, *reversed([f.file for f in chain[:-1]])])
 
 
 def _live_correlations(corr, params: Mapping[str, Leaf], file: str) -> tuple:
@@ -1363,7 +1543,7 @@ def _live_correlations(corr, params: Mapping[str, Leaf], file: str) -> tuple:
 
     A child that fixes an uncertain parameter of its parent (``gdp_growth: 4%``) drops the
     parent's correlations of that parameter; a correlation written in the file itself must
-    name uncertain parameters (checked in :func:`_check_correlations`).
+    name uncertain parameters (checked in :class:`_ResolvedChecks`).
     """
     def live(c) -> bool:
         return all(p in params and params[p].uncertain for p in c.params)
@@ -1407,36 +1587,76 @@ def _merge_projects(selected: list[str], timing: str, spec: tuple) -> tuple[list
     return order, new_timing or timing
 
 
-def _check_resolved(s: Scenario) -> None:
-    """Checks that need the resolved horizon: years, growth paths, correlations, required."""
-    import numpy as np
+#: What cannot be checked without the resolved scenario (its parents).
+_RESOLVED_CHECKS = ("checks of the resolved scenario (years in the horizon, growth paths, "
+                    "required parameters, correlations, targets)")
 
-    lo_year, hi_year = s.base_year - HISTORY_YEARS, s.end_year
-    for path, leaf in s.parameters.items():
+
+class _ResolvedChecks:
+    """Checks that need the resolved scenario: years in the horizon, growth paths within
+    bounds, required parameters, correlations. Every problem is kept; a check that depends
+    on a value that failed to read (``failed``: key → line) is skipped and named."""
+
+    def __init__(self, s: Scenario, failed: Mapping[str, int], horizon_failed: str | None):
+        self.s = s
+        self.failed = failed
+        self.horizon_failed = horizon_failed
+        self.problems: list[ScenarioError] = []
+        self.skipped: list[tuple[str, str]] = []
+
+    def run(self) -> None:
+        s = self.s
+        if self.horizon_failed is not None:
+            self.skipped.append(("years in the horizon and growth paths", self.horizon_failed))
+        else:
+            for path, leaf in s.parameters.items():
+                _collect(self.problems, self._horizon, path, leaf)
+            for t in s.targets:
+                _collect(self.problems, self._target_year, t)
+        for path, param in s.catalogue.items():
+            if param.default is None and path not in s.parameters and path not in self.failed:
+                self.problems.append(ScenarioError(
+                    f"required parameter not set (expected a value in {_ul(param.unit)}, got "
+                    f"none)",
+                    file=s.file,
+                    line=1,
+                    key=_kp(path),
+                ))
+        self._correlations()
+
+    def _horizon(self, path: str, leaf: Leaf) -> None:
+        import numpy as np
+
+        s = self.s
+        lo_year, hi_year = s.base_year - HISTORY_YEARS, s.end_year
         b = leaf.base
         file = leaf.source.file
+        problems: list[ScenarioError] = []
         if isinstance(b, Series):
             # a catalogue default (e.g. only a multiplier written) has no lines of its own
             lines = b.lines if len(b.lines) == len(b.years) else (leaf.source.line,) * len(b.years)
             for y, line in zip(b.years, lines, strict=True):
                 if not lo_year <= y <= hi_year:
-                    raise ScenarioError(
+                    problems.append(ScenarioError(
                         f"year outside the horizon (expected {lo_year} ≤ year ≤ {hi_year}, got "
                         f"{y})",
                         file=file,
                         line=line,
                         key=_kp(path, y),
-                    )
+                    ))
         elif isinstance(b, Growth):
             for y, line in zip(b.years, b.lines, strict=False):
                 if not s.base_year <= y <= hi_year:
-                    raise ScenarioError(
+                    problems.append(ScenarioError(
                         f"growth year outside the horizon (expected {s.base_year} ≤ year ≤ "
                         f"{hi_year}, got {y})",
                         file=file,
                         line=line,
                         key=_kp(path, f"growth.{y}"),
-                    )
+                    ))
+            if problems:
+                self.skipped.append((f"growth path of {path}", f"line {problems[0].line}"))
+                raise_problems(problems)
             param = s.catalogue[path]
             years = np.arange(s.base_year, s.end_year + 1)
             values = b.evaluate(years, s.base_year)
@@ -1455,7 +1675,11 @@ def _check_resolved(s: Scenario) -> None:
                     line=leaf.source.line,
                     key=_kp(path, "growth"),
                 )
-    for t in s.targets:
+        raise_problems(problems)
+
+    def _target_year(self, t: Target) -> None:
+        s = self.s
+        lo_year, hi_year = s.base_year - HISTORY_YEARS, s.end_year
         if not lo_year <= t.year <= hi_year:
             raise ScenarioError(
                 f"target year outside the horizon (expected {lo_year} ≤ year ≤ {hi_year}, got "
@@ -1464,15 +1688,44 @@ def _check_resolved(s: Scenario) -> None:
                 line=t.where.line,
                 key=f"targets.{t.indicator}.year",
             )
-    for path, param in s.catalogue.items():
-        if param.default is None and path not in s.parameters:
-            raise ScenarioError(
-                f"required parameter not set (expected a value in {_ul(param.unit)}, got none)",
-                file=s.file,
-                line=1,
-                key=_kp(path),
-            )
-    _check_correlations(s)
+
+    def _correlations(self) -> None:
+        s = self.s
+        if not s.correlations and "correlations" not in self.failed:
+            return
+        uncertain = set(s.uncertain)
+        complete = "correlations" not in self.failed
+        if not complete:
+            self.skipped.append(("the correlation matrix",
+                                 f"correlations at line {self.failed['correlations']}"))
+        for c in s.correlations:
+            broken = [p for p in c.params if p in self.failed]
+            if broken:
+                complete = False
+                where = (f"line {c.source.line}" if c.source.file == s.file
+                         else f"{c.source.file}:{c.source.line}")
+                self.skipped.append((f"the correlation at {where}",
+                                     f"{broken[0]} at line {self.failed[broken[0]]}"))
+                continue
+            for p in c.params:
+                if p not in uncertain:
+                    complete = False
+                    self.problems.append(ScenarioError(
+                        f"correlated parameter is not uncertain (expected a distribution or a "
+                        f"multiplier on {p}, got a fixed value)",
+                        file=c.source.file,
+                        line=c.source.line,
+                        key="correlations",
+                    ))
+        if complete and cholesky_or_none(correlation_matrix(s)) is None:
+            c = s.correlations[-1]
+            self.problems.append(ScenarioError(
+                "correlations are inconsistent (expected a positive definite correlation "
+                "matrix, got one that is not; lower some |rho|)",
+                file=c.source.file,
+                line=c.source.line,
+                key="correlations",
+            ))
 
 
 def correlation_matrix(s: Scenario):
@@ -1487,31 +1740,6 @@ def correlation_matrix(s: Scenario):
         i, j = cols[c.params[0]], cols[c.params[1]]
         m[i, j] = m[j, i] = c.rho
     return m
-
-
-def _check_correlations(s: Scenario) -> None:
-    if not s.correlations:
-        return
-    uncertain = set(s.uncertain)
-    for c in s.correlations:
-        for p in c.params:
-            if p not in uncertain:
-                raise ScenarioError(
-                    f"correlated parameter is not uncertain (expected a distribution or a "
-                    f"multiplier on {p}, got a fixed value)",
-                    file=c.source.file,
-                    line=c.source.line,
-                    key="correlations",
-                )
-    if cholesky_or_none(correlation_matrix(s)) is None:
-        c = s.correlations[-1]
-        raise ScenarioError(
-            "correlations are inconsistent (expected a positive definite correlation matrix, got "
-            "one that is not; lower some |rho|)",
-            file=c.source.file,
-            line=c.source.line,
-            key="correlations",
-        )
 
 
 def default_leaf(param) -> Leaf:
