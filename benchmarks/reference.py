@@ -81,6 +81,8 @@ Values = Mapping[str, Sequence[float]]
 #: Outputs recorded every year (``co2_peak_year`` comes after the year loop).
 OUTPUT_ORDER = (
     "gdp",
+    "gdp_coal",
+    "gdp_rest",
     "other_industry_electricity",
     "other_industry_coal",
     "buildings_electricity",
@@ -703,8 +705,9 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     per_station = v["transport.trucks_per_station"]
 
     # ---- every other parameter, bound to a local name once ------------------------------------
-    growth = v["economy.gdp_growth"]
+    growth = v["economy.gdp_growth"]  # of the economy other than coal mining
     gdp_base = v["economy.gdp_base"][0]
+    coal_price, va_share = v["economy.coal_price"], v["economy.coal_value_added_share"]
     dem_keys = [(u, c) for u in ("other_industry", "buildings") for c in ("electricity", "coal")]
     dem_gain = [v[f"demand.{u}.{c}_gain"] for u, c in dem_keys]
     dem_base = [v[f"demand.{u}.{c}_base"][0] for u, c in dem_keys]
@@ -746,13 +749,17 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
 
     rows: dict[str, list] = {name: [] for name in OUTPUT_ORDER}
     gdp = gdp_base
+    non_coal = 0.0  # GDP less coal value added; the residual of the base year
     dem_cum = [1.0] * len(dem_keys)
     totals = []
     re_local_base = 0.0
     for t in range(T):
-        # ---- economy: GDP and the GDP-driven demands D = D₀ · Π(1 − gain) · (GDP/GDP₀)^ε
+        # ---- economy: the GDP-driven demands D = D₀ · Π(1 − gain) · (G/GDP₀)^ε, with G the GDP
+        # known at the start of the year: the non-coal economy grown, coal value added on last
+        # year's output
         if t:
-            gdp = gdp * (1.0 + growth[t])
+            non_coal = non_coal * (1.0 + growth[t])
+            gdp = coal_prev * coal_price[t] * va_share[t] * 1e-3 + non_coal
         lr = math.log(gdp / gdp_base)
         dem = []
         for i in range(len(dem_keys)):
@@ -933,6 +940,12 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         if not dispatching:  # fixed hours: mining electricity on this year's output
             mining_elec = output * c_elec[t] * 1e-3
         coal_prev = output
+        # ---- GDP = coal value added (the year's output × price × value-added share) + non-coal
+        coal_va = output * coal_price[t] * va_share[t] * 1e-3
+        if t == 0:
+            non_coal = gdp_base - coal_va
+        else:
+            gdp = coal_va + non_coal
 
         # ---- electricity balance
         row = {}
@@ -1036,6 +1049,8 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
         row.update(
             {
                 "gdp": gdp,
+                "gdp_coal": coal_va,
+                "gdp_rest": non_coal,
                 "other_industry_electricity": oi_el,
                 "other_industry_coal": oi_coal,
                 "buildings_electricity": b_el,

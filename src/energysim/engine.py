@@ -476,8 +476,9 @@ def _simulate(
 
     # ---- 1. parameters only, all years at once ---------------------------------------------
     # economy: the cumulative efficiency gains of GDP-driven demand
-    gdp_growth = P["economy.gdp_growth"]
+    gdp_growth = P["economy.gdp_growth"]  # of the rest of the economy (GDP less coal)
     gdp_base = P["economy.gdp_base"][0]
+    coal_price, coal_va_share = P["economy.coal_price"], P["economy.coal_value_added_share"]
     # (other industry, buildings) × (electricity, coal) stacked on one axis: (n_years, 4, w)
     dem_keys = [(u, c) for u in economy.DEMAND_USERS for c in economy.DEMAND_CARRIERS]
     dem_coef, dem_el = [], []
@@ -629,14 +630,17 @@ def _simulate(
     coal_prev = P["coal.output_before_base"][0]
     tstate = transport.init_transport(tpre, n, coal_prev)
     gdp = gdp_base
+    rest = None  # the economy other than coal mining, from the end of the base year on
     peak_total = peak_year = re_local_base = None
 
     # ---- 3. the year loop -------------------------------------------------------------------
     for t in range(T):
         year = years[t]
-        # economy
+        # economy: demand on the GDP known at the start of the year, coal value added on last
+        # year's output (docs/model.md, "Economy"; the year's output depends on this demand)
         if t:
-            gdp = gdp * (1.0 + gdp_growth[t])
+            rest = rest * (1.0 + gdp_growth[t])
+            gdp = economy.coal_value_added(coal_prev, coal_price[t], coal_va_share[t]) + rest
         lr = np.log(gdp / gdp_base)
         dem = dem_el * lr  # (4, m): the four GDP-driven demands at once
         np.exp(dem, out=dem)
@@ -715,6 +719,12 @@ def _simulate(
         shipments, imports = coal.coal_trade(output, local)
         mining_diesel, mining_elec = coal.mining_energy(output, diesel_pt[t], elec_pt[t])
         coal_prev = output
+        # GDP = coal value added of the year's output + the rest (the residual of the base year)
+        coal_va = economy.coal_value_added(output, coal_price[t], coal_va_share[t])
+        if t:
+            gdp = coal_va + rest
+        else:
+            rest = economy.rest_of_economy_base(gdp_base, coal_va)
         # electricity balance
         if dispatching:
             mining_elec = mining_elec_d
@@ -828,6 +838,8 @@ def _simulate(
         row.update(
             {
                 "gdp": gdp,
+                "gdp_coal": coal_va,
+                "gdp_rest": rest,
                 "other_industry_electricity": oi_el,
                 "other_industry_coal": oi_coal,
                 "buildings_electricity": b_el,

@@ -54,7 +54,26 @@ def _drawn(draw, max_samples: int, max_paths: int, value_of) -> Params:
     values = dict(BASE.values)
     for path in paths:
         values[path] = value_of(path, rng, n)
-    return Params(years=YEARS, n_samples=n, values=values)
+    return Params(years=YEARS, n_samples=n, values=consistent_economy(values))
+
+
+def consistent_economy(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's one condition across parameters (docs/model.md, "Economy"): coal value added
+    of the base year below the base-year GDP. Where a draw breaks it for the largest output the
+    mines allow (``min(mine capacity × utilisation, output cap)``, an upper bound of the
+    base-year output), the coal price of that sample is lowered to 90% of what fits; the
+    refusal of a set that breaks it is tested in tests/model/test_gdp_split.py."""
+    price, share = values["economy.coal_price"], values["economy.coal_value_added_share"]
+    most = np.minimum(values["coal.mine_capacity"][:, :1] * values["coal.max_utilization"][:, :1],
+                      values["coal.output_cap"][:, :1])
+    gdp = values["economy.gdp_base"][:, :1]
+    va = most * price[:, :1] * share[:, :1] * 1e-3
+    if np.all(va < 0.9 * gdp):
+        return values
+    fit = np.where(va < 0.9 * gdp, 1.0, 0.9 * gdp / np.maximum(va, 1e-300))
+    out = dict(values)
+    out["economy.coal_price"] = np.ascontiguousarray(price * fit)
+    return out
 
 
 @st.composite

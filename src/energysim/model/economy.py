@@ -1,18 +1,28 @@
-"""Economy: the GDP path and the GDP-driven demand of other industry and buildings.
+"""Economy: GDP as coal value added plus the rest of the economy, and the GDP-driven demand of
+other industry and buildings.
 
-Equations (docs/model.md, section "Economy"):
+Equations (docs/model.md, section "Economy"), at constant 2022 prices [bnCNY]:
 
-* ``GDP[0] = economy.gdp_base``; ``GDP[t] = GDP[t-1] · (1 + economy.gdp_growth[t])`` for t ≥ 1
-  (the growth rate of the base year itself is not used: the base-year level is given);
+* coal value added ``C[t] = Q[t] · economy.coal_price[t] · economy.coal_value_added_share[t]
+  · 10⁻³`` (``Q`` the year's raw-coal output [Mt/yr], the price in CNY/t: 1 Mt × 1 CNY/t =
+  10⁻³ bnCNY) — :func:`coal_value_added`;
+* the rest of the economy: ``R[0] = economy.gdp_base − C[0]`` (the residual of the report's
+  base-year GDP), ``R[t] = R[t−1] · (1 + economy.gdp_growth[t])`` for t ≥ 1 (the growth rate of
+  the base year itself is not used);
+* ``GDP[t] = C[t] + R[t]`` (``GDP[0] = economy.gdp_base``);
 * demand of a GDP-driven user ``s`` (other industry, buildings) for carrier ``c`` (electricity,
   coal)::
 
-      D[t] = base · (GDP[t] / GDP[0]) ** elasticity · Π_{τ=1..t} (1 − gain[τ])
+      D[t] = base · (G[t] / GDP[0]) ** elasticity · Π_{τ=1..t} (1 − gain[τ])
 
-  i.e. a constant GDP elasticity times an autonomous efficiency (and fuel-switching) gain per year.
+  with ``G[t] = C°[t] + R[t]`` the GDP known at the start of the year: coal value added on the
+  previous year's output ``C°[t] = Q[t−1] · price[t] · share[t] · 10⁻³`` (``G[0] = GDP[0]``).
+  The year's own output depends on this demand (through the coal balance), so it cannot drive
+  it; with the lag there is no circle. A constant GDP elasticity times an autonomous efficiency
+  (and fuel-switching) gain per year.
 
-Everything here depends on parameters only, so it is computed for all years at once, before the
-year loop (shape ``(n | 1, n_years)``).
+The rest of the economy and the efficiency gains depend on parameters only; coal value added
+needs the coal balance, so GDP is completed in the engine's year loop.
 """
 
 from __future__ import annotations
@@ -51,11 +61,37 @@ PARAMS: list[Param] = [
         "",
         {2022: 0.053, 2023: 0.07, 2025: 0.06, 2030: 0.05, 2040: 0.035, 2050: 0.025, 2060: 0.02},
         (-0.5, 1.0),
-        "Real GDP growth rate per year (the base year's own rate is informational).",
-        "地区生产总值年增长率(基年数值仅作记录)。",
+        "Real growth rate per year of the non-coal economy, GDP less coal value added (the "
+        "base year's own rate is informational).",
+        "非煤经济(地区生产总值减煤炭开采增加值)年实际增长率(基年数值仅作记录)。",
         "economy",
-        source=f"{_REPORT}: 2022 增长5.3%, 2023 目标增长7%以上; after 2023 assumption: gradual "
-        "slowdown to 2% by 2060",
+        source=f"{_REPORT}: 2022 增长5.3%, 2023 目标增长7%以上 (GDP; read as the non-coal "
+        "economy's growth, calibration/sources.md §1.9); after 2023 assumption: gradual slowdown "
+        "to 2% by 2060",
+    ),
+    Param(
+        "economy.coal_price",
+        "CNY/t",
+        450.0,
+        (0.0, 3000.0),
+        "Average sales price of the banner's raw coal at constant 2022 prices, at which coal "
+        "mining's value added enters GDP.",
+        "旗内原煤平均销售价格(2022年不变价),用于计算煤炭开采增加值。",
+        "economy",
+        source="estimate 450 (300–660) CNY/t, calibration/sources.md §1.9: the banner's average "
+        "sales price 251 元/t (Jan–Aug 2020) and the IM 5000–5500 kcal monitored average 659.72 "
+        "元/t (June 2022)",
+    ),
+    Param(
+        "economy.coal_value_added_share",
+        "",
+        0.42,
+        (0.0, 1.0),
+        "Value added of coal mining per yuan of coal sales (value-added rate).",
+        "煤炭开采和洗选业增加值率(增加值占销售收入比重)。",
+        "economy",
+        source="estimate 0.42 (0.30–0.55), calibration/sources.md §1.9: derived from the 2018 "
+        "bulletin's industrial value added 449.42 of GDP 938.18亿元 and the banner's coal sales",
     ),
     Param(
         "economy.diesel_tce_per_t",
@@ -155,6 +191,20 @@ for (_user, _carrier), (_base, _el, _gain, _src) in _DEMAND_DEFAULTS.items():
 OUTPUTS: list[Output] = [
     Output("gdp", "bnCNY", "Gross regional product", "地区生产总值", sector="economy"),
     Output(
+        "gdp_coal",
+        "bnCNY",
+        "GDP: value added of coal mining (output × price × value-added share)",
+        "地区生产总值:煤炭开采增加值(产量×价格×增加值率)",
+        sector="economy",
+    ),
+    Output(
+        "gdp_rest",
+        "bnCNY",
+        "GDP: the economy other than coal mining",
+        "地区生产总值:煤炭开采以外经济",
+        sector="economy",
+    ),
+    Output(
         "energy_use_tce",
         "Mtce/yr",
         "Total energy use (standard coal equivalent, Mtce)",
@@ -205,7 +255,8 @@ for _user, (_uen, _uzh) in DEMAND_USERS.items():
 
 
 def gdp_path(gdp_base, growth):
-    """GDP for every year.
+    """A level grown from its base-year value at a rate per year: the rest of the economy
+    ``R`` from ``R[0]`` (and GDP itself when coal value added grows at the same rate).
 
     Parameters
     ----------
@@ -222,6 +273,51 @@ def gdp_path(gdp_base, growth):
     factor = 1.0 + growth
     factor[:, 0] = 1.0  # the base year's level is given, not grown
     return gdp_base[:, None] * np.cumprod(factor, axis=1)
+
+
+def coal_value_added(output, price, share):
+    """Value added of coal mining [bnCNY/yr at 2022 prices].
+
+    Parameters
+    ----------
+    output : ndarray or float
+        Raw-coal output [Mt/yr].
+    price : ndarray or float
+        Average sales price [CNY/t].
+    share : ndarray or float
+        Value added per yuan of sales [-].
+
+    Returns
+    -------
+    ndarray or float
+        ``output · price · share · 10⁻³`` (1 Mt × 1 CNY/t = 10⁶ CNY = 10⁻³ bnCNY).
+    """
+    return output * price * share * 1e-3
+
+
+def rest_of_economy_base(gdp_base, coal_va):
+    """The economy other than coal mining in the base year: the residual ``GDP[0] − C[0]``
+    [bnCNY].
+
+    Raises
+    ------
+    ScenarioError
+        If coal value added reaches the base-year GDP in any sample (the price or value-added
+        share is too high for the given GDP): one line naming ``economy.coal_price``.
+    """
+    rest = gdp_base - coal_va
+    if np.any(rest <= 0.0):
+        from energysim.errors import ScenarioError
+
+        worst = int(np.argmin(np.broadcast_to(rest, np.shape(rest))))
+        va = float(np.broadcast_to(coal_va, np.shape(rest)).flat[worst])
+        base = float(np.broadcast_to(gdp_base, np.shape(rest)).flat[worst])
+        raise ScenarioError(
+            f"coal value added reaches the base-year GDP (expected output × price × value-added "
+            f"share below economy.gdp_base = {base * 10:.0f}亿元, got {va * 10:.0f}亿元)",
+            key="economy.coal_price",
+        )
+    return rest
 
 
 def elastic_demand(base, elasticity, gain, gdp_ratio_log):
