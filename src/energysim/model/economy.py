@@ -80,7 +80,7 @@ PARAMS: list[Param] = [
         "economy",
         source="estimate 450 (300–660) CNY/t, calibration/sources.md §1.9: the banner's average "
         "sales price 251 元/t (Jan–Aug 2020) and the IM 5000–5500 kcal monitored average 659.72 "
-        "元/t (June 2022)",
+        "元/t (June 2022); fuel costs use costs.price.coal, the 5000–5500 kcal spot price",
     ),
     Param(
         "economy.coal_value_added_share",
