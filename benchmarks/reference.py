@@ -11,7 +11,7 @@ time slices of the year). It serves two purposes:
   second, measured in the same session as the engine's, give the speed-up as a ratio.
 
 Numpy is used only at the boundary (:func:`sample_values` turns one sample of a
-:class:`~energysim.params.Params` into lists; :func:`as_arrays` turns results back into arrays).
+:class:`~energysim.core.params.Params` into lists; :func:`as_arrays` turns results back into arrays).
 
 Usage::
 
@@ -187,7 +187,7 @@ def sample_values(params, i: int) -> dict[str, list[float]]:
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters, arrays ``(n | 1, n_years)``.
     i : int
         Sample index (deterministic parameters, of sample size 1, give their only row).

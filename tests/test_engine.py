@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from energysim import engine
-from energysim.catalogue import catalogue
+from energysim.core.catalogue import catalogue
 from energysim.errors import ScenarioError
 from energysim.model import stocks
-from energysim.params import Params
+from energysim.core.params import Params
 
 
 @pytest.fixture(scope="module")

@@ -164,7 +164,7 @@ def test_the_grammar_keeps_every_unit_planners_write(text, unit, value):
 
 
 def test_every_capacity_and_flow_has_an_upper_bound_and_gdp_is_positive():
-    from energysim.catalogue import catalogue
+    from energysim.core.catalogue import catalogue
 
     for path, p in catalogue().items():
         lo, hi = p.bounds

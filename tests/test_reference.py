@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 
 from energysim import engine
-from energysim.catalogue import catalogue
-from energysim.params import Params
+from energysim.core.catalogue import catalogue
+from energysim.core.params import Params
 from energysim.scenario import compile_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

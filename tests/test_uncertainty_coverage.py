@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from energysim.catalogue import catalogue
+from energysim.core.catalogue import catalogue
 from energysim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -32,7 +32,7 @@ _LAZY = {
     "compile_scenario": ("energysim.scenario.compile", "compile_scenario"),
     "Scenario": ("energysim.scenario.spec", "Scenario"),
     "CompiledScenario": ("energysim.scenario.compile", "CompiledScenario"),
-    "Params": ("energysim.params", "Params"),
+    "Params": ("energysim.core.params", "Params"),
     "run": ("energysim.engine", "run"),
 }
 

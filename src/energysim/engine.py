@@ -61,7 +61,7 @@ from energysim.model import (
     transport,
     water,
 )
-from energysim.params import Params
+from energysim.core.params import Params
 
 __all__ = [
     "simulate",
@@ -136,7 +136,7 @@ def default_params(years: Iterable[int] | None = None, n_samples: int = 1) -> Pa
     -------
     Params
     """
-    from energysim.catalogue import catalogue
+    from energysim.core.catalogue import catalogue
     from energysim.scenario.series import interpolate
 
     yrs = np.arange(BASE_YEAR, END_YEAR + 1) if years is None else np.asarray(list(years))
@@ -951,7 +951,7 @@ _CATEGORICAL: frozenset[str] | None = None
 
 
 def _sector_modules():
-    from energysim.catalogue.entries import SECTOR_MODULES
+    from energysim.core.sectors import SECTOR_MODULES
 
     return SECTOR_MODULES
 

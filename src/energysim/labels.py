@@ -272,7 +272,7 @@ def var_label(da, lang: str = "zh") -> str:
 @functools.lru_cache(maxsize=1)
 def _zh_tables() -> tuple[dict[str, str], ...]:
     """Every ``*_ZH`` label table of the sector modules."""
-    from energysim.catalogue.entries import SECTOR_MODULES
+    from energysim.core.sectors import SECTOR_MODULES
 
     tables = []
     for m in SECTOR_MODULES:

@@ -612,7 +612,7 @@ def driver_label(name: str, kind: str, lang: str = "zh") -> str:
         if lang == "zh":
             return f"{p.name.get('zh', p.id)} 投运时间"
         return f"{p.name.get('en', p.id)}: commissioning year"
-    from energysim.catalogue import catalogue
+    from energysim.core.catalogue import catalogue
 
     param = catalogue().get(name)
     text = name if param is None else (param.zh if lang == "zh" else param.en)

@@ -229,7 +229,7 @@ class _Stacked:
         return self
 
     def params(self, start: int, stop: int):
-        from energysim.params import Params
+        from energysim.core.params import Params
 
         vals = {k: v if v.shape[0] == 1 else v[start:stop] for k, v in self.values.items()}
         return Params(years=self.years, n_samples=stop - start, values=vals)

@@ -285,7 +285,7 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
     """
     from energysim import engine
     from energysim.compare import central_params, parameter_diff
-    from energysim.params import Params
+    from energysim.core.params import Params
     from energysim.scenario import load_scenario
 
     c = load_scenario(child)

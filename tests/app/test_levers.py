@@ -22,7 +22,7 @@ from energysim.app.levers import (
     nice_step,
     override_plain,
 )
-from energysim.catalogue import Param, catalogue
+from energysim.core.catalogue import Param, catalogue
 from energysim.errors import ScenarioError
 from energysim.scenario import compile_scenario, loads_scenario
 

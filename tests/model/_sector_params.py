@@ -1,4 +1,4 @@
-"""Build :class:`energysim.params.Params` from sector ``PARAMS`` defaults (sector-helper tests).
+"""Build :class:`energysim.core.params.Params` from sector ``PARAMS`` defaults (sector-helper tests).
 
 A small stand-in for the scenario compiler: a default ``{year: value}`` series is interpolated
 linearly and held flat outside its points; ``overrides`` replace a path by an array of shape
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.params import Params
+from energysim.core.params import Params
 
 
 def default_series(default, years: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim.catalogue import catalogue
+from energysim.core.catalogue import catalogue
 from energysim.compare import central_params
 from energysim.model import chemicals
 from energysim.scenario.loader import bundled_names

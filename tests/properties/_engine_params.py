@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from energysim.catalogue import catalogue
+from energysim.core.catalogue import catalogue
 from energysim.engine import default_params
-from energysim.params import Params
+from energysim.core.params import Params
 
 YEARS = np.arange(2022, 2046)
 CATALOGUE = catalogue()

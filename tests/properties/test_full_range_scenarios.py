@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.catalogue import catalogue
+from energysim.core.catalogue import catalogue
 from energysim.engine import run
 from energysim.errors import BoundsError, ScenarioError
 from energysim.scenario import compile_scenario, loads_scenario

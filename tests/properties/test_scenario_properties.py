@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.catalogue import Param
+from energysim.core.catalogue import Param
 from energysim.scenario import compile_scenario, loads_scenario
 from energysim.scenario.series import grow, interpolate
 from energysim.scenario.uncertainty import Distribution, lhs_design, mc_column

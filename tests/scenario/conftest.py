@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from energysim.catalogue import Param
+from energysim.core.catalogue import Param
 
 PARAMS = [
     Param(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim.catalogue import Param, catalogue
+from energysim.core.catalogue import Param, catalogue
 from energysim.errors import ScenarioError
 from energysim.model import chemicals
 from energysim.projects import (

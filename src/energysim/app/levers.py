@@ -5,7 +5,7 @@ framework), so the slider ↔ parameter mapping is unit-tested without a server.
 
 What a lever is
 ---------------
-A lever is one catalogue parameter (:class:`energysim.catalogue.Param`) that a planner moves
+A lever is one catalogue parameter (:class:`energysim.core.catalogue.Param`) that a planner moves
 from the year :attr:`LeverSpec.start` on (by default 2024, the first year after the report's plan
 year). The slider shows the parameter's value in its *reference year* (``ref``, the year whose
 value the reader knows, e.g. the 2035 capacity of a chemical product) in the report's units

@@ -27,7 +27,7 @@ from energysim.calibration.config import FitParam, ObsSpec
 from energysim.calibration.data import DataFile, Record, read_data, to_unit
 from energysim.calibration.variables import Expr, parse_expr
 from energysim.errors import DataError
-from energysim.params import Params
+from energysim.core.params import Params
 
 __all__ = ["Observation", "Problem", "load_observations", "central_values"]
 

@@ -2,7 +2,7 @@
 
 Every sector module declares
 
-* ``PARAMS`` : list of :class:`energysim.catalogue.Param`, the parameters it reads (paths start
+* ``PARAMS`` : list of :class:`energysim.core.param.Param`, the parameters it reads (paths start
   with the sector's prefix, e.g. ``"hydrogen."``);
 * ``OUTPUTS`` : list of :class:`Output`, the result variables it produces;
 

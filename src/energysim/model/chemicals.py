@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 #: Products on the ``product`` dimension.
@@ -593,7 +593,7 @@ def precompute_chemicals(params) -> dict[str, np.ndarray]:
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters (``chemicals.*`` paths).
 
     Returns

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 _REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 from energysim.units import CURRENCY_YEAR
 
@@ -873,7 +873,7 @@ def _annualised_capital(stocks: list[tuple]) -> list[np.ndarray]:
 
 
 class _TimeMajorParams:
-    """Year-major parameters ``(n_years, m)`` seen as :class:`energysim.params.Params`
+    """Year-major parameters ``(n_years, m)`` seen as :class:`energysim.core.params.Params`
     (``(m, n_years)`` views), for the sector modules' parameter-only stock functions."""
 
     def __init__(self, P: Mapping[str, np.ndarray]) -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 _PSS = "power-system-sources.md"

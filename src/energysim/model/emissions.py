@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 _PS = "parameter-sources.md"

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 from energysim.model.stocks import (
     _whole_years,
@@ -404,7 +404,7 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters (``hydrogen.electrolyser.*``).
 
     Returns
@@ -457,7 +457,7 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters (``hydrogen.*``).
     chem_pre : dict
         From :func:`energysim.model.chemicals.precompute_chemicals` (per-tonne intensities and

@@ -13,7 +13,7 @@ Equations (docs/model.md, section "Storage"):
 
 from __future__ import annotations
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 _PS = "parameter-sources.md"

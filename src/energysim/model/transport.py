@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 from energysim.model.stocks import (
     SCALE_FLOOR,
@@ -756,7 +756,7 @@ def precompute_transport(params) -> dict[str, np.ndarray]:
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters (``transport.*`` paths).
 
     Returns

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import Output
 
 #: Water users on the ``sector`` dimension of ``water_use`` (reserved users first).
@@ -238,7 +238,7 @@ def precompute_water(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.nd
 
     Parameters
     ----------
-    params : energysim.params.Params
+    params : energysim.core.params.Params
         Compiled parameters (``water.*`` paths).
     chem_pre : dict
         From :func:`energysim.model.chemicals.precompute_chemicals` (its ``water_per_t``).

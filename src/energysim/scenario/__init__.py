@@ -3,7 +3,7 @@
 * :func:`load_scenario` / :func:`loads_scenario` → :class:`Scenario` (resolved, validated,
   immutable; each value remembers its file and line);
 * :func:`compile_scenario` → :class:`CompiledScenario` whose ``params(start, stop)`` are the
-  engine's :class:`~energysim.params.Params`.
+  engine's :class:`~energysim.core.params.Params`.
 
 The language itself is documented in ``docs/scenario-language.md``.
 """

@@ -2,7 +2,7 @@
 
 ``compile_scenario(scenario, samples=N, seed=s, method=…)`` returns a
 :class:`CompiledScenario`; ``compiled.params(start, stop)`` gives the
-:class:`~energysim.params.Params` of samples ``[start, stop)``:
+:class:`~energysim.core.params.Params` of samples ``[start, stop)``:
 
 * every catalogue path is present, in its canonical unit (defaults filled in);
 * deterministic parameters are read-only arrays of shape ``(1, n_years)`` shared by all
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.params import Params
+from energysim.core.params import Params
 from energysim.scenario.loader import correlation_matrix, load_scenario
 from energysim.scenario.spec import FrozenDict, Leaf, Scenario
 from energysim.scenario.uncertainty import (

@@ -93,7 +93,7 @@ _FORMS = {
 # -- catalogue index -----------------------------------------------------------------------
 @functools.cache
 def _default_catalogue() -> Mapping:
-    from energysim.catalogue import catalogue
+    from energysim.core.catalogue import catalogue
 
     return FrozenDict(catalogue())
 
@@ -124,7 +124,7 @@ def _index(cat: Mapping) -> _Index:
 
 
 def resolve_catalogue(catalogue: Mapping | None) -> Mapping:
-    """The catalogue to validate against: ``catalogue`` or :func:`energysim.catalogue.catalogue`."""
+    """The catalogue to validate against: ``catalogue`` or :func:`energysim.core.catalogue.catalogue`."""
     if catalogue is None:
         return _default_catalogue()
     return catalogue if isinstance(catalogue, FrozenDict) else FrozenDict(catalogue)
@@ -1281,7 +1281,7 @@ def load_scenario(source, *, catalogue: Mapping | None = None) -> Scenario:
         A scenario file, a bundled scenario name (``"baseline"``), or an already loaded
         :class:`Scenario` (returned as is).
     catalogue : mapping of str to Param, optional
-        Parameters to validate against; default :func:`energysim.catalogue.catalogue`.
+        Parameters to validate against; default :func:`energysim.core.catalogue.catalogue`.
 
     Returns
     -------

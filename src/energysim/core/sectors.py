@@ -7,7 +7,7 @@ the module declares them. Paths are unique (checked at import).
 
 from __future__ import annotations
 
-from energysim.catalogue import Param
+from energysim.core.param import Param
 from energysim.model import (
     chemicals,
     coal,

@@ -1,16 +1,8 @@
-"""The parameter catalogue: every scenario parameter the model reads, declared as data.
+"""One scenario parameter declared as data: :class:`Param`.
 
-One :class:`Param` per dotted path. The loader validates scenarios against it, the compiler
-turns its defaults into arrays, ``energysim params`` prints it and ``docs/parameters.md`` is
-generated from it. The entries themselves live in :mod:`energysim.catalogue.entries`.
-
-Conventions (see docs/glossary.md):
-
-* every parameter compiles to a float64 array of shape ``(n_samples | 1, n_years)`` in its
-  canonical ``unit``; a parameter that does not vary in time is a constant series;
-* annual flows have canonical units "per year" (``Mt/yr``, ``TWh/yr``); the loader also accepts
-  the report's habit of writing a flow without ``/yr`` (``3.2亿吨`` for a yearly output);
-* shares are fractions 0–1 with canonical unit ``""`` (dimensionless); ``7%`` is read as 0.07.
+A leaf module: sector modules (:mod:`energysim.core.model`) declare their ``PARAMS`` with it and
+the catalogue (:mod:`energysim.core.catalogue`) collects them, so neither imports the other to
+get the type. Only the standard library is imported at module level.
 """
 
 from __future__ import annotations
@@ -62,10 +54,3 @@ class Param:
         from energysim.units import dimension_of
 
         return dimension_of(self.unit)
-
-
-def catalogue() -> dict[str, Param]:
-    """All parameters, keyed by dotted path, in the order they are declared."""
-    from energysim.catalogue.entries import PARAMS
-
-    return {p.path: p for p in PARAMS}
