@@ -11,7 +11,8 @@ time slices of the year). It serves two purposes:
   second, measured in the same session as the engine's, give the speed-up as a ratio.
 
 Numpy is used only at the boundary (:func:`sample_values` turns one sample of a
-:class:`~energysim.core.params.Params` into lists; :func:`as_arrays` turns results back into arrays).
+:class:`~energysim.core.params.Params` into lists; :func:`as_arrays` turns results back into
+arrays).
 
 Usage::
 

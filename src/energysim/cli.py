@@ -272,7 +272,7 @@ def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> s
     """Text of a resolved scenario: metadata, parameters (in the report's units, as a scenario
     writes them: :func:`energysim.display.leaf_text`) with file:line."""
     from energysim.display import leaf_text
-    from energysim.scenario.loader import default_leaf
+    from energysim.scenario.spec import default_leaf
 
     units = _output_units()
     lines = [f"scenario: {s.name}"]
@@ -359,8 +359,8 @@ def _params_args(p: argparse.ArgumentParser) -> None:
 def params_command(args) -> int:
     """``energysim params [--markdown] [--sector S] [--lang zh|en]`` (``--zh``: old spelling of
     ``--lang zh``, kept as a hidden alias)."""
-    from energysim.scenario.loader import resolve_catalogue
     from energysim.scenario.paramdoc import catalogue_markdown, catalogue_table
+    from energysim.scenario.spec import resolve_catalogue
 
     cat = resolve_catalogue(None)
     if args.sector:

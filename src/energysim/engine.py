@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.params import Params
 from energysim.model import (
     chemicals,
     coal,
@@ -61,7 +62,6 @@ from energysim.model import (
     transport,
     water,
 )
-from energysim.core.params import Params
 
 __all__ = [
     "simulate",

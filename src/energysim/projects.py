@@ -222,7 +222,7 @@ def _bundled() -> Register:
 
 
 def _load(path: Path, catalogue: Mapping | None) -> Register:
-    from energysim.scenario.loader import resolve_catalogue
+    from energysim.scenario.spec import resolve_catalogue
     from energysim.scenario.yamlio import read_yaml
 
     cat = resolve_catalogue(catalogue)

@@ -547,7 +547,7 @@ def _label(parameter: str, kind: str, lang: str = "en") -> str:
     """A parameter as the table and tornado show it: its path (en) or Chinese name (zh)."""
     name = parameter
     if lang == "zh":
-        from energysim.scenario.loader import resolve_catalogue
+        from energysim.scenario.spec import resolve_catalogue
 
         param = resolve_catalogue(None).get(parameter)
         if param is not None and param.zh:

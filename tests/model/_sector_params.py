@@ -1,4 +1,4 @@
-"""Build :class:`energysim.core.params.Params` from sector ``PARAMS`` defaults (sector-helper tests).
+"""Build :class:`energysim.core.params.Params` from sector ``PARAMS`` defaults (sector tests).
 
 A small stand-in for the scenario compiler: a default ``{year: value}`` series is interpolated
 linearly and held flat outside its points; ``overrides`` replace a path by an array of shape

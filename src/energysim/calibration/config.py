@@ -315,7 +315,7 @@ def load_config(path: str | os.PathLike) -> CalibrationConfig:
 
 
 def _parameters(rd: _Reader, node) -> tuple[FitParam, ...]:
-    from energysim.scenario.loader import resolve_catalogue
+    from energysim.scenario.spec import resolve_catalogue
     from energysim.units import parse_quantity
 
     if not node.is_map or not node.value:

@@ -26,8 +26,8 @@ import numpy as np
 from energysim.calibration.config import FitParam, ObsSpec
 from energysim.calibration.data import DataFile, Record, read_data, to_unit
 from energysim.calibration.variables import Expr, parse_expr
-from energysim.errors import DataError
 from energysim.core.params import Params
+from energysim.errors import DataError
 
 __all__ = ["Observation", "Problem", "load_observations", "central_values"]
 

@@ -103,7 +103,7 @@ def scenario_text(name: str, parent_ref: str, parent) -> str:
         The parent, resolved: its values fill the commented lever lines.
     """
     from energysim.display import leaf_text, leaf_yaml
-    from energysim.scenario.loader import default_leaf
+    from energysim.scenario.spec import default_leaf
 
     today = _dt.date.today().isoformat()
     ptitle = parent.title.get("zh") or parent.name

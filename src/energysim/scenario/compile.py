@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from energysim.errors import ScenarioError
 from energysim.core.params import Params
+from energysim.errors import ScenarioError
 from energysim.scenario.loader import correlation_matrix, load_scenario
 from energysim.scenario.spec import FrozenDict, Leaf, Scenario
 from energysim.scenario.uncertainty import (
@@ -409,7 +409,7 @@ def _fixed_arrays(s: Scenario, years: np.ndarray) -> dict[str, Any]:
     distribution on the value, a placeholder of NaN that :meth:`CompiledScenario.params`
     always replaces.
     """
-    from energysim.scenario.loader import default_leaf
+    from energysim.scenario.spec import default_leaf
 
     out = {}
     for path, param in s.catalogue.items():

@@ -25,7 +25,6 @@ copied anywhere (``extends: parts/calibrated.yaml``) still resolves; parts also 
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 from collections.abc import Mapping
@@ -36,8 +35,8 @@ from typing import Any
 from energysim.errors import BoundsError, InheritanceError, ScenarioError, UnitError, display_path
 from energysim.scenario.series import INTERPOLATIONS, Const, Growth, Series
 from energysim.scenario.spec import (
-    COMPARATORS,
     ACCOUNTS,
+    COMPARATORS,
     STRENGTHS,
     Correlation,
     FrozenDict,
@@ -45,6 +44,8 @@ from energysim.scenario.spec import (
     Scenario,
     Source,
     Target,
+    default_leaf,
+    resolve_catalogue,
 )
 from energysim.scenario.uncertainty import KINDS, Distribution, cholesky_or_none
 from energysim.scenario.yamlio import YNode, parse_yaml, read_yaml
@@ -91,13 +92,6 @@ _FORMS = {
 
 
 # -- catalogue index -----------------------------------------------------------------------
-@functools.cache
-def _default_catalogue() -> Mapping:
-    from energysim.core.catalogue import catalogue
-
-    return FrozenDict(catalogue())
-
-
 class _Index:
     """Catalogue paths and the prefixes under which they nest."""
 
@@ -121,13 +115,6 @@ def _index(cat: Mapping) -> _Index:
     idx = _Index(cat)
     _INDEXES[id(cat)] = (cat, idx)
     return idx
-
-
-def resolve_catalogue(catalogue: Mapping | None) -> Mapping:
-    """The catalogue to validate against: ``catalogue`` or :func:`energysim.core.catalogue.catalogue`."""
-    if catalogue is None:
-        return _default_catalogue()
-    return catalogue if isinstance(catalogue, FrozenDict) else FrozenDict(catalogue)
 
 
 def _did_you_mean(word: str, candidates) -> str | None:
@@ -1740,19 +1727,3 @@ def correlation_matrix(s: Scenario):
         i, j = cols[c.params[0]], cols[c.params[1]]
         m[i, j] = m[j, i] = c.rho
     return m
-
-
-def default_leaf(param) -> Leaf:
-    """The catalogue default of ``param`` as a :class:`Leaf` (a constant or a linear series)."""
-    d = param.default
-    if d is None:
-        raise ScenarioError(
-            f"required parameter not set (expected a value in {_ul(param.unit)}, got none)",
-            key=_kp(param.path),
-        )
-    if isinstance(d, Mapping):
-        years = sorted(int(y) for y in d)
-        base: Any = Series(tuple(years), tuple(float(d[y]) for y in years))
-    else:
-        base = Const(float(d))
-    return Leaf(param.path, param.unit, base)

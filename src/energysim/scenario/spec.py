@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from energysim.errors import ScenarioError
 from energysim.scenario.frozen import FrozenDict
 from energysim.scenario.series import Const, Growth, Series
 from energysim.scenario.uncertainty import Distribution
@@ -289,8 +291,6 @@ class Scenario:
         """The scenario's leaf for ``path``, or the catalogue default as a leaf."""
         if path in self.parameters:
             return self.parameters[path]
-        from energysim.scenario.loader import default_leaf
-
         return default_leaf(self.catalogue[path])
 
     def to_dict(self) -> dict:
@@ -334,3 +334,36 @@ def _target_plain(t: Target) -> dict:
     if t.source:
         out["source"] = t.source
     return out
+
+
+# -- the catalogue a scenario is validated against, and its defaults as leaves ------------------
+@functools.cache
+def _default_catalogue() -> Mapping:
+    from energysim.core.catalogue import catalogue  # lazy: loads every sector module (start-up)
+
+    return FrozenDict(catalogue())
+
+
+def resolve_catalogue(catalogue: Mapping | None) -> Mapping:
+    """The catalogue to validate against: ``catalogue``, or when None the model's own
+    (:func:`energysim.core.catalogue.catalogue`, frozen once)."""
+    if catalogue is None:
+        return _default_catalogue()
+    return catalogue if isinstance(catalogue, FrozenDict) else FrozenDict(catalogue)
+
+
+def default_leaf(param) -> Leaf:
+    """The catalogue default of ``param`` as a :class:`Leaf` (a constant or a linear series)."""
+    d = param.default
+    if d is None:
+        unit = param.unit if param.unit.strip() else "a pure number"
+        raise ScenarioError(
+            f"required parameter not set (expected a value in {unit}, got none)",
+            key=f"parameters.{param.path}",
+        )
+    if isinstance(d, Mapping):
+        years = sorted(int(y) for y in d)
+        base: Any = Series(tuple(years), tuple(float(d[y]) for y in years))
+    else:
+        base = Const(float(d))
+    return Leaf(param.path, param.unit, base)
