@@ -113,11 +113,11 @@ class EnergysimAccessor:
 
     def _own_target(self, indicator: str):
         """The run's own target of ``indicator`` (the earliest year)."""
-        from energysim.targets import _resolve_targets
+        from energysim.targets import resolve_targets
 
-        own = [t for t in _resolve_targets(self._ds, None) if t.indicator == indicator]
+        own = [t for t in resolve_targets(self._ds, None) if t.indicator == indicator]
         if not own:
-            names = sorted({t.indicator for t in _resolve_targets(self._ds, None)})
+            names = sorted({t.indicator for t in resolve_targets(self._ds, None)})
             raise ScenarioError(f"no target of {indicator!r} in this run's scenario (expected "
                                 f"one of {', '.join(names)}, or pass a target)",
                                 key="ds.es.track")

@@ -313,7 +313,7 @@ def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> s
             tol = ""
             base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
             if t.comparator == "≈" and base in units:
-                from energysim.labels import show_value
+                from energysim.text.labels import show_value
 
                 tol = " ± " + show_value(t.tolerance_in(units[base]), units[base], lang,
                                          digits=6, magnitude=t.value_in(units[base]))
@@ -335,7 +335,7 @@ def _output_units() -> dict[str, str]:
 
 
 def _target_value(t, units: dict[str, str], lang: str = "zh") -> str:
-    from energysim.labels import show_value
+    from energysim.text.labels import show_value
 
     base = t.indicator.split("[")[0]
     if base not in units:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import check_lang
+from energysim.text.labels import check_lang
 
 __all__ = [
     "central_params",
@@ -192,7 +192,7 @@ def format_diff(diff, name_a: str, name_b: str, lang: str = "en") -> str:
                 else f"{name_b}: no parameter differs from {name_a}")
     head = (f"{name_b} 相对 {name_a} 的参数差异({len(diff)} 项):" if lang == "zh"
             else f"{name_b} vs {name_a}: {len(diff)} parameter(s) differ:")
-    from energysim.termtable import terminal_width, wrap
+    from energysim.text.tables import terminal_width, wrap
 
     width = terminal_width()
     lines = [head]
@@ -275,8 +275,8 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
 def format_comparison(table, lang: str = "zh", *, width: int | None = None) -> str:
     """The side-by-side table as text: per indicator, one line per scenario and one column per
     year, split into blocks of years when wider than the terminal (``width``)."""
-    from energysim.targets import fmt_number
-    from energysim.termtable import year_blocks
+    from energysim.text.numbers import fmt_number
+    from energysim.text.tables import year_blocks
 
     check_lang(lang)
     cols = [c for c in table.columns if isinstance(c, tuple)]

@@ -1,7 +1,7 @@
 """Scenario values as people read and write them: the report's units.
 
 Parameters are stored in canonical units (GW, Mt/yr, bnCNY, fractions); a person sees and
-writes them in the units :func:`energysim.labels.display_unit` decides (万千瓦, 亿吨, 亿元,
+writes them in the units :func:`energysim.text.labels.display_unit` decides (万千瓦, 亿吨, 亿元,
 %). This module renders one parameter value (a :class:`~energysim.scenario.spec.Leaf`) that
 way, for ``energysim show``, ``energysim params``, the parameter diff of ``compare``, the
 brief's assumptions and the lever list that ``energysim new`` writes:
@@ -11,7 +11,7 @@ brief's assumptions and the lever list that ``energysim new`` writes:
   (``{values: {2022: 132万千瓦, 2023: 264万千瓦}, interpolation: step}``);
 * :func:`param_display` — the display unit of a catalogue parameter.
 
-Only the standard library, :mod:`energysim.labels` and the scenario value classes are used.
+Only the standard library, :mod:`energysim.text.labels` and the scenario value classes are used.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energysim.labels import display_unit, round_sig
+from energysim.text.labels import display_unit, round_sig
 
 __all__ = ["is_share", "param_display", "leaf_text", "leaf_yaml", "leaf_magnitude"]
 
@@ -60,7 +60,7 @@ def leaf_magnitude(leaf: Any) -> float | None:
             if k in _PURE_ARGS:
                 continue
             values.extend(float(x) for x in (v if isinstance(v, tuple) else (v,)))
-    from energysim.labels import magnitude_of
+    from energysim.text.labels import magnitude_of
 
     return magnitude_of(values) if values else None
 

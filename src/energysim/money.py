@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from energysim.labels import check_lang
+from energysim.text.labels import check_lang
 from energysim.units import CURRENCY_YEAR
 
 #: The cumulative-investment windows of the comparison (inclusive years).
@@ -41,8 +41,8 @@ def _t(lang: str, zh: str, en: str) -> str:
 
 def money_unit(lang: str) -> tuple[float, str]:
     """Factor from bnCNY and the label of money: ``(10, "亿元")`` or ``(10, "10⁸ CNY")`` — the
-    report's unit, decided by :func:`energysim.labels.display_unit` like every other unit."""
-    from energysim.labels import display_unit
+    report's unit, decided by :func:`energysim.text.labels.display_unit` like every other unit."""
+    from energysim.text.labels import display_unit
 
     check_lang(lang)
     return display_unit("bnCNY", lang)
@@ -91,7 +91,7 @@ def run_lines(ds, lang: str = "zh") -> list[str]:
     cost, LCOE and LCOH in 2030 and in the last year (central values: sample medians; an
     ensemble's investment totals and system costs also carry their p5–p95 band).
     """
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     f, unit = money_unit(lang)
     lines = []
@@ -180,7 +180,7 @@ def money_table(datasets: Mapping[str, Any], lang: str = "zh"):
 def format_money_table(table, lang: str = "zh", *, width: int | None = None) -> str:
     """The money table as text: one line per quantity, one column per scenario, split into
     blocks of scenarios when wider than the terminal (``width``)."""
-    from energysim.termtable import year_blocks
+    from energysim.text.tables import year_blocks
 
     unit = table.attrs.get("unit", "")
     head = _t(lang, f"投资与成本({unit},{CURRENCY_YEAR}年价格)",
@@ -373,7 +373,7 @@ def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None
     ``title`` names the scenario (default: its id)."""
     from matplotlib.figure import Figure
 
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     if ax is None:
         if fig is None:
@@ -405,7 +405,7 @@ def levelised_chart(datasets: Mapping[str, Any], *, lang: str = "zh", ax=None, f
     others dashed)."""
     from matplotlib.figure import Figure
 
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     if ax is None:
         if fig is None:

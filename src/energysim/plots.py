@@ -4,7 +4,7 @@ Every chart function takes a results Dataset (or several) and
 
 * ``lang="zh"`` or ``"en"``: titles, axis labels, legends; units are the report's for Chinese
   (万千瓦, 亿千瓦时, 亿吨, 万吨, 亿立方米) and canonical for English, converted in one place
-  (:func:`energysim.labels.display_unit`, built on :mod:`energysim.units`);
+  (:func:`energysim.text.labels.display_unit`, built on :mod:`energysim.units`);
 * ``fig=None``: a new :class:`matplotlib.figure.Figure`, or a Figure / SubFigure to draw into
   (the brief lays several charts out on one page this way);
 
@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import (
+from energysim.text.labels import (
     category_names,
     check_lang,
     display_unit,
@@ -207,12 +207,12 @@ def _title(target, zh: str, en: str, lang: str) -> None:
 
 def save(fig, path: str | os.PathLike, *, dpi: int = 150, format: str | None = None) -> Path:
     """Save a chart atomically (temporary name, then rename); returns the path."""
-    from energysim.results import _atomic
+    from energysim.results import atomic_path
 
     target = Path(path)
     fmt = format or (target.suffix.lstrip(".").lower() or "png")
     root = getattr(fig, "figure", fig) or fig
-    with style(), _atomic(target) as tmp:
+    with style(), atomic_path(target) as tmp:
         root.savefig(tmp, dpi=dpi, format=fmt)
     return target
 
@@ -277,7 +277,7 @@ def units_like(ds):
 
 def _unit(da, lang: str) -> tuple[float, str]:
     """Display unit of a chart's variable, sized by its total over categories (a stack's
-    height): :func:`energysim.labels.display_unit`."""
+    height): :func:`energysim.text.labels.display_unit`."""
     if _UNIT_REFERENCE and da.name is not None and da.name in _UNIT_REFERENCE[-1]:
         ref = _UNIT_REFERENCE[-1][da.name]
         if set(ref.dims) == set(da.dims) or ref.dims == da.dims:
@@ -931,7 +931,7 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
 
 
 def _fmt(v: float) -> str:
-    from energysim.targets import fmt_number
+    from energysim.text.numbers import fmt_number
 
     return fmt_number(v)
 
@@ -982,7 +982,7 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
     -------
     Figure
     """
-    from energysim.targets import _select
+    from energysim.targets import select_indicator
 
     runs = _names_of(datasets)
     if not runs:
@@ -994,7 +994,7 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
     for ax, (ind, zh, en) in zip(axs, panels, strict=False):
         unit = ""
         for j, (name, ds) in enumerate(runs.items()):
-            da = _select(ds, ind)
+            da = select_indicator(ds, ind)
             f, unit = _unit(da.rename(ind.split("[")[0]), lang)
             label = (titles or {}).get(name, name)
             _line_band(ax, _years(ds), da, lang, factor=f, label=label,

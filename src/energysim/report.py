@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import STATUS_TEXT, check_lang
+from energysim.text.labels import STATUS_TEXT, check_lang
 
 __all__ = ["Brief", "build_brief", "write_brief", "render_pages", "FORMATS", "TITLE"]
 
@@ -581,7 +581,7 @@ def water_shortfall_text(ds, lang: str = "zh") -> str:
 
 
 def _key_numbers_table(brief: Brief) -> _Table:
-    from energysim.targets import fmt_number
+    from energysim.text.numbers import fmt_number
 
     lang = brief.lang
     table = brief.comparison.table
@@ -708,7 +708,7 @@ def assumption_name(param, lang: str) -> str:
 
 
 def _wedge_table(brief: Brief, name: str) -> _Table:
-    from energysim.targets import fmt_number
+    from energysim.text.numbers import fmt_number
 
     lang = brief.lang
     w = brief.wedges[name]
@@ -1048,17 +1048,17 @@ def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = N
     pathlib.Path
     """
     from energysim.plots import style
-    from energysim.results import _atomic
+    from energysim.results import atomic_path
 
     target = Path(path)
     fmt = _format_of(target, format)
     if fmt == "html":
         text = render_html(brief, dpi=dpi)
-        with _atomic(target) as tmp:
+        with atomic_path(target) as tmp:
             Path(tmp).write_text(text, encoding="utf-8")
         return target
     pages = render_pages(brief)
-    with style(), _atomic(target) as tmp:
+    with style(), atomic_path(target) as tmp:
         if fmt == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 

@@ -37,6 +37,7 @@ __all__ = [
     "write_summary_csv",
     "write_summary_xlsx",
     "scenario_hash",
+    "atomic_path",
     "TOPICS",
 ]
 
@@ -258,7 +259,7 @@ def _for_writing(ds, quantiles):
 
 #: Indicators of the CLI table: (key, en, zh, extractor → (…, year) DataArray in its canonical
 #: unit, with a ``units`` attribute). The display unit is not listed here: it is decided by
-#: :func:`energysim.labels.display_unit` from the canonical unit and the values.
+#: :func:`energysim.text.labels.display_unit` from the canonical unit and the values.
 def _indicator_table() -> list[tuple[str, str, str, Callable]]:
     def var(name, **sel):
         return lambda ds: ds[name].sel(**sel) if sel else ds[name]
@@ -315,7 +316,7 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     yrs = _choose_years(summ["year"].values, years)
     records = []
-    from energysim.labels import display_unit, magnitude_of
+    from energysim.text.labels import display_unit, magnitude_of
 
     for key, en, zh, get in _indicator_table():
         try:
@@ -385,13 +386,13 @@ def format_indicators(ds, years: Iterable[int] | None = None, *, width: int | No
     years : iterable of int, optional
         See :func:`indicators`.
     width : int, optional
-        Line width (default: the terminal's, :func:`energysim.termtable.terminal_width`).
+        Line width (default: the terminal's, :func:`energysim.text.tables.terminal_width`).
 
     Returns
     -------
     str
     """
-    from energysim.termtable import year_blocks
+    from energysim.text.tables import year_blocks
 
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     mid = indicators(summ, years, "p50")
@@ -423,7 +424,7 @@ def format_indicators(ds, years: Iterable[int] | None = None, *, width: int | No
 
 def _fmt_value(v: float) -> str:
     """A table value to three significant digits (whole numbers from 1000 up)."""
-    from energysim.labels import round_sig
+    from energysim.text.labels import round_sig
 
     return round_sig(float(v), 3) if abs(v) < 1000 else f"{v:.0f}"
 
@@ -453,7 +454,7 @@ def _pad(text: str, width: int) -> str:
 
 
 @contextmanager
-def _atomic(path: str | os.PathLike):
+def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; rename it to ``path`` on success only."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -484,7 +485,7 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     pathlib.Path
         The file written.
     """
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         if not _write_netcdf_buffered(ds, tmp):
             ds.to_netcdf(tmp, engine="h5netcdf")
     return Path(path)
@@ -647,9 +648,9 @@ def _tidy(summ):
 
 def display_scale(var) -> tuple[float, str]:
     """Factor and (Chinese) label of the unit a summary variable is shown in, decided by
-    :func:`energysim.labels.display_unit` from its canonical ``units`` attribute and the size
+    :func:`energysim.text.labels.display_unit` from its canonical ``units`` attribute and the size
     of its central values (summed over categories, as a chart stacks them)."""
-    from energysim.labels import display_unit, magnitude_of
+    from energysim.text.labels import display_unit, magnitude_of
 
     values = np.asarray(var.values, dtype=np.float64)
     dims = list(var.dims)
@@ -722,7 +723,7 @@ def write_summary_csv(
     pathlib.Path
     """
     table = with_run_id(_tidy(_for_writing(ds, quantiles)), ds.attrs.get("run_id"))
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.10g")
     return Path(path)
 
@@ -762,7 +763,7 @@ def write_summary_xlsx(
     import xlsxwriter
 
     summ = _for_writing(ds, quantiles)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         # XlsxWriter: ~3× faster than openpyxl's write-only mode here (docs/dependencies.md)
         wb = xlsxwriter.Workbook(str(tmp), {"nan_inf_to_errors": True})
         formats: dict[str, Any] = {}
@@ -814,7 +815,7 @@ def _long_rows(summ) -> tuple[list[str], list[list]]:
     """The long sheet: variable, 指标, 分类 (category names, zh), year, stat, value, unit —
     the columns a pivot table needs (summary.csv has the English names and one column per
     category dimension)."""
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     long = _tidy(summ)
     cats = [c for c in _category_dims(summ) if c in long.columns]
@@ -849,7 +850,7 @@ def _cell(x: float):
 
 
 def _category_label(summ, cats: list[str], idx: tuple) -> tuple[str, str]:
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     zh, en = [], []
     for c, i in zip(cats, idx, strict=True):
@@ -892,7 +893,7 @@ def _table_sheet(wb, formats: dict, title: str, header: list, rows: list[list], 
         Text cells, then numbers from ``first_number_col`` (``number_cols`` of them, default
         to the end of the row), then text.
     """
-    from energysim.termtable import text_width
+    from energysim.text.tables import text_width
 
     ws = wb.add_worksheet(title)
     n_text = first_number_col

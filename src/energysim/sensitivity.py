@@ -425,7 +425,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     wanted = sorted({r.variable for r in refs})
     arrays = gather(source, len(X), wanted, chunk_size=chunk_size, workers=workers, dask=dask,
                     scheduler=scheduler, progress=progress, desc=f"{method}: {len(X)} runs")
-    Y = np.column_stack([_column(arrays[r.variable], r, years, len(X)) for r in refs])
+    Y = np.column_stack([output_column(arrays[r.variable], r, years, len(X)) for r in refs])
     table = analyse(method, names, X, Y, outputs=[r.name for r in refs], seed=seed,
                     conf_level=conf_level, num_resamples=num_resamples, levels=levels)
     leaves = compiled.scenario.parameters
@@ -451,8 +451,8 @@ _OUTPUT_UNIT_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
 
 def _to_display_units(table, units: dict[str, str], values: dict[str, np.ndarray]) -> None:
     """Put the table's ``unit`` column (and Morris' effects) in the report's units, sized by
-    each output's values (:func:`energysim.labels.display_unit`); in place."""
-    from energysim.labels import display_unit, magnitude_of
+    each output's values (:func:`energysim.text.labels.display_unit`); in place."""
+    from energysim.text.labels import display_unit, magnitude_of
 
     shown = {o: display_unit(units[o], "zh", magnitude=magnitude_of(values[o])) for o in units}
     factor = np.array([shown[o][0] for o in table["output"]])
@@ -478,7 +478,8 @@ def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool =
     budget.check_design(rows, d, max_memory=max_memory, what=f"the {method} design")
 
 
-def _column(arr: np.ndarray, ref: OutputRef, years: Sequence[int], rows: int) -> np.ndarray:
+def output_column(arr: np.ndarray, ref: OutputRef, years: Sequence[int],
+                  rows: int) -> np.ndarray:
     """The ``(rows,)`` values of one output reference from a gathered array."""
     from energysim.engine import output_layout
 
@@ -505,7 +506,7 @@ def format_table(result: SensitivityResult, lang: str = "zh") -> str:
     cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "mu",
                                                               "sigma")
     heads = ("S1", "±", "ST", "±") if sobol else ("mu*", "±", "mu", "sigma")
-    from energysim.termtable import pad, text_width
+    from energysim.text.tables import pad, text_width
 
     labels = [_label(p, k, lang) for p, k in zip(t["parameter"], t["kind"], strict=True)]
     width = max(text_width(x) for x in labels) + 2
@@ -538,7 +539,7 @@ def _kind(name: str, leaves) -> str:
 
 def _g3(x: float) -> str:
     """A table number: 3 decimals for indices (0–1), 3 significant digits for effects."""
-    from energysim.labels import round_sig
+    from energysim.text.labels import round_sig
 
     return f"{x:.3f}" if abs(x) < 10 else round_sig(x, 3)
 
@@ -570,11 +571,11 @@ def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = 
     list of pathlib.Path
         The files written (atomically).
     """
-    from energysim.results import _atomic
+    from energysim.results import atomic_path
 
     out = Path(out_dir)
     csv = out / "sensitivity.csv"
-    with _atomic(csv) as tmp:
+    with atomic_path(csv) as tmp:
         result.table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
     written = [csv]
     if chart:

@@ -288,7 +288,7 @@ class SweepResult:
     spec : SweepSpec
     table : pandas.DataFrame
         One row per grid point: lever columns (values as written) and outcome columns in the
-        report's units (:func:`energysim.labels.display_unit`; the unit in each header).
+        report's units (:func:`energysim.text.labels.display_unit`; the unit in each header).
     values : dict
         Output name → ``(n_points, samples_per_point)`` array [canonical unit].
     units : dict
@@ -326,7 +326,7 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
 
     from energysim.engine import output_specs, simulate
     from energysim.ensemble import gather
-    from energysim.sensitivity import _column, parse_outputs
+    from energysim.sensitivity import output_column, parse_outputs
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     check_sweep_budget(spec, yes=yes)
@@ -350,11 +350,12 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
                     desc=f"sweep: {len(points)} points")
     specs = output_specs()
     values, units = {}, {}
-    from energysim.labels import display_unit, magnitude_of
+    from energysim.text.labels import display_unit, magnitude_of
 
     rows = []
     for r in refs:
-        values[r.name] = _column(arrays[r.variable], r, years, stacked.n).reshape(len(points), S)
+        column = output_column(arrays[r.variable], r, years, stacked.n)
+        values[r.name] = column.reshape(len(points), S)
         units[r.name] = specs[r.variable].unit
     shown = {name: display_unit(units[name], lang, magnitude=magnitude_of(vals))
              for name, vals in values.items()}
@@ -412,7 +413,7 @@ def format_table(result: SweepResult) -> str:
     head = (f"{spec.name}: {n} lever combinations × {spec.samples_per_point} sample"
             f"{'s' if spec.samples_per_point > 1 else ''} of {spec.base} (seed {spec.seed}, "
             f"{spec.method})")
-    from energysim.termtable import terminal_width
+    from energysim.text.tables import terminal_width
 
     with pd.option_context("display.width", terminal_width(), "display.max_columns", 50,
                            "display.float_format", lambda v: f"{v:.4g}"):
@@ -421,9 +422,9 @@ def format_table(result: SweepResult) -> str:
 
 def write(result: SweepResult, out_dir: str | os.PathLike) -> list[Path]:
     """Write ``sweep.csv`` (atomically); returns the files written."""
-    from energysim.results import _atomic
+    from energysim.results import atomic_path
 
     path = Path(out_dir) / "sweep.csv"
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         result.table.to_csv(tmp, encoding="utf-8-sig", float_format="%.10g")
     return [path]

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
-from energysim.labels import (
+from energysim.text.labels import (
     STATUS_TEXT,
     category_names,
     check_lang,
@@ -47,6 +47,8 @@ from energysim.labels import (
     magnitude_of,
     var_name,
 )
+from energysim.text.numbers import fmt_number
+from energysim.text.tables import pad, text_width
 
 __all__ = [
     "Thresholds",
@@ -63,6 +65,9 @@ __all__ = [
     "evaluate",
     "track",
     "format_table",
+    "select_indicator",
+    "target_display",
+    "resolve_targets",
 ]
 
 STATUSES = ("met", "at_risk", "missed")
@@ -171,7 +176,7 @@ def _where(target) -> dict[str, Any]:
             "key": f"targets.{getattr(target, 'indicator', '?')}"}
 
 
-def _select(ds, indicator: str, target=None):
+def select_indicator(ds, indicator: str, target=None):
     """The indicator as a DataArray over (sample[, year]), summed over its category dim."""
     name, labels = parse_indicator(indicator)
     where = _where(target) if target is not None else {"key": f"targets.{indicator}"}
@@ -204,7 +209,7 @@ def _select(ds, indicator: str, target=None):
 
 def indicator_unit(ds, indicator: str, target=None) -> str:
     """Canonical unit of an indicator (its variable's ``units``)."""
-    return str(_select(ds, indicator, target).attrs.get("units", ""))
+    return str(select_indicator(ds, indicator, target).attrs.get("units", ""))
 
 
 def indicator_samples(ds, indicator: str, year: int | None = None, target=None) -> np.ndarray:
@@ -224,7 +229,7 @@ def indicator_samples(ds, indicator: str, year: int | None = None, target=None) 
     ndarray of float64, shape (n_samples,)
         In the indicator's canonical unit.
     """
-    da = _select(ds, indicator, target)
+    da = select_indicator(ds, indicator, target)
     if "year" in da.dims:
         years = [int(y) for y in ds["year"].values]
         if year is None or int(year) not in years:
@@ -330,7 +335,7 @@ _COLUMNS = ("indicator", "name", "year", "comparator", "target", "tolerance", "u
             "p5", "p50", "p95", "p_meet", "status", "strength", "source", "n_samples", "account")
 
 
-def _display(ds, target, lang: str) -> tuple[float, str]:
+def target_display(ds, target, lang: str) -> tuple[float, str]:
     """(factor from canonical, unit label) in which a target row is shown.
 
     Chinese: the unit the target was written in (its report's unit); English: the
@@ -381,7 +386,7 @@ def evaluate(ds, targets: Any = None, *, thresholds: Thresholds = Thresholds(),
     import pandas as pd
 
     check_lang(lang)
-    tlist = _resolve_targets(ds, targets)
+    tlist = resolve_targets(ds, targets)
     rows = []
     for t in tlist:
         tv, tol, unit = _target_values(ds, t)
@@ -390,7 +395,7 @@ def evaluate(ds, targets: Any = None, *, thresholds: Thresholds = Thresholds(),
         prob = float(np.mean(s >= 0.0))
         med = float(np.median(s))
         status = classify(prob, med, thresholds.band(tv, unit), thresholds)
-        f, shown = _display(ds, t, lang)
+        f, shown = target_display(ds, t, lang)
         q = np.quantile(x, [0.05, 0.5, 0.95]) if x.size > 1 else np.repeat(x, 3)
         rows.append({
             "indicator": t.indicator, "name": _with_account(
@@ -417,7 +422,9 @@ def _with_account(name: str, account: str, lang: str) -> str:
     return f"{name}({label})" if lang == "zh" else f"{name} ({label})"
 
 
-def _resolve_targets(ds, targets) -> tuple:
+def resolve_targets(ds, targets) -> tuple:
+    """The targets to evaluate: ``targets`` when given, else the ones of the scenario stored in
+    ``ds.attrs["scenario_yaml"]``, else the report's targets (:data:`REPORT_TARGETS`)."""
     if targets is not None:
         return load_targets(targets)
     text = ds.attrs.get("scenario_yaml") if hasattr(ds, "attrs") else None
@@ -452,8 +459,8 @@ def track(ds, target, *, thresholds: Thresholds = Thresholds(), lang: str = "zh"
     import pandas as pd
 
     tv, tol, unit = _target_values(ds, target)
-    f, _ = _display(ds, target, lang)
-    da = _select(ds, target.indicator, target)
+    f, _ = target_display(ds, target, lang)
+    da = select_indicator(ds, target.indicator, target)
     years = [int(y) for y in ds["year"].values] if "year" in da.dims else [int(target.year)]
     rows = []
     for y in years:
@@ -483,24 +490,6 @@ def status_text(status: str, lang: str = "zh", *, emoji: bool = True) -> str:
     zh, en, symbol, _ = STATUS_TEXT[status]
     word = zh if lang == "zh" else en
     return f"{symbol} {word}" if emoji else f"[{word}]"
-
-
-def fmt_number(v: float) -> str:
-    """Compact number: 3 significant digits, no exponent for usual magnitudes."""
-    if v is None or not np.isfinite(v):
-        return "–"
-    a = abs(v)
-    if a >= 1000 or (a >= 100 and float(v).is_integer()):
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    if a >= 1:
-        return f"{v:.2f}"
-    if a == 0:
-        return "0"
-    return f"{v:.3g}"
 
 
 def target_text(row, lang: str = "zh") -> str:
@@ -535,16 +524,6 @@ def _year_or_number(v: float, unit: str) -> str:
     return fmt_number(v)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
-
-
 def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | None = None,
                  thresholds: Thresholds = Thresholds()) -> str:
     """The target table as aligned text.
@@ -570,19 +549,19 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
          f"{100 * r['p_meet']:.0f}%", status_text(r["status"], lang, emoji=emoji))
         for _, r in table.iterrows()
     ]
-    from energysim.termtable import clip, terminal_width, wrap
+    from energysim.text.tables import clip, terminal_width, wrap
 
-    widths = [max(_width(row[i]) for row in [head, *body]) for i in range(len(head))]
+    widths = [max(text_width(row[i]) for row in [head, *body]) for i in range(len(head))]
     room = terminal_width()
     over = sum(widths) + 2 * (len(widths) - 1) - room
     if over > 0:  # narrow terminal: shorten the names (the first column), never the numbers
         widths[0] = max(widths[0] - over, 12)
         body = [(clip(row[0], widths[0]), *row[1:]) for row in body]
     lines = [title] if title else []
-    lines.append("  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     for row in body:
-        lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+        lines.append("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     n = int(table["n_samples"].max()) if len(table) else 1
     note = (f"数值为中位数 [p5–p95],{n} 个样本" if n > 1 else "单次运行(中心值)") if lang == "zh" \
         else (f"value: median [p5–p95] of {n} samples" if n > 1 else "single run (central values)")

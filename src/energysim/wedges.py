@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import InheritanceError, ScenarioError
-from energysim.labels import check_lang
+from energysim.text.labels import check_lang
 
 __all__ = ["WedgeResult", "decompose", "parent_of", "wedge_parent", "lever_name",
            "MAX_SHAPLEY_LEVERS", "DEFAULT_OUTPUTS"]
@@ -145,8 +145,8 @@ class WedgeResult:
     def display(self, output: str, lang: str = "zh") -> tuple[float, str]:
         """Factor and label of ``output``'s display unit, sized by the parent's path (so the
         wedges of several scenarios against one parent share a unit;
-        :func:`energysim.labels.display_unit`)."""
-        from energysim.labels import display_unit, magnitude_of
+        :func:`energysim.text.labels.display_unit`)."""
+        from energysim.text.labels import display_unit, magnitude_of
 
         o = self.outputs[output]
         return display_unit(o["unit"], lang, magnitude=magnitude_of(o["parent"]))

@@ -111,7 +111,7 @@ def test_slider_moves_co2_and_a_target_light_to_the_engines_values(server, brows
     card = browser.find_element(By.ID, "card-co2")
     assert float(card.get_attribute("data-value")) == want < base_co2
     shown = card.find_element(By.CLASS_NAME, "num").text
-    from energysim.labels import display_unit, magnitude_of
+    from energysim.text.labels import display_unit, magnitude_of
 
     series = det["co2_total"].isel(sample=0).values
     factor, unit = display_unit("Mt/yr", "zh", magnitude=magnitude_of(series))
@@ -208,7 +208,7 @@ def test_english_toggle(server, browser):
     browser.find_element(By.ID, "lang").click()
     wait_for(lambda: "what if" in browser.find_element(By.TAG_NAME, "h1").text, 10, "English")
     unit = browser.find_element(By.CSS_SELECTOR, '.lever[data-path="power.solar.add"] .value')
-    from energysim.labels import display_unit
+    from energysim.text.labels import display_unit
 
     assert unit.text.endswith(display_unit("GW/yr", "en")[1])
     header = browser.find_element(By.CSS_SELECTOR, "#targets th").text

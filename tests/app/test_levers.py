@@ -62,7 +62,7 @@ def test_levers_follow_the_catalogue():
 
 
 def test_units_are_the_reports():
-    from energysim.labels import display_unit
+    from energysim.text.labels import display_unit
 
     solar = LEVERS["power.solar.add"]
     assert solar.display["zh"]["unit"] == "万千瓦/年" and solar.display["zh"]["factor"] == 100.0

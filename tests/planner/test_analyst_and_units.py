@@ -104,7 +104,7 @@ def test_lang_is_one_option_everywhere(capsys):
 
 
 def test_params_fit_the_terminal_and_use_the_reports_units(monkeypatch, capsys):
-    from energysim.termtable import text_width
+    from energysim.text.tables import text_width
 
     monkeypatch.setenv("COLUMNS", "100")
     assert cli.main(["params", "--lang", "zh"]) == 0
@@ -117,7 +117,7 @@ def test_params_fit_the_terminal_and_use_the_reports_units(monkeypatch, capsys):
 
 
 def test_terminal_tables_fit_and_bands_only_where_samples_vary(monkeypatch, capsys, tmp_path):
-    from energysim.termtable import text_width
+    from energysim.text.tables import text_width
 
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.chdir(tmp_path)

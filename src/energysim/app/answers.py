@@ -8,7 +8,7 @@ Every answer is computed from the scenario *text* the page would download
 so a downloaded file reproduces the page's numbers with ``energysim run`` by construction.
 
 Units: series are sent in canonical units with, per language, the factor and label of their
-display unit (:func:`energysim.labels.display_unit`); the page multiplies.
+display unit (:func:`energysim.text.labels.display_unit`); the page multiplies.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _bundled_dir() -> Path:
 # -- answers -------------------------------------------------------------------------------------
 def _units(var: str, canonical: str, values=None) -> dict[str, dict[str, Any]]:
     """Display factor and label per language; ``values`` pick 亿吨 or 万吨 by their size."""
-    from energysim.labels import display_unit, magnitude_of
+    from energysim.text.labels import display_unit, magnitude_of
 
     magnitude = magnitude_of(values) if values is not None else None
     out = {}
@@ -136,7 +136,7 @@ def _units(var: str, canonical: str, values=None) -> dict[str, dict[str, Any]]:
 
 
 def _names(da) -> dict[str, str]:
-    from energysim.labels import var_name
+    from energysim.text.labels import var_name
 
     return {lang: var_name(da.attrs, lang, str(da.name)) for lang in ("zh", "en")}
 
@@ -160,7 +160,7 @@ def series_answers(ds) -> dict[str, Any]:
         "labels", "names": {lang: [...]}, "values": [[...] per label], "units", "titles"}``;
         ``peak_year`` [yr]; ``headline`` (values in ``HEADLINE_YEAR``).
     """
-    from energysim.labels import category_names
+    from energysim.text.labels import category_names
 
     years = [int(y) for y in ds["year"].values]
     series = {}
@@ -206,13 +206,13 @@ def target_labels(ds, targets) -> list[dict[str, dict[str, Any]]]:
 
     They depend on the variables' attributes only, so a session computes them once.
     """
-    from energysim.targets import _display, indicator_label
+    from energysim.targets import indicator_label, target_display
 
     out = []
     for t in targets:
         row = {}
         for lang in ("zh", "en"):
-            factor, unit = _display(ds, t, lang)
+            factor, unit = target_display(ds, t, lang)
             row[lang] = {"name": indicator_label(ds, t.indicator, lang), "unit": unit,
                          "factor": float(factor)}
         out.append(row)

@@ -9,7 +9,7 @@ A lever is one catalogue parameter (:class:`energysim.core.catalogue.Param`) tha
 from the year :attr:`LeverSpec.start` on (by default 2024, the first year after the report's plan
 year). The slider shows the parameter's value in its *reference year* (``ref``, the year whose
 value the reader knows, e.g. the 2035 capacity of a chemical product) in the report's units
-(:func:`energysim.labels.display_unit`: 万千瓦, 亿吨, %, …). Moving it to ``v`` changes the
+(:func:`energysim.text.labels.display_unit`: 万千瓦, 亿吨, %, …). Moving it to ``v`` changes the
 scenario's path ``b(y)`` as follows:
 
 * ``"level"`` — when ``b`` is the same in every year ≥ ``start`` (a constant, or a path that
@@ -222,7 +222,7 @@ def nice_step(span: float) -> float:
 
 def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
     """Per language: factor from the canonical unit, label shown, pint unit written to YAML."""
-    from energysim.labels import _REPORT_UNITS, display_unit
+    from energysim.text.labels import REPORT_UNITS, display_unit
     from energysim.units import conversion_factor
 
     out = {}
@@ -230,8 +230,8 @@ def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
         factor, label = display_unit(unit, lang)
         if unit.strip() in ("", "1", "dimensionless"):
             pint_unit = "%"
-        elif unit in _REPORT_UNITS:  # the report's unit (written to YAML in it)
-            pint_unit = _REPORT_UNITS[unit][0][0]
+        elif unit in REPORT_UNITS:  # the report's unit (written to YAML in it)
+            pint_unit = REPORT_UNITS[unit][0][0]
         else:
             pint_unit = unit
         if lang == "zh" and zh_unit is not None:
@@ -351,7 +351,7 @@ def _quantity(value: float, lever: Lever) -> Any:
 def _exact(value: float, lever: Lever) -> Any:
     """``value`` [canonical] as text that reads back bit for bit (years the lever keeps): the
     report's unit when its 9 digits do, else the canonical unit in full (``repr``)."""
-    from energysim.scenario.spec import _q
+    from energysim.scenario.spec import quantity_text
     from energysim.units import parse_quantity
 
     text = _quantity(value, lever)
@@ -360,7 +360,7 @@ def _exact(value: float, lever: Lever) -> Any:
             return text
     except Exception:  # noqa: BLE001 - any doubt: write it exactly
         pass
-    return _q(value, lever.unit)
+    return quantity_text(value, lever.unit)
 
 
 def new_path(lever: Lever, base: np.ndarray, years: np.ndarray, value: float) -> np.ndarray:

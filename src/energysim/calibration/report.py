@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from energysim.errors import display_path
+from energysim.text.numbers import fmt_sig as _g  # short: used in long f-strings
+
 __all__ = ["write_all", "parameters_yaml", "atomic_write"]
 
 
@@ -35,20 +38,6 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
         if tmp.exists():
             tmp.unlink()
     return path
-
-
-def _rel(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def _g(x: float, digits: int = 6) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{x:.{digits}g}"
 
 
 def _q(x: float, unit: str, digits: int = 6) -> str:
@@ -117,7 +106,7 @@ def parameters_yaml(cal, *, when: str, data_files: dict) -> str:
         "# Calibrated parameters — written by energysim; do not edit by hand, rerun:",
         f"#   {cal.command}",
         f"# date: {when}   energysim {__version__}",
-        f"# configuration: {_rel(Path(cfg.file))} (sha256 {_sha(Path(cfg.file))[:16]})",
+        f"# configuration: {display_path(Path(cfg.file))} (sha256 {_sha(Path(cfg.file))[:16]})",
         f"# scenario fitted: {scen.name} ({scen.file}); deterministic runs from "
         f"{int(years[0])} at central values",
         "#   (modes of triangular/PERT distributions, medians of others); years fitted: "
@@ -287,7 +276,7 @@ def _report_md(cal, when: str, files: dict, data_files: dict) -> str:
         f"# Calibration report: {problem.scenario.name}",
         "",
         f"Written by `{cal.command}` on {when} (energysim {__version__}). Configuration "
-        f"`{_rel(Path(cfg.file))}`; method and definitions in docs/calibration.md.",
+        f"`{display_path(Path(cfg.file))}`; method and definitions in docs/calibration.md.",
         "",
     ]
     if cfg.description:
@@ -371,7 +360,7 @@ def _report_md(cal, when: str, files: dict, data_files: dict) -> str:
     L += ["", "## Files", ""]
     for k, v in files.items():
         if not k.startswith("figure:"):
-            L.append(f"- {k}: `{_rel(Path(v))}`")
+            L.append(f"- {k}: `{display_path(Path(v))}`")
     return "\n".join(L).rstrip() + "\n"
 
 

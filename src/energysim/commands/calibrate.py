@@ -102,7 +102,8 @@ def calibration_folder(args: argparse.Namespace):
 
 def summary_text(cal) -> str:
     """Fitted parameters, goodness of fit and files, for the terminal."""
-    from energysim.calibration.report import _g, _rel
+    from energysim.errors import display_path
+    from energysim.text.numbers import fmt_sig as _g
 
     res, problem = cal.result, cal.problem
     lines = [f"{problem.scenario.name}: {len(problem.fit_params)} parameters fitted to "
@@ -127,5 +128,5 @@ def summary_text(cal) -> str:
         lines.append(f"ensemble: {cal.ensemble.n} samples, ESS {ww.ess_importance:.1f} "
                      f"(importance), {ww.ess_rejection} within ABC tolerance {ww.tolerance:g}")
     if cal.files:
-        lines.append("wrote " + ", ".join(_rel(p) for p in cal.files.values()))
+        lines.append("wrote " + ", ".join(display_path(p) for p in cal.files.values()))
     return "\n".join(lines)

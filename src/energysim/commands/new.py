@@ -82,9 +82,9 @@ def new_command(args: argparse.Namespace) -> int:
 def parent_reference(parent: str, out: Path) -> str:
     """How the new file names its parent: a bundled name as is, a file by its path relative to
     the new file's directory."""
-    from energysim.scenario.loader import _looks_like_path
+    from energysim.scenario.loader import looks_like_path
 
-    if not _looks_like_path(parent) and not Path(parent).is_file():
+    if not looks_like_path(parent) and not Path(parent).is_file():
         return parent
     rel = os.path.relpath(Path(parent).resolve(), out.resolve().parent)
     return rel if rel.endswith((".yaml", ".yml")) or "/" in rel else f"./{rel}"

@@ -206,7 +206,7 @@ def _print_money(ds) -> None:
     from energysim.money import run_lines
 
     if "investment" in ds and "system_cost" in ds:
-        from energysim.termtable import terminal_width, wrap
+        from energysim.text.tables import terminal_width, wrap
 
         width = terminal_width()  # lines fit the terminal; continuations indented
         for zh, en in zip(run_lines(ds, lang="zh"), run_lines(ds, lang="en"), strict=True):

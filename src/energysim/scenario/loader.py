@@ -1076,9 +1076,9 @@ def _ul(unit: str) -> str:
 
 def _shown(x: float, unit: str) -> str:
     """A value for a person: in the report's unit (万千瓦, 亿吨, % …) where there is one
-    (:func:`energysim.labels.display_unit`, the one decision of display units), else as
+    (:func:`energysim.text.labels.display_unit`, the one decision of display units), else as
     :func:`format_quantity` writes the canonical unit."""
-    from energysim.labels import display_unit  # only when a message is written
+    from energysim.text.labels import display_unit  # only when a message is written
 
     try:
         factor, label = display_unit(unit, "zh")
@@ -1155,7 +1155,7 @@ def bundled_parent(ref: str) -> Path | None:
         The ``extends`` entry: a bundled name (``baseline``, ``calibrated``) or a path relative
         to the bundled directory (``parts/calibrated.yaml``).
     """
-    if _looks_like_path(ref):
+    if looks_like_path(ref):
         rel = Path(ref)
         if rel.is_absolute() or ".." in rel.parts:
             return None
@@ -1167,7 +1167,7 @@ def bundled_parent(ref: str) -> Path | None:
     return None
 
 
-def _looks_like_path(ref: str) -> bool:
+def looks_like_path(ref: str) -> bool:
     return "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
 
 
@@ -1185,7 +1185,7 @@ def locate(source: str | os.PathLike) -> tuple[Path, str]:
     path = Path(text)
     if path.is_file():
         return path, text
-    if not _looks_like_path(text):
+    if not looks_like_path(text):
         bundled = BUNDLED_DIR / f"{text}.yaml"
         if bundled.is_file():
             return bundled, display_path(bundled)
@@ -1229,7 +1229,7 @@ def _check_parent_file(ref: str, path: Path, child: _File, line: int) -> None:
 
 
 def _locate_parent(ref: str, child: _File, line: int) -> tuple[Path, str]:
-    if _looks_like_path(ref):
+    if looks_like_path(ref):
         path = child.base_dir / ref
         _check_parent_file(ref, path, child, line)
         if path.is_file():
@@ -1245,9 +1245,9 @@ def _locate_parent(ref: str, child: _File, line: int) -> tuple[Path, str]:
             return path, display_path(path)
         where = f"a bundled name ({', '.join(bundled_names()) or 'none'})"
     hint = None
-    if not _looks_like_path(ref) and (child.base_dir / f"{ref}.yaml").is_file():
+    if not looks_like_path(ref) and (child.base_dir / f"{ref}.yaml").is_file():
         hint = f"did you mean './{ref}.yaml'?"
-    elif not _looks_like_path(ref):
+    elif not looks_like_path(ref):
         hint = _did_you_mean(ref, bundled_names())
     raise InheritanceError(
         f"parent scenario not found (expected {where}, got {ref!r})",

@@ -47,11 +47,11 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
     """A plain-text table in the report's units: path, unit, default, bounds, description.
 
     Units, defaults and bounds are shown as a person writes them in a scenario (万千瓦, 亿吨,
-    %; :func:`energysim.labels.display_unit`); ``energysim params --markdown`` keeps the
+    %; :func:`energysim.text.labels.display_unit`); ``energysim params --markdown`` keeps the
     canonical units. The description wraps so that no line is wider than ``width`` (default:
     the terminal's).
     """
-    from energysim.termtable import terminal_width, wrap, wrapped_table
+    from energysim.text.tables import terminal_width, wrap, wrapped_table
 
     header = ("path", "单位" if lang == "zh" else "unit", "default" if lang == "en" else "默认值",
               "bounds" if lang == "en" else "取值范围", "description" if lang == "en" else "说明")
@@ -66,7 +66,7 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
 def display_columns(param, lang: str = "en") -> tuple[str, str, str]:
     """Unit, default and bounds of a catalogue parameter in its display unit."""
     from energysim.display import param_display
-    from energysim.labels import magnitude_of, round_sig
+    from energysim.text.labels import magnitude_of, round_sig
 
     d = param.default
     values = [] if d is None else list(d.values()) if isinstance(d, Mapping) else [d]

@@ -90,20 +90,21 @@ class Leaf:
             return dist_to_plain(self.dist, u)
         b = self.base
         if isinstance(b, Const):
-            out: Any = _q(b.value, u)
+            out: Any = quantity_text(b.value, u)
             if self.multiplier is not None:
                 out = {"value": out}
         elif isinstance(b, Series):
-            out = {"values": {y: _q(v, u) for y, v in zip(b.years, b.values, strict=True)}}
+            pairs = zip(b.years, b.values, strict=True)
+            out = {"values": {y: quantity_text(v, u) for y, v in pairs}}
             if b.interpolation != "linear":
                 out["interpolation"] = b.interpolation
         else:
             growth: Any = (
-                {y: _q(r, "1/yr") for y, r in zip(b.years, b.rates, strict=True)}
+                {y: quantity_text(r, "1/yr") for y, r in zip(b.years, b.rates, strict=True)}
                 if b.years
-                else _q(b.rates[0], "1/yr")
+                else quantity_text(b.rates[0], "1/yr")
             )
-            out = {"start": _q(b.start, u), "growth": growth}
+            out = {"start": quantity_text(b.start, u), "growth": growth}
         if self.multiplier is not None:
             out["multiplier"] = dist_to_plain(self.multiplier, "")
         return out
@@ -113,7 +114,7 @@ def _g(x: float) -> str:
     return f"{x:.6g}"
 
 
-def _q(value: float, unit: str) -> Any:
+def quantity_text(value: float, unit: str) -> Any:
     """Exact text of a quantity (a bare float for pure numbers)."""
     if unit.strip() in ("", "1", "dimensionless"):
         return float(value)
@@ -134,11 +135,11 @@ def dist_to_plain(d: Distribution, unit: str) -> dict:
     out: dict[str, Any] = {"dist": d.kind}
     for k, v in d.args.items():
         if isinstance(v, tuple):
-            out[k] = [float(x) if k == "weights" else _q(x, unit) for x in v]
+            out[k] = [float(x) if k == "weights" else quantity_text(x, unit) for x in v]
         elif k == "gsd":
             out[k] = float(v)
         else:
-            out[k] = _q(v, unit)
+            out[k] = quantity_text(v, unit)
     return out
 
 

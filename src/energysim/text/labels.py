@@ -45,7 +45,7 @@ LANGS = ("zh", "en")
 #: its canonical unit decides. Annual flows are shown without the "/yr" in Chinese, as the
 #: report writes them (原煤产量3.2亿吨); English labels name the same units (10⁸ t), so both
 #: languages show the same numbers.
-_REPORT_UNITS: dict[str, tuple[tuple[str, str, str], ...]] = {
+REPORT_UNITS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "GW": (("万千瓦", "万千瓦", "10⁴ kW"),),
     "MW": (("万千瓦", "万千瓦", "10⁴ kW"),),
     "GW/yr": (("万千瓦/yr", "万千瓦/年", "10⁴ kW/yr"),),
@@ -164,7 +164,7 @@ def display_unit(
     if unit in _COUNTS:
         zh, en = _COUNTS[unit]
         return 1.0, zh if lang == "zh" else en
-    candidates = _REPORT_UNITS.get(unit)
+    candidates = REPORT_UNITS.get(unit)
     if not candidates:
         return 1.0, pretty_unit(unit)
     chosen = candidates[0]
