@@ -18,12 +18,12 @@ import pytest
 from energysim.calibration.config import load_config
 from energysim.calibration.data import LAST_DATA_YEAR, read_data, to_unit
 from energysim.calibration.fit import weigh_samples
-from energysim.calibration.hindcast import with_base_year
 from energysim.calibration.run import calibrate
 from energysim.calibration.variables import parse_expr
 from energysim.cli import main
 from energysim.errors import DataError, ScenarioError
 from energysim.scenario import compile_scenario, load_scenario
+from energysim.scenario.hindcast import with_base_year
 from energysim.scenario.loader import BUNDLED_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -270,8 +270,8 @@ def show_command(args) -> int:
 
 def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> str:
     """Text of a resolved scenario: metadata, parameters (in the report's units, as a scenario
-    writes them: :func:`energysim.display.leaf_text`) with file:line."""
-    from energysim.display import leaf_text
+    writes them: :func:`energysim.scenario.display.leaf_text`) with file:line."""
+    from energysim.scenario.display import leaf_text
     from energysim.scenario.spec import default_leaf
 
     units = _output_units()

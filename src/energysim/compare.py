@@ -148,14 +148,14 @@ def parameter_diff(a: Any, b: Any, lang: str = "zh"):
     pandas.DataFrame
         One row per changed parameter, in catalogue order: ``path``, ``lever`` (its top-level
         group), ``unit``, ``a`` and ``b`` (the values as text in the report's units, as
-        ``energysim show`` writes them: :func:`energysim.display.leaf_text`), ``en``, ``zh``
-        (descriptions), and for programs ``unit_canonical``, ``a_canonical``,
+        ``energysim show`` writes them: :func:`energysim.scenario.display.leaf_text`), ``en``,
+        ``zh`` (descriptions), and for programs ``unit_canonical``, ``a_canonical``,
         ``b_canonical`` (canonical units).
     """
     import pandas as pd
 
-    from energysim.display import leaf_magnitude, leaf_text, param_display
     from energysim.scenario import load_scenario
+    from energysim.scenario.display import leaf_magnitude, leaf_text, param_display
 
     sa, sb = load_scenario(a), load_scenario(b)
     years = _years_of(sa, sb)

@@ -1198,7 +1198,7 @@ def run(
         Hindcast: start in this year instead of the scenario's base year (``base_year − 50 ≤
         from_year ≤ base_year``); initial stocks then mean the end of ``from_year − 1`` and
         series still apply to their calendar years
-        (:func:`energysim.calibration.hindcast.with_base_year`).
+        (:func:`energysim.scenario.hindcast.with_base_year`).
     **options
         Ensembles at scale, handled by :func:`energysim.ensemble.run` (docs/ensembles.md):
         ``keep="summary"`` (streamed summary in bounded memory; returns the summary Dataset),
@@ -1227,8 +1227,8 @@ def run(
                             end_year=end_year, chunk_size=chunk_size, keep=keep,
                             workers=workers, from_year=from_year, **options)
     if from_year is not None:  # hindcast from an earlier base year
-        from energysim.calibration.hindcast import with_base_year
         from energysim.scenario import load_scenario
+        from energysim.scenario.hindcast import with_base_year
 
         scenario = with_base_year(
             load_scenario("baseline" if scenario is None else scenario), from_year

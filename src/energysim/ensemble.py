@@ -1577,7 +1577,7 @@ def run(
                             f"{bins})", key="bins")
     scen = load_scenario("baseline" if scenario is None else scenario)
     if from_year is not None:
-        from energysim.calibration.hindcast import with_base_year
+        from energysim.scenario.hindcast import with_base_year
 
         scen = with_base_year(scen, from_year)
     if method is None:

@@ -671,8 +671,8 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     vw = (width - pw) / len(names)
     cols = [_Col(_t(lang, "参数", "parameter"), pw)]
     cols += [_Col(brief.label(n), vw) for n in names]
-    from energysim.display import leaf_text
     from energysim.scenario import load_scenario
+    from energysim.scenario.display import leaf_text
 
     rows = []
     scen = brief.comparison.scenarios

@@ -9,8 +9,9 @@
 
 Modules: :mod:`.data` (tidy CSV data files, checked), :mod:`.config` (the configuration),
 :mod:`.variables` (result-variable expressions), :mod:`.problem` (runs and residuals),
-:mod:`.fit` (least squares, statistics, ensemble weights), :mod:`.hindcast` (earlier start
-year), :mod:`.run` (:func:`calibrate`), :mod:`.report` and :mod:`.figures` (files).
+:mod:`.fit` (least squares, statistics, ensemble weights), :mod:`.run` (:func:`calibrate`),
+:mod:`.report` and :mod:`.figures` (files); the earlier start year of a hindcast is
+:mod:`energysim.scenario.hindcast`.
 Method and file formats: docs/calibration.md. Importing this package is cheap; scipy and
 matplotlib load when used.
 """
@@ -25,7 +26,7 @@ _LAZY = {
     "read_data": ("energysim.calibration.data", "read_data"),
     "DataFile": ("energysim.calibration.data", "DataFile"),
     "LAST_DATA_YEAR": ("energysim.calibration.data", "LAST_DATA_YEAR"),
-    "with_base_year": ("energysim.calibration.hindcast", "with_base_year"),
+    "with_base_year": ("energysim.scenario.hindcast", "with_base_year"),
     "Problem": ("energysim.calibration.problem", "Problem"),
     "fit": ("energysim.calibration.fit", "fit"),
     "weigh_samples": ("energysim.calibration.fit", "weigh_samples"),

@@ -113,7 +113,7 @@ class Problem:
     ----------
     scenario : Scenario
         Resolved scenario; its ``base_year`` is the first simulated year (use
-        :func:`~energysim.calibration.hindcast.with_base_year` to start earlier).
+        :func:`~energysim.scenario.hindcast.with_base_year` to start earlier).
     params : sequence of FitParam
     observations : sequence of Observation
     end_year : int

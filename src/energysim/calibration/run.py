@@ -36,9 +36,9 @@ from energysim.calibration.fit import (
     series_stats,
     weigh_samples,
 )
-from energysim.calibration.hindcast import with_base_year
 from energysim.calibration.problem import Problem, load_observations
 from energysim.errors import ScenarioError
+from energysim.scenario.hindcast import with_base_year
 
 __all__ = ["Calibration", "Hindcast", "Ensemble", "calibrate", "without_file"]
 

@@ -102,7 +102,7 @@ def scenario_text(name: str, parent_ref: str, parent) -> str:
     parent : Scenario
         The parent, resolved: its values fill the commented lever lines.
     """
-    from energysim.display import leaf_text, leaf_yaml
+    from energysim.scenario.display import leaf_text, leaf_yaml
     from energysim.scenario.spec import default_leaf
 
     today = _dt.date.today().isoformat()

@@ -65,7 +65,7 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
 
 def display_columns(param, lang: str = "en") -> tuple[str, str, str]:
     """Unit, default and bounds of a catalogue parameter in its display unit."""
-    from energysim.display import param_display
+    from energysim.scenario.display import param_display
     from energysim.text.labels import magnitude_of, round_sig
 
     d = param.default
