@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim.calibration.config import load_config
-from energysim.calibration.data import LAST_DATA_YEAR, read_data, to_unit
-from energysim.calibration.fit import weigh_samples
-from energysim.calibration.run import calibrate
-from energysim.calibration.variables import parse_expr
+from energysim.analysis.calibration.config import load_config
+from energysim.analysis.calibration.data import LAST_DATA_YEAR, read_data, to_unit
+from energysim.analysis.calibration.fit import weigh_samples
+from energysim.analysis.calibration.run import calibrate
+from energysim.analysis.calibration.variables import parse_expr
 from energysim.cli import main
 from energysim.errors import DataError, ScenarioError
 from energysim.scenario import compile_scenario, load_scenario
@@ -263,7 +263,7 @@ def test_calibrated_baseline_reproduces_the_data_within_its_reported_error(
         baseline_calibration):
     """The bundled baseline, run at its central values, is as close to every fitted or
     monitored series as the fit report says (RMSE and MAPE from fit-statistics.csv)."""
-    from energysim.calibration.problem import Problem
+    from energysim.analysis.calibration.problem import Problem
 
     cal, out = baseline_calibration
     with (out / "fit-statistics.csv").open(encoding="utf-8") as f:

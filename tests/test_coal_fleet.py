@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim.calibration.fleet import (
+from energysim.analysis.calibration.fleet import (
     capacity_end_of,
     implied_generation_growth,
     read_units,

@@ -7,7 +7,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from energysim import compare, results
+from energysim import results
+from energysim.analysis import compare
 from energysim.cli import main
 from energysim.scenario import load_scenario, loads_scenario
 from energysim.scenario.uncertainty import Distribution

@@ -61,7 +61,7 @@ def test_unreachable_scheduler_is_one_line_error():
 
 def test_sensitivity_on_dask_equals_local(client):
     """The SALib design travels as its recipe; the indices are the same numbers."""
-    from energysim import sensitivity
+    from energysim.analysis import sensitivity
 
     kw = dict(outputs="co2_total@2030,coal_output@2030", method="sobol", samples=64, seed=4,
               chunk_size=200, num_resamples=20, progress=False)
@@ -74,7 +74,7 @@ def test_sensitivity_on_dask_equals_local(client):
 
 def test_sweep_on_dask_equals_local(client, tmp_path):
     """The grid points travel as scenarios; every point's values are the same numbers."""
-    from energysim import sweep
+    from energysim.analysis import sweep
     from test_sweep import GRID, _write
 
     spec = sweep.load_sweep(_write(tmp_path, GRID % 3))

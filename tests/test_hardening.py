@@ -252,7 +252,7 @@ def test_huge_streamed_run_is_refused_at_once_unless_yes(tmp_path, capsys):
 
 def test_designs_are_checked_before_they_are_drawn(tmp_path, capsys, monkeypatch):
     import energysim.scenario
-    from energysim import sensitivity
+    from energysim.analysis import sensitivity
 
     def no_draw(*a, **k):  # the design must never be drawn for a refused run
         raise AssertionError("design drawn before the memory check")
@@ -325,7 +325,7 @@ def test_constraints_pin_every_dependency_and_the_readme_commands_are_unchanged(
 
 
 def test_a_nan_result_is_never_reported_as_a_met_target():
-    from energysim.targets import classify
+    from energysim.analysis.targets import classify
 
     assert classify(float("nan"), 1.0, 0.0) == "missed"
     assert classify(1.0, float("nan"), 0.0) == "missed"

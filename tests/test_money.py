@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import engine, money
+from energysim import engine
+from energysim.analysis import money
+from energysim.analysis.compare import central_params
+from energysim.analysis.wedges import decompose
 from energysim.cli import main
-from energysim.compare import central_params
-from energysim.wedges import decompose
 
 
 @pytest.fixture(scope="module")

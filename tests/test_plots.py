@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from energysim import plots
-from energysim.compare import run_scenario
+from energysim.analysis.compare import run_scenario
 from energysim.errors import ScenarioError
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -265,13 +265,13 @@ def test_tornado_low_high_and_index_forms():
 
 
 def test_wedge_chart_draws_the_contributions():
-    from energysim.wedges import decompose
+    from energysim.analysis.wedges import decompose
 
     w = decompose("accelerated")
     fig = plots.wedges(w, lang="zh")
     ax, bx = fig.axes
     for lever in w.levers:
-        from energysim.wedges import lever_name
+        from energysim.analysis.wedges import lever_name
 
         np.testing.assert_allclose(ax.energysim_series[lever_name(lever, "zh")],
                                    w.outputs["co2_total"]["contrib"][lever] * 100.0)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import cli, sensitivity
+from energysim import cli
+from energysim.analysis import sensitivity
 from energysim.errors import ScenarioError
 from energysim.scenario import compile_scenario
 

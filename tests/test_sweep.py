@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import cli, engine, sweep
+from energysim import cli, engine
+from energysim.analysis import sweep
 from energysim.errors import ScenarioError
 
 GRID = """\

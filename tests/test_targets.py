@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from energysim import targets
+from energysim.analysis import targets
+from energysim.analysis.targets import Thresholds, classify, evaluate
 from energysim.cli import main
 from energysim.errors import ScenarioError
 from energysim.scenario import load_scenario
 from energysim.scenario.spec import Source, Target
-from energysim.targets import Thresholds, classify, evaluate
 
 YEARS = np.arange(2022, 2031)
 
@@ -177,7 +177,7 @@ def test_bad_indicators_are_one_line_errors():
 
 @pytest.fixture(scope="module")
 def baseline():
-    from energysim.compare import run_scenario
+    from energysim.analysis.compare import run_scenario
 
     return run_scenario("baseline")
 

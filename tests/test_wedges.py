@@ -8,8 +8,8 @@ from itertools import product
 import numpy as np
 import pytest
 
-from energysim import wedges
-from energysim.compare import run_scenario
+from energysim.analysis import wedges
+from energysim.analysis.compare import run_scenario
 from energysim.errors import InheritanceError, ScenarioError
 
 

@@ -78,14 +78,14 @@ class EnergysimAccessor:
         return indicators(self._results(), years, stat)
 
     def targets(self, targets=None, *, lang: str = "zh", thresholds=None):
-        """:func:`energysim.targets.evaluate`: the target table (pandas.DataFrame)."""
-        from energysim.targets import Thresholds, evaluate
+        """:func:`energysim.analysis.targets.evaluate`: the target table (pandas.DataFrame)."""
+        from energysim.analysis.targets import Thresholds, evaluate
 
         return evaluate(self._results(), targets, lang=lang,
                         thresholds=thresholds if thresholds is not None else Thresholds())
 
     def track(self, target, *, lang: str = "zh"):
-        """:func:`energysim.targets.track`: one target over all years.
+        """:func:`energysim.analysis.targets.track`: one target over all years.
 
         Parameters
         ----------
@@ -93,7 +93,7 @@ class EnergysimAccessor:
             A target, a mapping of its fields (indicator, year, comparator, value …), or the
             indicator of one of the run's own targets (``"co2_peak_year"``).
         """
-        from energysim.targets import track
+        from energysim.analysis.targets import track
 
         ds = self._results()
         if isinstance(target, str):
@@ -113,7 +113,7 @@ class EnergysimAccessor:
 
     def _own_target(self, indicator: str):
         """The run's own target of ``indicator`` (the earliest year)."""
-        from energysim.targets import resolve_targets
+        from energysim.analysis.targets import resolve_targets
 
         own = [t for t in resolve_targets(self._ds, None) if t.indicator == indicator]
         if not own:

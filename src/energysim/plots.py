@@ -429,7 +429,7 @@ def _ylim0(ax) -> None:
 
 @functools.lru_cache(maxsize=16)
 def _central(yaml_text: str, end_year: int):
-    from energysim.compare import central_params
+    from energysim.analysis.compare import central_params
     from energysim.scenario import loads_scenario
 
     return central_params(loads_scenario(yaml_text, file="<results>"), end_year=end_year)
@@ -982,7 +982,7 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
     -------
     Figure
     """
-    from energysim.targets import select_indicator
+    from energysim.analysis.targets import select_indicator
 
     runs = _names_of(datasets)
     if not runs:
@@ -1119,8 +1119,8 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
 
     Parameters
     ----------
-    result : energysim.wedges.WedgeResult
-        From :func:`energysim.wedges.decompose`.
+    result : energysim.analysis.wedges.WedgeResult
+        From :func:`energysim.analysis.wedges.decompose`.
     lang : {"zh", "en"}
     fig : Figure or SubFigure, optional
     output : str
@@ -1131,9 +1131,9 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
     Figure
         Left: the parent's and the scenario's paths with the contributions as stacked wedges
         (reductions below the parent's path, increases above); right: the contributions in
-        :attr:`~energysim.wedges.WedgeResult.year` as bars.
+        :attr:`~energysim.analysis.wedges.WedgeResult.year` as bars.
     """
-    from energysim.wedges import lever_name
+    from energysim.analysis.wedges import lever_name
 
     if output not in result.outputs:
         raise ScenarioError(f"no wedges for {output!r} (expected one of "

@@ -4,12 +4,12 @@ Contents (docs/briefing.md):
 
 1. title (Chinese, English subtitle — or the reverse for ``lang="en"``), the scenarios, and
    a few highlights computed from the runs; the key numbers of each scenario side by side; the
-   traffic-light target table (:mod:`energysim.targets`);
+   traffic-light target table (:mod:`energysim.analysis.targets`);
 2. four to six charts (:mod:`energysim.plots`): the scenario comparison (small multiples),
    CO2 by sector with its uncertainty band and peak year, the capacity mix;
 3. the policy wedges of each alternative against the scenario it extends
-   (:mod:`energysim.wedges`), the assumptions that differ between scenarios (the scenario
-   diff, :func:`energysim.compare.parameter_diff`) and the provenance of every run (package
+   (:mod:`energysim.analysis.wedges`), the assumptions that differ between scenarios (the scenario
+   diff, :func:`energysim.analysis.compare.parameter_diff`) and the provenance of every run (package
    version, seed, method, samples, scenario sha256, date).
 
 Pages are matplotlib figures laid out as vertical stacks of blocks (text drawn in inches, charts
@@ -59,10 +59,10 @@ class Brief:
 
     Attributes
     ----------
-    comparison : energysim.compare.Comparison
+    comparison : energysim.analysis.compare.Comparison
         Runs (name → Dataset), scenarios, key table, diffs against the first scenario.
     targets : dict of str to pandas.DataFrame
-        Scenario name → :func:`energysim.targets.evaluate` table.
+        Scenario name → :func:`energysim.analysis.targets.evaluate` table.
     wedges : dict of str to WedgeResult
         Scenario name → its decomposition against its parent (scenarios with a parent).
     lang : {"zh", "en"}
@@ -83,9 +83,10 @@ class Brief:
     version: str = ""
     wedge_year: int = 2030
     notes: list[str] = field(default_factory=list)
-    #: Abatement costs per lever (energysim.money.AbatementCosts) of the wedged scenarios.
+    #: Abatement costs per lever (energysim.analysis.money.AbatementCosts) of the wedged scenarios.
     money: list = field(default_factory=list)
-    #: Top drivers of the first scenario (:func:`energysim.sensitivity.top_drivers`) or None.
+    #: Top drivers of the first scenario (:func:`energysim.analysis.sensitivity.top_drivers`),
+    #: or None.
     drivers: Any = None
 
     @property
@@ -125,9 +126,9 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
     Brief
     """
     from energysim import __version__
-    from energysim.compare import compare
-    from energysim.targets import evaluate
-    from energysim.wedges import decompose, wedge_parent
+    from energysim.analysis.compare import compare
+    from energysim.analysis.targets import evaluate
+    from energysim.analysis.wedges import decompose, wedge_parent
 
     check_lang(lang)
     if not scenarios:
@@ -159,13 +160,13 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
             continue
         wedges[name] = w
         parents[name] = parent
-    from energysim.money import abatement_costs  # issue 16: the money page
+    from energysim.analysis.money import abatement_costs  # issue 16: the money page
 
     # against the same parent as the wedges (a copied bundled scenario: that bundled scenario)
     money = [abatement_costs(comp.scenarios[name], parents[name]) for name in wedges]
     top = None
     if drivers:
-        from energysim.sensitivity import top_drivers
+        from energysim.analysis.sensitivity import top_drivers
 
         first = next(iter(comp.scenarios.values()))
         if first.uncertain or first.projects:
@@ -508,7 +509,7 @@ def conclusion(brief: Brief, name: str) -> str:
     ``"基准情景:2030年前未实现碳达峰(2032年达峰),2030年排放10,483万吨,新能源发电占比28%;
     12项目标中达标2项、有风险4项、未达标6项。"``
     """
-    from energysim.targets import summary_counts
+    from energysim.analysis.targets import summary_counts
 
     lang = brief.lang
     table = brief.comparison.table
@@ -616,7 +617,7 @@ def _key_numbers_table(brief: Brief) -> _Table:
 
 
 def _target_table(brief: Brief) -> _Table:
-    from energysim.targets import target_text, value_with_unit
+    from energysim.analysis.targets import target_text, value_with_unit
 
     lang = brief.lang
     names = brief.names
@@ -647,7 +648,7 @@ def _target_table(brief: Brief) -> _Table:
 
 
 def _status_legend(brief: Brief) -> str:
-    from energysim.targets import status_rule
+    from energysim.analysis.targets import status_rule
 
     lang = brief.lang
     extra = _t(lang, "。(力争)为力争/预期性目标,其余为确保或约束性目标。",
@@ -1008,7 +1009,7 @@ def render_pages(brief: Brief) -> list:
 
 
 def _money_page(brief: Brief):
-    from energysim.money import money_page
+    from energysim.analysis.money import money_page
 
     return money_page(brief)
 
@@ -1177,8 +1178,8 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
 
 
 def _money_html(brief: Brief, dpi: int) -> str:
-    """The money section (issue 16; energysim.money)."""
-    from energysim.money import money_html
+    """The money section (issue 16; energysim.analysis.money)."""
+    from energysim.analysis.money import money_html
     from energysim.plots import style
 
     with style():

@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import energysim as es
-from energysim.targets import evaluate
+from energysim.analysis.targets import evaluate
 
 from .browser import ARTIFACTS, AppServer, body_int, chromium, wait_file, wait_for
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import energysim as es
+from energysim.analysis.targets import evaluate
 from energysim.app.answers import Session, base_from_source
 from energysim.errors import ScenarioError
 from energysim.scenario import loads_scenario
-from energysim.targets import evaluate
 
 SESSION = Session(base_from_source("baseline"), samples=500, seed=1)
 MOVE = {"power.coal.ccus_share": 1.0, "power.solar.add": 3.0}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim.compare import central_params
+from energysim.analysis.compare import central_params
 from energysim.core.catalogue import catalogue
 from energysim.model import chemicals
 from energysim.scenario.loader import bundled_names

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from energysim import cli
-from energysim.compare import parameter_diff
+from energysim.analysis.compare import parameter_diff
+from energysim.analysis.wedges import wedge_parent
 from energysim.scenario import load_scenario
 from energysim.scenario.loader import BUNDLED_DIR
-from energysim.wedges import wedge_parent
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def target_labels(ds, targets) -> list[dict[str, dict[str, Any]]]:
 
     They depend on the variables' attributes only, so a session computes them once.
     """
-    from energysim.targets import indicator_label, target_display
+    from energysim.analysis.targets import indicator_label, target_display
 
     out = []
     for t in targets:
@@ -220,12 +220,12 @@ def target_labels(ds, targets) -> list[dict[str, dict[str, Any]]]:
 
 
 def target_answers(ds, targets, labels) -> list[dict[str, Any]]:
-    """The scenario's targets on ``ds`` (:func:`energysim.targets.evaluate`): median value,
+    """The scenario's targets on ``ds`` (:func:`energysim.analysis.targets.evaluate`): median value,
     p5/p95, P(meet) and status, with names and values in both languages.
 
     ``labels`` is :func:`target_labels` of the same targets.
     """
-    from energysim.targets import evaluate
+    from energysim.analysis.targets import evaluate
 
     if not targets:
         return []
@@ -247,8 +247,8 @@ def target_answers(ds, targets, labels) -> list[dict[str, Any]]:
 
 
 def _ensemble_keep(targets) -> list[str]:
+    from energysim.analysis.targets import parse_indicator
     from energysim.engine import output_specs
-    from energysim.targets import parse_indicator
 
     names = set(output_specs())
     keep = {v for v in (*BAND_VARS, "co2_peak_year") if v in names}

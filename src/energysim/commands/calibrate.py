@@ -53,7 +53,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def calibrate_command(args: argparse.Namespace) -> int:
     """Calibrate, print the fitted parameters and goodness of fit; returns the exit status."""
-    from energysim.calibration.run import calibrate
+    from energysim.analysis.calibration.run import calibrate
 
     argv = " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("energysim") else None
     command = f"energysim {argv}" if argv else f"energysim calibrate {args.config}"

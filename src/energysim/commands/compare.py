@@ -39,8 +39,8 @@ def compare_command(args: argparse.Namespace) -> int:
     """Run the scenarios, print the table and diffs, write the charts."""
     from pathlib import Path
 
+    from energysim.analysis.compare import compare, format_comparison, format_diff, write_charts
     from energysim.commands.run import _years
-    from energysim.compare import compare, format_comparison, format_diff, write_charts
 
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
                    years=_years(args.years), lang=args.lang)
@@ -62,11 +62,12 @@ def compare_command(args: argparse.Namespace) -> int:
 
 
 def _print_money(comp, lang: str) -> list:
-    """Cumulative investment, cost differences and abatement costs (issue 16; energysim.money).
+    """Cumulative investment, cost differences and abatement costs (issue 16;
+    energysim.analysis.money).
 
     Returns the abatement costs of the scenarios that extend a parent (for the MAC charts).
     """
-    from energysim.money import (
+    from energysim.analysis.money import (
         comparison_abatement,
         format_abatement,
         format_money_table,
@@ -83,6 +84,6 @@ def _print_money(comp, lang: str) -> list:
 
 
 def _money_charts(comp, abatement: list, out, lang: str) -> list:
-    from energysim.money import write_money_charts
+    from energysim.analysis.money import write_money_charts
 
     return write_money_charts(comp.datasets, abatement, out, lang=lang)

@@ -202,8 +202,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _print_money(ds) -> None:
-    """Investment, system cost and levelised costs of the run (issue 16; energysim.money)."""
-    from energysim.money import run_lines
+    """Investment, system cost and levelised costs of the run (issue 16;
+    energysim.analysis.money)."""
+    from energysim.analysis.money import run_lines
 
     if "investment" in ds and "system_cost" in ds:
         from energysim.text.tables import terminal_width, wrap

@@ -4,8 +4,8 @@ Usage::
 
     energysim sweep sweeps/solar_x_electrolysers.yaml [-o DIR] [--quiet] [--dask | --scheduler ADDR]
 
-The sweep file format is in :mod:`energysim.sweep` and docs/ensembles.md. Prints one row per
-lever combination and writes ``sweep.csv`` to DIR (default ``results/<sweep name>``).
+The sweep file format is in :mod:`energysim.analysis.sweep` and docs/ensembles.md. Prints one
+row per lever combination and writes ``sweep.csv`` to DIR (default ``results/<sweep name>``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     """Run the sweep, print and write the table; returns the exit status."""
     import dataclasses
 
-    from energysim import sweep
+    from energysim.analysis import sweep
     from energysim.commands.run import open_result_set, result_folder
     from energysim.ensemble import check_count, check_scheduler
     from energysim.results import with_run_id

@@ -38,8 +38,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def targets_command(args: argparse.Namespace) -> int:
     """Run the scenario, evaluate its targets, print the table."""
-    from energysim import targets
-    from energysim.compare import run_scenario
+    from energysim.analysis import targets
+    from energysim.analysis.compare import run_scenario
 
     ds = run_scenario(args.scenario, samples=args.samples, seed=args.seed, method=args.method,
                       end_year=args.end_year)

@@ -202,9 +202,9 @@ class CompiledScenario:
         """Parameter arrays for given design rows in the unit hypercube.
 
         The hook for designs made elsewhere (SALib's Saltelli/Sobol or Morris samples in
-        :mod:`energysim.sensitivity`): each row goes through the same transforms as a compiled
-        ensemble (optional Gaussian copula, inverse CDFs truncated to the bounds, multipliers
-        on the deterministic path).
+        :mod:`energysim.analysis.sensitivity`): each row goes through the same transforms as a
+        compiled ensemble (optional Gaussian copula, inverse CDFs truncated to the bounds,
+        multipliers on the deterministic path).
 
         Parameters
         ----------

@@ -1,8 +1,8 @@
 """Display names and display units of result variables, in Chinese and English.
 
 One place for what a reader sees: the briefing charts (:mod:`energysim.plots`), the brief
-(:mod:`energysim.report`), the target table (:mod:`energysim.targets`) and the comparison
-(:mod:`energysim.compare`) all take their labels and unit conversions from here.
+(:mod:`energysim.report`), the target table (:mod:`energysim.analysis.targets`) and the comparison
+(:mod:`energysim.analysis.compare`) all take their labels and unit conversions from here.
 
 * :func:`display_unit` — THE decision of the unit a person sees, and the factor from the
   canonical unit: the report's units (万千瓦, 亿千瓦时, 亿吨, 万吨, 亿立方米, 亿元; English

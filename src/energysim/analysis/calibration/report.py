@@ -396,7 +396,7 @@ def write_all(cal, out_dir: Path, params_out: Path, *, figures: bool = True,
             out_dir / "ensemble-weights.csv",
             _csv(rows, ("sample", "ssr", "rms_rel_error", "importance_weight", "accepted")))
     if figures:
-        from energysim.calibration.figures import draw_figures
+        from energysim.analysis.calibration.figures import draw_figures
 
         files.update(draw_figures(cal, out_dir, atomic_write))
     report_path = out_dir / "fit-report.md"

@@ -14,7 +14,7 @@ relative to the file. Keys::
                                     #   (bounds are then pure numbers, e.g. [0.7, 1.3])
         note: …                     # why these bounds
     observations:                   # data series compared with result variables
-      - variable: gdp               # result variable expression (energysim.calibration.variables)
+      - variable: gdp               # result variable expression (calibration.variables)
         file: data/zhungeer_gov_work_report_2023.csv
         indicator: gdp
         region: zhungeer            # default zhungeer (files without a region column: ignored)
@@ -396,7 +396,7 @@ def _observations(rd: _Reader, node, base_dir: Path) -> tuple[ObsSpec, ...]:
             if req not in f:
                 raise rd.err(f"missing key (expected {req!r}, got none)", item, f"{key}.{req}")
         variable = rd.text(f["variable"], f"{key}.variable")
-        from energysim.calibration.variables import parse_expr
+        from energysim.analysis.calibration.variables import parse_expr
 
         parse_expr(variable, file=rd.file, line=f["variable"].line, key=f"{key}.variable")
         ref = rd.text(f["file"], f"{key}.file")

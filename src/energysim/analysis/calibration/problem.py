@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from energysim.calibration.config import FitParam, ObsSpec
-from energysim.calibration.data import DataFile, Record, read_data, to_unit
-from energysim.calibration.variables import Expr, parse_expr
+from energysim.analysis.calibration.config import FitParam, ObsSpec
+from energysim.analysis.calibration.data import DataFile, Record, read_data, to_unit
+from energysim.analysis.calibration.variables import Expr, parse_expr
 from energysim.core.params import Params
 from energysim.errors import DataError
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from energysim.calibration.config import CalibrationConfig, load_config
-from energysim.calibration.data import LAST_DATA_YEAR
-from energysim.calibration.fit import (
+from energysim.analysis.calibration.config import CalibrationConfig, load_config
+from energysim.analysis.calibration.data import LAST_DATA_YEAR
+from energysim.analysis.calibration.fit import (
     FitResult,
     SeriesStats,
     Weights,
@@ -36,7 +36,7 @@ from energysim.calibration.fit import (
     series_stats,
     weigh_samples,
 )
-from energysim.calibration.problem import Problem, load_observations
+from energysim.analysis.calibration.problem import Problem, load_observations
 from energysim.errors import ScenarioError
 from energysim.scenario.hindcast import with_base_year
 
@@ -188,7 +188,7 @@ def calibrate(
     Parameters
     ----------
     config : path or CalibrationConfig
-        The calibration configuration (:mod:`energysim.calibration.config`).
+        The calibration configuration (:mod:`energysim.analysis.calibration.config`).
     output_dir : path, optional
         Write everything here (``calibrated.yaml``, the report, figures) instead of the
         configuration's ``output`` paths.
@@ -271,7 +271,7 @@ def calibrate(
         cal.ensemble = _ensemble(problem, result.x, n_samples, seed, method, cfg)
 
     if write:
-        from energysim.calibration import report
+        from energysim.analysis.calibration import report
 
         cal.files = report.write_all(cal, out_dir, params_out, figures=figures,
                                      data_files=cache)

@@ -3,9 +3,10 @@
 A *lever* is a top-level parameter group (``power``, ``storage``, ``transport``, ``hydrogen``
 …; ``depth=2`` splits further: ``power.coal``, ``power.wind`` …) in which the scenario's
 resolved parameters differ from its parent's (the scenario it ``extends``;
-:func:`energysim.compare.parameter_diff`). For an output ``y`` (``co2_total``, ``coal_output``),
-let ``v(S)`` be its path when the levers in ``S`` take the scenario's values and all others the
-parent's, at central values (:func:`energysim.compare.central_params`).
+:func:`energysim.analysis.compare.parameter_diff`). For an output ``y`` (``co2_total``,
+``coal_output``), let ``v(S)`` be its path when the levers in ``S`` take the scenario's values
+and all others the parent's, at central values
+(:func:`energysim.analysis.compare.central_params`).
 
 Method (docs/briefing.md):
 
@@ -171,7 +172,7 @@ def parent_of(scenario: Any):
         raise InheritanceError(
             f"scenario {s.name!r} extends no parent (expected `extends: …` to decompose "
             "against, got none)", file=s.file, key="extends",
-            hint="give the parent explicitly (energysim.wedges.decompose(child, parent))")
+            hint="give the parent explicitly (energysim.analysis.wedges.decompose(child, parent))")
     path, display = locate(s.file)
     root = read_yaml(path, display=display)
     node = root.value.get("extends") if root.is_map else None
@@ -284,7 +285,7 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
         When the scenarios' years differ, or an output or the year is unknown.
     """
     from energysim import engine
-    from energysim.compare import central_params, parameter_diff
+    from energysim.analysis.compare import central_params, parameter_diff
     from energysim.core.params import Params
     from energysim.scenario import load_scenario
 

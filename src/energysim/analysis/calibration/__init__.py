@@ -2,7 +2,7 @@
 
 ::
 
-    from energysim.calibration import calibrate
+    from energysim.analysis.calibration import calibrate
     cal = calibrate("calibration/baseline.yaml", holdout=1, samples=2000)
     cal.fitted            # {"economy.gdp_base": 130.0, …} in canonical units
     cal.stats             # RMSE, MAPE, bias per series
@@ -19,18 +19,18 @@ matplotlib load when used.
 from __future__ import annotations
 
 _LAZY = {
-    "calibrate": ("energysim.calibration.run", "calibrate"),
-    "Calibration": ("energysim.calibration.run", "Calibration"),
-    "load_config": ("energysim.calibration.config", "load_config"),
-    "CalibrationConfig": ("energysim.calibration.config", "CalibrationConfig"),
-    "read_data": ("energysim.calibration.data", "read_data"),
-    "DataFile": ("energysim.calibration.data", "DataFile"),
-    "LAST_DATA_YEAR": ("energysim.calibration.data", "LAST_DATA_YEAR"),
+    "calibrate": ("energysim.analysis.calibration.run", "calibrate"),
+    "Calibration": ("energysim.analysis.calibration.run", "Calibration"),
+    "load_config": ("energysim.analysis.calibration.config", "load_config"),
+    "CalibrationConfig": ("energysim.analysis.calibration.config", "CalibrationConfig"),
+    "read_data": ("energysim.analysis.calibration.data", "read_data"),
+    "DataFile": ("energysim.analysis.calibration.data", "DataFile"),
+    "LAST_DATA_YEAR": ("energysim.analysis.calibration.data", "LAST_DATA_YEAR"),
     "with_base_year": ("energysim.scenario.hindcast", "with_base_year"),
-    "Problem": ("energysim.calibration.problem", "Problem"),
-    "fit": ("energysim.calibration.fit", "fit"),
-    "weigh_samples": ("energysim.calibration.fit", "weigh_samples"),
-    "parse_expr": ("energysim.calibration.variables", "parse_expr"),
+    "Problem": ("energysim.analysis.calibration.problem", "Problem"),
+    "fit": ("energysim.analysis.calibration.fit", "fit"),
+    "weigh_samples": ("energysim.analysis.calibration.fit", "weigh_samples"),
+    "parse_expr": ("energysim.analysis.calibration.variables", "parse_expr"),
 }
 
 __all__ = list(_LAZY)
@@ -39,7 +39,7 @@ __all__ = list(_LAZY)
 def __getattr__(name: str):
     target = _LAZY.get(name)
     if target is None:
-        raise AttributeError(f"module 'energysim.calibration' has no attribute {name!r}")
+        raise AttributeError(f"module 'energysim.analysis.calibration' has no attribute {name!r}")
     import importlib
 
     value = getattr(importlib.import_module(target[0]), target[1])

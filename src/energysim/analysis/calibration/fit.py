@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from energysim.calibration.problem import Problem
+from energysim.analysis.calibration.problem import Problem
 
 __all__ = ["FitResult", "fit", "series_stats", "SeriesStats", "Weights", "weigh_samples"]
 

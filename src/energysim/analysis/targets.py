@@ -72,7 +72,7 @@ __all__ = [
 
 STATUSES = ("met", "at_risk", "missed")
 #: The bundled targets file (the report's 2023 targets and the national goals).
-REPORT_TARGETS = Path(__file__).resolve().parent / "data" / "scenarios" / "targets" / (
+REPORT_TARGETS = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "targets" / (
     "report-2023.yaml"
 )
 #: Units of calendar-year indicators (their band is in years, not relative).

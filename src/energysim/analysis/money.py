@@ -229,7 +229,7 @@ class AbatementCosts:
         """Levers sorted by abatement cost (pandas DataFrame, display units)."""
         import pandas as pd
 
-        from energysim.wedges import lever_name
+        from energysim.analysis.wedges import lever_name
 
         f, unit = money_unit(lang)
         rows = [
@@ -258,14 +258,14 @@ def abatement_costs(child: Any, parent: Any = None, *, depth: int = 1,
     """Average abatement cost [CNY/tCO2] of each lever separating ``child`` from its parent.
 
     The contributions of the levers to ``co2_total`` and ``system_cost`` come from
-    :func:`energysim.wedges.decompose` (Shapley values, or one at a time for many levers), so
-    they add up to the scenarios' differences. Both are discounted to the base year at the
-    parent's central discount rate (``costs.discount_rate``) and summed from ``start`` (default
-    the year after the base year) to the end.
+    :func:`energysim.analysis.wedges.decompose` (Shapley values, or one at a time for many
+    levers), so they add up to the scenarios' differences. Both are discounted to the base year
+    at the parent's central discount rate (``costs.discount_rate``) and summed from ``start``
+    (default the year after the base year) to the end.
     """
-    from energysim.compare import central_params
+    from energysim.analysis.compare import central_params
+    from energysim.analysis.wedges import decompose, parent_of
     from energysim.scenario import load_scenario
-    from energysim.wedges import decompose, parent_of
 
     c = load_scenario(child)
     p = parent_of(c) if parent is None else load_scenario(parent)
@@ -289,7 +289,7 @@ def abatement_costs(child: Any, parent: Any = None, *, depth: int = 1,
 
 def format_abatement(ac: AbatementCosts, lang: str = "zh") -> str:
     """Abatement costs as text lines."""
-    from energysim.wedges import lever_name
+    from energysim.analysis.wedges import lever_name
 
     f, unit = money_unit(lang)
     head = _t(lang, f"{ac.child_name} 相对 {ac.parent_name} 的平均减排成本"
@@ -325,7 +325,7 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None, label=
     """
     from matplotlib.figure import Figure
 
-    from energysim.wedges import lever_name
+    from energysim.analysis.wedges import lever_name
 
     if ax is None:
         if fig is None:
@@ -503,8 +503,8 @@ def _money_rows(table, lang: str, label=str) -> tuple[list, list]:
 
 
 def _abatement_rows(ac: AbatementCosts, lang: str) -> tuple[list, list]:
+    from energysim.analysis.wedges import lever_name
     from energysim.report import _Col
-    from energysim.wedges import lever_name
 
     f, unit = money_unit(lang)
     cols = [
