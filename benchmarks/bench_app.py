@@ -35,7 +35,7 @@ def _load() -> str:
 
 def time_app_session_deterministic(benchmark):
     """Server side of one slider move: child scenario, central run, answers, target lights."""
-    from energysim.app.answers import Session, base_from_source
+    from energysim.briefing.app.answers import Session, base_from_source
 
     session = Session(base_from_source("baseline"), samples=500, seed=1)
     values = iter([{"power.solar.add": 2.0 + 0.05 * i} for i in range(10_000)])
@@ -48,7 +48,7 @@ def time_app_session_deterministic(benchmark):
 
 def time_app_session_ensemble(benchmark):
     """Server side of a slider release: 500-sample ensemble, p5–p95 bands, P(meet)."""
-    from energysim.app.answers import Session, base_from_source
+    from energysim.briefing.app.answers import Session, base_from_source
 
     session = Session(base_from_source("baseline"), samples=500, seed=1)
     values = iter([{"power.solar.add": 2.0 + 0.05 * i} for i in range(10_000)])

@@ -87,7 +87,7 @@ def test_run_command_prints_money_lines(tmp_path, capsys):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_brief_has_a_money_page(lang):
-    from energysim import report
+    from energysim.briefing import report
 
     brief = report.build_brief(["baseline", "accelerated"], lang=lang)
     assert [ac.child_name for ac in brief.money] == ["accelerated"]

@@ -15,8 +15,8 @@ import warnings
 import numpy as np
 import pytest
 
-from energysim import plots
 from energysim.analysis.compare import run_scenario
+from energysim.briefing import plots
 from energysim.errors import ScenarioError
 
 matplotlib = pytest.importorskip("matplotlib")

@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from energysim import report
+from energysim.briefing import report
 from energysim.cli import main
 from energysim.errors import ScenarioError
 
@@ -63,7 +63,7 @@ def test_pdf_text_has_the_chinese_title_and_the_target_names(pdf_text, brief):
 
 
 def test_pdf_lists_the_changed_assumptions_and_provenance(pdf_text, brief):
-    from energysim.report import assumption_name
+    from energysim.briefing.report import assumption_name
 
     text = squash(pdf_text["text"])
     cat = brief.comparison.scenarios["accelerated"].catalogue

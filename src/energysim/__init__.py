@@ -96,7 +96,7 @@ class _AccessorOnXarrayImport:
             _remove_hook()
             import importlib as _il
 
-            _il.import_module("energysim.accessor")
+            _il.import_module("energysim.briefing.accessor")
 
         spec.loader = _Loader(spec.loader, exec_and_register)
         return spec
@@ -127,7 +127,7 @@ def _register_accessor() -> None:
     if "xarray" in sys.modules:
         import importlib
 
-        importlib.import_module("energysim.accessor")
+        importlib.import_module("energysim.briefing.accessor")
     elif not any(isinstance(f, _AccessorOnXarrayImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _AccessorOnXarrayImport())
 

@@ -119,7 +119,7 @@ def assemble(
     """
     import xarray as xr
 
-    from energysim import accessor, engine  # noqa: F401  (accessor registers `ds.es`)
+    from energysim import engine
 
     specs = engine.output_specs() if specs is None else specs
     out_dims, coords = engine.output_layout() if layout is None else layout

@@ -1,4 +1,4 @@
-"""Slider ↔ parameter mapping of the what-if page (energysim.app.levers): units, ranges,
+"""Slider ↔ parameter mapping of the what-if page (energysim.briefing.app.levers): units, ranges,
 baseline marks, and the child YAML that carries slider values back to a scenario file."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import energysim as es
-from energysim.app.levers import (
+from energysim.briefing.app.levers import (
     LEVER_GROUPS,
     LeverSpec,
     changed,
@@ -187,7 +187,7 @@ def test_self_contained_child_equals_the_extending_child():
 
 
 def test_a_spec_with_a_reference_year_scales_the_planned_path():
-    from energysim.app.levers import make_lever
+    from energysim.briefing.app.levers import make_lever
 
     spec = LeverSpec("power.solar.add", ref=2031)
     lever = make_lever(BASE, catalogue()["power.solar.add"], spec, "energy")

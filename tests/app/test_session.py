@@ -1,4 +1,4 @@
-"""The what-if page's model (energysim.app.answers.Session) against the engine, and the
+"""The what-if page's model (energysim.briefing.app.answers.Session) against the engine, and the
 `energysim app` command's handling of bad input. The browser itself: test_browser.py."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 import energysim as es
 from energysim.analysis.targets import evaluate
-from energysim.app.answers import Session, base_from_source
+from energysim.briefing.app.answers import Session, base_from_source
 from energysim.errors import ScenarioError
 from energysim.scenario import loads_scenario
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim import report
+from energysim.briefing import report
 
 SIX = ["baseline", "accelerated", "coal_lockin", "hydrogen_storage", "water_constrained"]
 
@@ -52,7 +52,7 @@ def overprinted(pdf_path: Path, min_share: float = 0.3) -> list[tuple]:
 def test_the_detector_finds_overprinted_words(tmp_path):
     from matplotlib.figure import Figure
 
-    from energysim.plots import style
+    from energysim.briefing.plots import style
 
     with style():
         fig = Figure(figsize=(4, 2))
@@ -137,7 +137,7 @@ def test_side_by_side_charts_share_scale_and_unit(six):
 
 
 def test_one_colour_per_lever_across_wedge_charts(six):
-    from energysim import plots
+    from energysim.briefing import plots
 
     brief, _ = six
     colours: dict[str, set] = {}

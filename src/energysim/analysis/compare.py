@@ -386,7 +386,7 @@ def write_charts(comparison: Comparison, outdir: str | os.PathLike, *, lang: str
     -------
     list of pathlib.Path
     """
-    from energysim import plots
+    from energysim.briefing import plots
 
     out = Path(outdir)
     written = [plots.save(plots.scenario_comparison(comparison.datasets, lang=lang),

@@ -332,7 +332,7 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None, label=
             fig = Figure(figsize=(6.4, 3.4), layout="constrained")
         ax = fig.subplots()
     levers = [lv for lv in ac.sorted_levers() if np.isfinite(ac.aac[lv])]
-    from energysim.plots import lever_color
+    from energysim.briefing.plots import lever_color
 
     scale = 100.0  # Mt → 万吨 (10⁴ t), the report's unit in both languages
     x = 0.0
@@ -441,7 +441,7 @@ def write_money_charts(datasets: Mapping[str, Any], abatement: Sequence[Abatemen
     """Write the money charts (PNG) of a comparison; returns the paths written."""
     from pathlib import Path
 
-    from energysim.plots import style
+    from energysim.briefing.plots import style
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -484,9 +484,9 @@ def comparison_abatement(scenarios: Mapping[str, Any]) -> list[AbatementCosts]:
 
 def _money_rows(table, lang: str, label=str) -> tuple[list, list]:
     """Columns and rows of the money table for the brief (``report._Table`` parts); ``label``
-    names a scenario (the brief's :meth:`~energysim.report.Brief.label`: its title in the
+    names a scenario (the brief's :meth:`~energysim.briefing.report.Brief.label`: its title in the
     brief's language, as on the other pages)."""
-    from energysim.report import _Col
+    from energysim.briefing.report import _Col
 
     cols = [_Col(_t(lang, "情景", "scenario"), 1.35)]
     cols += [_Col(str(c), 0.98, "right") for c in table.columns]
@@ -504,7 +504,7 @@ def _money_rows(table, lang: str, label=str) -> tuple[list, list]:
 
 def _abatement_rows(ac: AbatementCosts, lang: str) -> tuple[list, list]:
     from energysim.analysis.wedges import lever_name
-    from energysim.report import _Col
+    from energysim.briefing.report import _Col
 
     f, unit = money_unit(lang)
     cols = [
@@ -533,7 +533,7 @@ def _labels(brief):
         if name in brief.comparison.scenarios:
             return brief.label(name)
         from energysim.errors import ScenarioError
-        from energysim.report import scenario_label
+        from energysim.briefing.report import scenario_label
         from energysim.scenario.loader import load_scenario
 
         try:
@@ -565,7 +565,7 @@ def money_note(brief, lang: str) -> str:
 def money_page(brief):
     """The brief's money page (A4 Figure): investment and costs by scenario, investment by
     asset and year, LCOE/LCOH, abatement cost per lever with the MAC chart."""
-    from energysim.report import _chart_row, _heading, _page, _Table, _table_block
+    from energysim.briefing.report import _chart_row, _heading, _page, _Table, _table_block
 
     lang = brief.lang
     datasets = brief.comparison.datasets
@@ -594,7 +594,7 @@ def money_html(brief, dpi: int = 110) -> str:
     """The money section of the HTML brief."""
     import html
 
-    from energysim.report import _html_table, _png_base64, _Table
+    from energysim.briefing.report import _html_table, _png_base64, _Table
 
     lang = brief.lang
     e = html.escape

@@ -579,7 +579,7 @@ def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = 
         result.table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
     written = [csv]
     if chart:
-        from energysim import plots
+        from energysim.briefing import plots
 
         col = "ST" if result.method == "sobol" else "mu_star"
         for name in dict.fromkeys(result.table["output"]):

@@ -40,10 +40,10 @@ def app_command(args: argparse.Namespace) -> int:
     if args.samples < 2:
         raise ScenarioError(f"too few samples for a band (expected ≥ 2, got {args.samples})",
                             key="--samples")
-    from energysim.app.answers import Session, base_from_source
+    from energysim.briefing.app.answers import Session, base_from_source
 
     session = Session(base_from_source(args.scenario), samples=args.samples, seed=args.seed)
-    from energysim.app.server import serve
+    from energysim.briefing.app.server import serve
 
     def announce(url: str) -> None:
         print(f"energysim app: {url}  (scenario {args.scenario}; Ctrl-C stops)", flush=True)

@@ -6,7 +6,7 @@ Usage::
     energysim plot A.nc B.nc … --chart scenario_comparison -o comparison.png
     energysim plot --chart tornado --table sensitivity.csv [--indicator NAME] -o tornado.png
 
-NAME is one of the single-run charts of :data:`energysim.plots.CHARTS` (capacity_mix,
+NAME is one of the single-run charts of :data:`energysim.briefing.plots.CHARTS` (capacity_mix,
 generation_mix, coal_balance, co2_by_sector, hydrogen_balance, storage, truck_fleet,
 water_use, energy_flow), ``scenario_comparison`` (one or more results files) or ``tornado``
 (a sensitivity table as CSV: a ``parameter`` column and either ``low``/``high`` or an index
@@ -26,7 +26,7 @@ TABLE = ("tornado",)
 
 
 def _chart_names() -> list[str]:
-    from energysim.plots import CHARTS
+    from energysim.briefing.plots import CHARTS
 
     return [*CHARTS, *MULTI, *TABLE]
 
@@ -118,7 +118,7 @@ def _read_table(path: str):
 def plot_command(args: argparse.Namespace) -> int:
     """Draw one chart from saved results and write it atomically."""
 
-    from energysim import plots
+    from energysim.briefing import plots
     from energysim.outputs import output_file
 
     out = output_file(args.output, f"{args.chart}.png")

@@ -5,7 +5,7 @@ Contents (docs/briefing.md):
 1. title (Chinese, English subtitle — or the reverse for ``lang="en"``), the scenarios, and
    a few highlights computed from the runs; the key numbers of each scenario side by side; the
    traffic-light target table (:mod:`energysim.analysis.targets`);
-2. four to six charts (:mod:`energysim.plots`): the scenario comparison (small multiples),
+2. four to six charts (:mod:`energysim.briefing.plots`): the scenario comparison (small multiples),
    CO2 by sector with its uncertainty band and peak year, the capacity mix;
 3. the policy wedges of each alternative against the scenario it extends
    (:mod:`energysim.analysis.wedges`), the assumptions that differ between scenarios (the scenario
@@ -827,7 +827,7 @@ _MIN_COMPARISON_H = 3.1
 
 
 def _comparison_fn(brief: Brief) -> Callable:
-    from energysim import plots
+    from energysim.briefing import plots
 
     titles = {n: brief.label(n) for n in brief.names}
     return lambda sf: plots.scenario_comparison(brief.comparison.datasets, lang=brief.lang,
@@ -842,7 +842,7 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
     capacity mix of the first and last scenario, and (when the comparison went to page 1) the
     energy flows of the last scenario. One scenario: CO2, capacity, generation, coal, flows.
     """
-    from energysim import plots
+    from energysim.briefing import plots
 
     lang = brief.lang
     runs = brief.comparison.datasets
@@ -876,7 +876,7 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
 
 def _in_units_of(reference, fn, *args, **kw):
     """``fn(*args, **kw)`` with charts in the display units of ``reference``."""
-    from energysim.plots import units_like
+    from energysim.briefing.plots import units_like
 
     with units_like(reference):
         return fn(*args, **kw)
@@ -971,7 +971,7 @@ def _page3(brief: Brief) -> list:
 
 def _wedge_chart(brief: Brief, w, sf):
     """The wedge chart of one alternative, titled with the scenarios' reader names."""
-    from energysim import plots
+    from energysim.briefing import plots
 
     fig = plots.wedges(w, lang=brief.lang, fig=sf)
     names = {n: brief.label(n) for n in (w.child_name, w.parent_name) if n in brief.names}
@@ -991,7 +991,7 @@ def render_pages(brief: Brief) -> list:
     """The brief's pages as matplotlib Figures (A4 portrait); chart and wedge sections run
     over as many pages as they need (up to six scenarios: every scenario's charts and every
     alternative's wedges, nothing dropped)."""
-    from energysim.plots import style
+    from energysim.briefing.plots import style
 
     with style():
         first, done = _page1_blocks(brief)
@@ -1048,7 +1048,7 @@ def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = N
     -------
     pathlib.Path
     """
-    from energysim.plots import style
+    from energysim.briefing.plots import style
     from energysim.results import atomic_path
 
     target = Path(path)
@@ -1130,8 +1130,8 @@ vertical-align:-.1em}.note{color:#666;font-size:12px}img{max-width:100%}
 
 def render_html(brief: Brief, *, dpi: int = 110) -> str:
     """The brief as one self-contained HTML document (charts as base64 PNG)."""
-    from energysim import plots
-    from energysim.plots import style
+    from energysim.briefing import plots
+    from energysim.briefing.plots import style
 
     lang = brief.lang
     zh, en = TITLE
@@ -1180,7 +1180,7 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
 def _money_html(brief: Brief, dpi: int) -> str:
     """The money section (issue 16; energysim.analysis.money)."""
     from energysim.analysis.money import money_html
-    from energysim.plots import style
+    from energysim.briefing.plots import style
 
     with style():
         return money_html(brief, dpi)

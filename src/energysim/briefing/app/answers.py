@@ -1,7 +1,7 @@
 """What the what-if page shows: a session (scenario + levers) and its answers as plain data.
 
 No web framework is imported here: :class:`Session` is the page's model, used by
-:mod:`energysim.app.server` and tested directly.
+:mod:`energysim.briefing.app.server` and tested directly.
 
 Every answer is computed from the scenario *text* the page would download
 (:meth:`Session.child_text` → :func:`energysim.scenario.loads_scenario` → :func:`energysim.run`),
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from energysim.app.levers import Lever, changed, child_yaml, levers_for
+from energysim.briefing.app.levers import Lever, changed, child_yaml, levers_for
 from energysim.errors import ScenarioError
 from energysim.scenario.spec import Scenario
 
@@ -330,7 +330,7 @@ class Session:
         would re-read the parents on every slider move). The tests check that the downloaded
         file gives the same numbers with ``energysim run``.
         """
-        from energysim.app.levers import override_text
+        from energysim.briefing.app.levers import override_text
         from energysim.scenario.frozen import FrozenDict
         from energysim.scenario.loader import loads_scenario
 
@@ -405,7 +405,7 @@ class Session:
         """
         import tempfile
 
-        from energysim.report import build_brief, write_brief
+        from energysim.briefing.report import build_brief, write_brief
 
         base = self.base
         with tempfile.TemporaryDirectory(prefix="energysim-brief-") as tmp:

@@ -6,9 +6,10 @@ Routes (all on one local address; nothing is fetched from elsewhere):
 * ``GET /vendor/plotly.min.js`` — plotly.js from the installed ``plotly`` package;
 * ``GET /fonts/NotoSansSC-Regular.otf`` — the CJK font of ``pylopdf-fonts-zh-cn`` (the one the
   charts and the brief already use);
-* ``GET /api/init`` — scenario, levers (:func:`energysim.app.levers.levers_for`), baseline answers;
+* ``GET /api/init`` — scenario, levers (:func:`energysim.briefing.app.levers.levers_for`),
+  baseline answers;
 * ``POST /api/run`` — ``{"values": {path: canonical value}, "kind": "det"|"ens", "token"}`` →
-  answers (:class:`energysim.app.answers.Session`);
+  answers (:class:`energysim.briefing.app.answers.Session`);
 * ``POST /api/scenario`` — the same body → the child scenario YAML as a download;
 * ``POST /api/brief`` — the same body plus ``"lang"`` → the brief PDF;
 * ``POST /api/open`` — a scenario file's text (header ``X-Filename``, URI-encoded) → the new
@@ -33,7 +34,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from energysim.app.answers import CHILD_FILE, Session
+from energysim.briefing.app.answers import CHILD_FILE, Session
 from energysim.errors import ScenarioError
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -10,7 +10,7 @@ Registered by ``import energysim`` (when xarray is imported — at once if it al
     ds.es.summary()                        # mean, std, p5, p50, p95 across samples
     ds.es.indicators()                     # key indicators in the report's units
     ds.es.targets(lang="en")               # the target table with P(meet) and status
-    ds.es.plot.capacity_mix(lang="zh")     # any chart of energysim.plots.CHARTS
+    ds.es.plot.capacity_mix(lang="zh")     # any chart of energysim.briefing.plots.CHARTS
     ds.es.plot.energy_flow(year=2030)
 
 Every method takes the same keyword arguments as the function it wraps. Misuse (a Dataset
@@ -30,13 +30,13 @@ __all__ = ["EnergysimAccessor", "PlotMethods"]
 
 
 class PlotMethods:
-    """``ds.es.plot.<chart>(**kwargs)``: the charts of :data:`energysim.plots.CHARTS`."""
+    """``ds.es.plot.<chart>(**kwargs)``: the charts of :data:`energysim.briefing.plots.CHARTS`."""
 
     def __init__(self, ds: xr.Dataset):
         self._ds = ds
 
     def __getattr__(self, name: str):
-        from energysim.plots import CHARTS
+        from energysim.briefing.plots import CHARTS
 
         if name.startswith("_") or name not in CHARTS:
             raise AttributeError(
@@ -44,7 +44,7 @@ class PlotMethods:
         return functools.partial(CHARTS[name], self._ds)
 
     def __dir__(self) -> list[str]:
-        from energysim.plots import CHARTS
+        from energysim.briefing.plots import CHARTS
 
         return sorted(CHARTS)
 
