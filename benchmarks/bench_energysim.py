@@ -197,7 +197,7 @@ def time_params_100k(benchmark, baseline_100k):
 def time_write_netcdf(benchmark):
     import xarray as xr
 
-    from energysim import results
+    from energysim.results import dataset as results
 
     ds = engine.run("baseline")
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,9 +7,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from energysim import results
 from energysim.analysis import compare
 from energysim.cli import main
+from energysim.results import dataset as results
 from energysim.scenario import load_scenario, loads_scenario
 from energysim.scenario.uncertainty import Distribution
 

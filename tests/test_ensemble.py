@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import energysim as es
-from energysim import cli, engine, ensemble, results
+from energysim import cli, engine, ensemble
 from energysim.errors import MemoryBudgetError, ScenarioError
+from energysim.results import dataset as results
 
 N = 600
 

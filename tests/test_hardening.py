@@ -116,7 +116,7 @@ def test_scenario_name_never_leaves_the_output_root(name, tmp_path, monkeypatch,
 
 
 def test_safe_component_is_one_component():
-    from energysim.resultset import safe_component
+    from energysim.results.resultset import safe_component
 
     for raw in ("../../x", "/etc", "a/../b", "..", "", ".hidden", "x\x00y", "C:\\w\\x",
                 "a" * 500, "基准 情景"):

@@ -12,7 +12,8 @@ import h5py
 import pytest
 import xarray as xr
 
-from energysim import engine, results
+from energysim import engine
+from energysim.results import dataset as results
 
 
 @pytest.fixture(scope="module")

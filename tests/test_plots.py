@@ -316,7 +316,7 @@ def test_save_is_atomic(tmp_path, det):
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory, det, ens):
-    from energysim import results
+    from energysim.results import dataset as results
 
     d = tmp_path_factory.mktemp("runs")
     return (results.write_netcdf(det, d / "baseline.nc"),

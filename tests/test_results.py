@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from energysim import engine, results
+from energysim import engine
 from energysim.cli import main
 from energysim.errors import ScenarioError
+from energysim.results import dataset as results
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import pytest
 import xarray  # noqa: F401  (imported first; see below)
 
 from energysim import cli
-from energysim.resultset import LOCK, MANIFEST, ResultSet, _Lock, recover, verify
+from energysim.results.resultset import LOCK, MANIFEST, ResultSet, _Lock, recover, verify
 
 # xarray is imported before any CLI run in this process, so `energysim run`'s `_without_dask`
 # (which hides dask from xarray only in a fresh process) never does it here and the Zarr tests
@@ -227,7 +227,7 @@ def test_a_failed_write_keeps_the_previous_set(tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
     assert cli.main(["run", "-o", str(out), *SMALL]) == 0
     old = verify(out)
-    from energysim import results
+    from energysim.results import dataset as results
 
     def full(*a, **k):
         raise OSError(28, "No space left on device")
@@ -263,7 +263,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_set(tmp_path, capsys, mo
               f"cp {disk}/out/manifest.json {tmp_path}/first.json && {fill} && "
               f"{exe} run -o {disk}/out --end-year 2030 --seed 5 --force > /dev/null; echo rc=$?; "
               f"{exe} run -o {disk}/out --samples 2000 --quiet --force > /dev/null; echo rc2=$?; "
-              f"{sys.executable} -c \"from energysim.resultset import verify; "
+              f"{sys.executable} -c \"from energysim.results.resultset import verify; "
               f"print('kept', verify('{disk}/out')['run_id'])\"; "
               f"ls {disk}/out")
     proc = _in_ns(script)

@@ -1208,14 +1208,14 @@ def run(
     Returns
     -------
     xarray.Dataset
-        See :func:`energysim.results.assemble`.
+        See :func:`energysim.results.dataset.assemble`.
 
     Raises
     ------
     ScenarioError
         Invalid scenario, sample count, method or years.
     """
-    from energysim import results
+    from energysim.results import dataset as results
     from energysim.scenario import compile_scenario
 
     if method is None:

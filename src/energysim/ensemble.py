@@ -12,7 +12,7 @@ samples=N, keep=..., dask=...)``. It compiles the scenario once and simulates bl
 ``keep="summary"``
     nothing per sample is kept: every block is reduced to per-(variable, year, category)
     statistics and dropped; the result is the summary Dataset (dims ``stat``, ``year``, …) of
-    :func:`energysim.results.summary`, in bounded memory (:func:`streamed_summary`).
+    :func:`energysim.results.dataset.summary`, in bounded memory (:func:`streamed_summary`).
 ``zarr=PATH``
     the full arrays of the kept outputs go to a Zarr store as blocks finish (nothing
     per-sample stays in memory); the summary is streamed as above and returned.
@@ -27,7 +27,7 @@ Streaming summaries (docs/ensembles.md has the derivation) simulate the ensemble
   the exact minimum and maximum, and its counts in the frame's bins — all in one sweep over
   cache-sized slabs of the block (:func:`_reduce_block`);
 * each wanted order statistic of numpy's default "linear" quantile (the definition
-  :func:`energysim.results.summary` uses) is then located in one bin. Inside the frame its
+  :func:`energysim.results.dataset.summary` uses) is then located in one bin. Inside the frame its
   error is at most the bin width, ``(pilot max − pilot min) / bins ≤ (max − min) / bins``; the
   bound actually reached is stored per variable in the ``quantile_max_error`` attribute. An
   order statistic in an outer bin (beyond the pilot's range: rare, e.g. a 5% quantile beyond
@@ -87,7 +87,7 @@ __all__ = [
     "DEFAULT_BINS",
 ]
 
-#: Quantiles of summaries (as :func:`energysim.results.summary`).
+#: Quantiles of summaries (as :func:`energysim.results.dataset.summary`).
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 #: Histogram bins per variable-year-category cell in streamed summaries.
 DEFAULT_BINS = 2048
@@ -1259,7 +1259,7 @@ def _accumulate(total: dict[str, np.ndarray], part: Mapping[str, np.ndarray]) ->
 
 
 def _stat_names(quantiles: Sequence[float]) -> list[str]:
-    """``mean``, ``std``, ``p5`` … (the names :func:`energysim.results.summary` uses)."""
+    """``mean``, ``std``, ``p5`` … (the names :func:`energysim.results.dataset.summary` uses)."""
     return ["mean", "std"] + [f"p{100 * q:g}" for q in quantiles]
 
 
@@ -1406,7 +1406,7 @@ class _ZarrSink:
         import dask.array as da
         import xarray as xr
 
-        from energysim import results
+        from energysim.results import dataset as results
 
         template = results.assemble({k: v[:1] for k, v in arrays.items()}, self.years, 1,
                                     attrs=self.attrs)
@@ -1422,7 +1422,7 @@ class _ZarrSink:
         self.created = True
 
     def __call__(self, a: int, b: int, arrays: Mapping[str, np.ndarray]) -> None:
-        from energysim import results
+        from energysim.results import dataset as results
 
         if not self.created:
             self._create(arrays)
@@ -1562,8 +1562,8 @@ def run(
         Invalid scenario or option; :class:`MemoryBudgetError` (before anything is simulated)
         when the kept outputs would not fit.
     """
-    from energysim import results
     from energysim.engine import DEFAULT_CHUNK
+    from energysim.results import dataset as results
     from energysim.scenario import compile_scenario, load_scenario
 
     mode, kept = _check_keep(keep)
@@ -1698,7 +1698,8 @@ def _check_quantiles(quantiles) -> tuple[float, ...]:
 def _summary_dataset(stats: Mapping[str, np.ndarray], bounds: Mapping[str, float], years,
                      quantiles: Sequence[float], attrs: Mapping[str, Any]):
     """The summary Dataset (``stat`` first), laid out as :func:`energysim.results.summary`."""
-    from energysim import engine, results
+    from energysim import engine
+    from energysim.results import dataset as results
 
     order = [k for k in engine.output_specs() if k in stats]
     names = _stat_names(quantiles)
@@ -1781,7 +1782,6 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...]:
 
 def run_command(args) -> int:
     """``energysim run`` for ensembles: full, summary-only, Zarr, dask; writes and prints."""
-    from energysim import results
     from energysim.commands.run import (
         _years,
         check_before_run,
@@ -1790,7 +1790,8 @@ def run_command(args) -> int:
         output_folder,
         stamp_run,
     )
-    from energysim.outputs import mark_output_dir
+    from energysim.results import dataset as results
+    from energysim.results.outputs import mark_output_dir
     from energysim.scenario import load_scenario
 
     years = _years(args.years)

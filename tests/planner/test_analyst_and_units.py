@@ -21,7 +21,7 @@ def test_accessor_registered_by_import_energysim(tmp_path):
     """A fresh process: `import energysim` does not import xarray, yet a Dataset opened later
     from a file has `.es`."""
     from energysim.engine import run
-    from energysim.results import write_netcdf
+    from energysim.results.dataset import write_netcdf
 
     write_netcdf(run("baseline", end_year=2035), tmp_path / "r.nc")
     code = (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from energysim import cli
-from energysim.outputs import MARKER, default_run_dir, run_variant
+from energysim.results.outputs import MARKER, default_run_dir, run_variant
 from energysim.scenario.loader import BUNDLED_DIR
 
 ROOT = Path(__file__).resolve().parents[2]

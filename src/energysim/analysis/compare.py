@@ -245,7 +245,7 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
     """
     import pandas as pd
 
-    from energysim.results import indicators
+    from energysim.results.dataset import indicators
 
     first = next(iter(datasets.values()))
     yrs = _years_in(first, years)

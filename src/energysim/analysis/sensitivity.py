@@ -571,7 +571,7 @@ def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = 
     list of pathlib.Path
         The files written (atomically).
     """
-    from energysim.results import atomic_path
+    from energysim.results.dataset import atomic_path
 
     out = Path(out_dir)
     csv = out / "sensitivity.csv"

@@ -422,7 +422,7 @@ def format_table(result: SweepResult) -> str:
 
 def write(result: SweepResult, out_dir: str | os.PathLike) -> list[Path]:
     """Write ``sweep.csv`` (atomically); returns the files written."""
-    from energysim.results import atomic_path
+    from energysim.results.dataset import atomic_path
 
     path = Path(out_dir) / "sweep.csv"
     with atomic_path(path) as tmp:

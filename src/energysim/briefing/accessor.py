@@ -66,14 +66,14 @@ class EnergysimAccessor:
         return self._ds
 
     def summary(self, quantiles=(0.05, 0.5, 0.95)) -> xr.Dataset:
-        """:func:`energysim.results.summary` of this Dataset."""
-        from energysim.results import summary
+        """:func:`energysim.results.dataset.summary` of this Dataset."""
+        from energysim.results.dataset import summary
 
         return summary(self._results(), quantiles)
 
     def indicators(self, years=None, stat: str = "p50"):
-        """:func:`energysim.results.indicators` (pandas.DataFrame in the report's units)."""
-        from energysim.results import indicators
+        """:func:`energysim.results.dataset.indicators` (pandas.DataFrame in the report's units)."""
+        from energysim.results.dataset import indicators
 
         return indicators(self._results(), years, stat)
 

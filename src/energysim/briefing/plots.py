@@ -207,7 +207,7 @@ def _title(target, zh: str, en: str, lang: str) -> None:
 
 def save(fig, path: str | os.PathLike, *, dpi: int = 150, format: str | None = None) -> Path:
     """Save a chart atomically (temporary name, then rename); returns the path."""
-    from energysim.results import atomic_path
+    from energysim.results.dataset import atomic_path
 
     target = Path(path)
     fmt = format or (target.suffix.lstrip(".").lower() or "png")

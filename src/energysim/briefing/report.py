@@ -1049,7 +1049,7 @@ def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = N
     pathlib.Path
     """
     from energysim.briefing.plots import style
-    from energysim.results import atomic_path
+    from energysim.results.dataset import atomic_path
 
     target = Path(path)
     fmt = _format_of(target, format)

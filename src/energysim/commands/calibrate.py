@@ -62,7 +62,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
                     samples=args.samples, seed=args.seed, method=args.method,
                     figures=not args.no_figures, command=command)
     if output is not None:
-        from energysim.outputs import mark_output_dir
+        from energysim.results.outputs import mark_output_dir
 
         mark_output_dir(output, _identity(args))
     print(summary_text(cal))
@@ -71,7 +71,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
 
 def _identity(args: argparse.Namespace) -> dict:
-    from energysim.outputs import run_identity
+    from energysim.results.outputs import run_identity
 
     class _Config:  # the configuration file is what identifies a calibration
         name = "calibration"
@@ -83,12 +83,13 @@ def _identity(args: argparse.Namespace) -> dict:
 def calibration_folder(args: argparse.Namespace):
     """Where ``energysim calibrate`` writes: ``-o DIR``, else
     ``results/calibration-<CONFIG name>``; ``None`` (the configuration's own paths) only with
-    ``--update-bundled``. Checked before fitting (:func:`energysim.outputs.claim_output_dir`).
+    ``--update-bundled``. Checked before fitting
+    (:func:`energysim.results.outputs.claim_output_dir`).
     """
     from pathlib import Path
 
     from energysim.errors import ScenarioError
-    from energysim.outputs import claim_output_dir
+    from energysim.results.outputs import claim_output_dir
 
     if args.update_bundled:
         if args.output:

@@ -82,7 +82,7 @@ def check_in_set(path, ds) -> None:
     Refuses, with one line, a file from an interrupted publish or from another run than the
     manifest beside it names (a mixed folder). Files outside a set (no manifest) are read as is.
     """
-    from energysim.resultset import MANIFEST, STAGING
+    from energysim.results.resultset import MANIFEST, STAGING
 
     folder = path.parent
     if any((s / MANIFEST).is_file() for s in folder.glob(f"{STAGING}*")):
@@ -119,7 +119,7 @@ def plot_command(args: argparse.Namespace) -> int:
     """Draw one chart from saved results and write it atomically."""
 
     from energysim.briefing import plots
-    from energysim.outputs import output_file
+    from energysim.results.outputs import output_file
 
     out = output_file(args.output, f"{args.chart}.png")
     if args.chart in TABLE:

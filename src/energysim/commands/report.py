@@ -44,7 +44,7 @@ def report_command(args: argparse.Namespace) -> int:
     """Build and write the brief; prints the file written."""
 
     from energysim.briefing.report import build_brief, write_brief
-    from energysim.outputs import output_file
+    from energysim.results.outputs import output_file
 
     fmt = args.format
     out = output_file(args.output, f"brief.{fmt or 'pdf'}")

@@ -9,7 +9,7 @@ SCENARIO is a scenario file or the name of a bundled scenario (default: ``baseli
 defaults to ``results/<scenario name>`` plus the variant of other runs
 (``results/baseline-from2021``, ``results/accelerated-n1000-seed1``). A folder that holds
 the results of another run is refused in one line unless ``--force``
-(:mod:`energysim.outputs`). Every file is written atomically (temporary name, then
+(:mod:`energysim.results.outputs`). Every file is written atomically (temporary name, then
 rename), so an interrupted or failed run leaves no partial file.
 """
 
@@ -142,8 +142,8 @@ def run_command(args: argparse.Namespace) -> int:
 def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
     """The folder a run writes to and the run's identity, checked BEFORE the run: a folder
     holding another run's results is refused (one line) unless ``--force``
-    (:mod:`energysim.outputs`)."""
-    from energysim.outputs import claim_output_dir, default_run_dir, run_identity
+    (:mod:`energysim.results.outputs`)."""
+    from energysim.results.outputs import claim_output_dir, default_run_dir, run_identity
 
     variant = dict(
         from_year=getattr(args, "from_year", None),
@@ -159,9 +159,9 @@ def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from energysim import results
     from energysim.engine import run
-    from energysim.outputs import mark_output_dir
+    from energysim.results import dataset as results
+    from energysim.results.outputs import mark_output_dir
     from energysim.scenario import load_scenario
 
     years = _years(args.years)
@@ -255,15 +255,16 @@ def check_before_run(scen, args: argparse.Namespace, years: list[int] | None) ->
 
 def result_folder(option: str | None, name: str, *sub: str) -> Path:
     """The output folder: ``-o DIR`` as given, else ``results/<safe name>[/sub]``, checked."""
-    from energysim.resultset import check_output_path, default_output
+    from energysim.results.resultset import check_output_path, default_output
 
     out = Path(option) if option else default_output(name, *sub)
     return check_output_path(out)
 
 
 def open_result_set(out: Path, *, need_bytes: int = 0, **meta):
-    """A :class:`~energysim.resultset.ResultSet` with a fresh run id (locks and checks ``out``)."""
-    from energysim.resultset import ResultSet, new_run_id
+    """A :class:`~energysim.results.resultset.ResultSet` with a fresh run id (locks and checks
+    ``out``)."""
+    from energysim.results.resultset import ResultSet, new_run_id
 
     return ResultSet(out, run_id=new_run_id(), meta=dict(meta), need_bytes=need_bytes)
 

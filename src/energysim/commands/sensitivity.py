@@ -58,7 +58,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     from energysim.analysis import sensitivity
     from energysim.commands.run import check_run_arguments, open_result_set, result_folder
     from energysim.ensemble import check_count, check_scheduler
-    from energysim.results import with_run_id
+    from energysim.results.dataset import with_run_id
     from energysim.scenario import load_scenario
 
     check_count(args.workers, "--workers")

@@ -38,7 +38,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     from energysim.analysis import sweep
     from energysim.commands.run import open_result_set, result_folder
     from energysim.ensemble import check_count, check_scheduler
-    from energysim.results import with_run_id
+    from energysim.results.dataset import with_run_id
 
     check_count(args.workers, "--workers")
     check_scheduler(args.scheduler)

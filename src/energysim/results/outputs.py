@@ -55,7 +55,7 @@ def run_variant(*, from_year: int | None = None, end_year: int | None = None,
 
 def default_run_dir(scenario_name: str, **variant: Any) -> Path:
     """``results/<scenario name><variant>`` (see :func:`run_variant`)."""
-    from energysim.resultset import safe_component  # issue 13: never outside results/
+    from energysim.results.resultset import safe_component  # issue 13: never outside results/
 
     return Path("results") / f"{safe_component(scenario_name)}{run_variant(**variant)}"
 
