@@ -340,7 +340,7 @@ def test_plot_command_from_results_file(saved, tmp_path, capsys):
 
 
 def test_plot_command_reads_the_saved_data(saved):
-    from energysim.commands.plot import open_results
+    from energysim.cli.commands.plot import open_results
 
     ds = open_results(str(saved[1]))
     fig = plots.co2_by_sector(ds)

@@ -1782,7 +1782,7 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...]:
 
 def run_command(args) -> int:
     """``energysim run`` for ensembles: full, summary-only, Zarr, dask; writes and prints."""
-    from energysim.commands.run import (
+    from energysim.cli.commands.run import (
         _years,
         check_before_run,
         check_run_arguments,
@@ -1844,7 +1844,7 @@ def run_command(args) -> int:
         print(f"quantiles: {summ.attrs['quantile_method']}; error bound "
               f"{summ.attrs['quantile_error_bound']}")
     print(table)
-    from energysim.commands.run import _print_money  # issue 16: investment and costs
+    from energysim.cli.commands.run import _print_money  # issue 16: investment and costs
 
     _print_money(ds)
     print("wrote " + ", ".join(str(p) for p in written))

@@ -68,6 +68,9 @@ __all__ = [
     "select_indicator",
     "target_display",
     "resolve_targets",
+    "output_units",
+    "check_targets",
+    "target_problems",
 ]
 
 STATUSES = ("met", "at_risk", "missed")
@@ -585,3 +588,51 @@ def summary_counts(table) -> dict[str, int]:
     return {s: int((table["status"] == s).sum()) for s in STATUSES}
 
 
+# -- checking a scenario's targets against the model's outputs ---------------------------------
+def output_units() -> dict[str, str]:
+    """Result indicator → canonical unit [pint expression], from the sector models' outputs."""
+    from energysim.engine import output_specs
+
+    return {name: o.unit for name, o in output_specs().items()}
+
+
+def check_targets(s) -> None:
+    """Each target names a model result and has a value of its dimension.
+
+    Raises
+    ------
+    ScenarioError
+        At the target's file and line, with a "did you mean" for a misspelt indicator (the
+        first problem, carrying every one in ``exc.problems``).
+    """
+    from energysim.scenario.loader import raise_problems
+
+    raise_problems(target_problems(s))
+
+
+def target_problems(s) -> list[ScenarioError]:
+    """Every problem of :func:`check_targets`, one per target at most."""
+    units = output_units()
+    if not units:
+        return []
+    problems: list[ScenarioError] = []
+    for t in s.targets:
+        base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
+        if base not in units:
+            import difflib
+
+            close = difflib.get_close_matches(base, list(units), n=1)
+            problems.append(ScenarioError(
+                f"unknown indicator (expected a result variable, got {t.indicator!r})",
+                file=t.where.file,
+                line=t.where.line,
+                key=f"targets.{t.indicator}",
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            ))
+            continue
+        try:
+            t.value_in(units[base])
+            t.tolerance_in(units[base])
+        except ScenarioError as exc:
+            problems.append(exc)
+    return problems

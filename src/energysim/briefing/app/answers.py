@@ -89,7 +89,7 @@ def base_from_source(source: str) -> Base:
     ScenarioError
         Exactly as ``energysim validate`` would (one line).
     """
-    from energysim.cli import check_targets
+    from energysim.analysis.targets import check_targets
     from energysim.scenario.loader import load_scenario, locate
 
     scenario = load_scenario(source)
@@ -108,7 +108,7 @@ def base_from_text(text: str, filename: str, base_dir: str | Path | None = None)
     ScenarioError
         The one line ``energysim validate FILENAME`` prints for the same file.
     """
-    from energysim.cli import check_targets
+    from energysim.analysis.targets import check_targets
     from energysim.scenario.loader import loads_scenario
 
     scenario = loads_scenario(text, file=filename, base_dir=base_dir)

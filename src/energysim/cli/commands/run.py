@@ -238,7 +238,7 @@ def check_run_arguments(args: argparse.Namespace) -> None:
 
 def check_before_run(scen, args: argparse.Namespace, years: list[int] | None) -> None:
     """What ``validate`` checks (targets) and the indicator years, before anything runs."""
-    from energysim.cli import check_targets
+    from energysim.analysis.targets import check_targets
 
     check_targets(scen)
     if years is None:

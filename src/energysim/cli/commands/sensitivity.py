@@ -56,7 +56,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def sensitivity_command(args: argparse.Namespace) -> int:
     """Compute, print and write the sensitivity table and charts; returns the exit status."""
     from energysim.analysis import sensitivity
-    from energysim.commands.run import check_run_arguments, open_result_set, result_folder
+    from energysim.cli.commands.run import check_run_arguments, open_result_set, result_folder
     from energysim.ensemble import check_count, check_scheduler
     from energysim.results.dataset import with_run_id
     from energysim.scenario import load_scenario

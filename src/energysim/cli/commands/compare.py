@@ -40,7 +40,7 @@ def compare_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from energysim.analysis.compare import compare, format_comparison, format_diff, write_charts
-    from energysim.commands.run import _years
+    from energysim.cli.commands.run import _years
 
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
                    years=_years(args.years), lang=args.lang)

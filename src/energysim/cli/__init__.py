@@ -37,22 +37,22 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("params", "print the parameter catalogue", "energysim.cli", "params_command"),
     ("list", "list the bundled scenarios", "energysim.cli", "list_command"),
-    ("new", "start your own scenario: a small file extending a bundled one", "energysim.commands.new", "new_command"),  # noqa: E501
+    ("new", "start your own scenario: a small file extending a bundled one", "energysim.cli.commands.new", "new_command"),  # noqa: E501
     (
         "run",
         "run a scenario; write results.nc, summary.csv, summary.xlsx",
-        "energysim.commands.run",
+        "energysim.cli.commands.run",
         "run_command",
     ),
-    ("calibrate", "fit parameters to historical data; write a calibrated parameter file and a fit report", "energysim.commands.calibrate", "calibrate_command"),  # noqa: E501
-    ("targets", "track a scenario's targets: value, P(meet), traffic light", "energysim.commands.targets", "targets_command"),  # noqa: E501
-    ("report", "write the 1-4 page brief (pdf, png or html) of scenarios", "energysim.commands.report", "report_command"),  # noqa: E501
-    ("compare", "compare scenarios: key indicators, parameter diff, charts", "energysim.commands.compare", "compare_command"),  # noqa: E501
-    ("plot", "chart a saved run (results.nc) without rerunning", "energysim.commands.plot", "plot_command"),  # noqa: E501
-    ("sensitivity", "Sobol' or Morris sensitivity indices of scenario outputs", "energysim.commands.sensitivity", "sensitivity_command"),  # noqa: E501
-    ("sweep", "run a grid of lever values as one ensemble; table of outcomes", "energysim.commands.sweep", "sweep_command"),  # noqa: E501
-    ("projects", "list the project register: sizes, planned years, timing priors", "energysim.commands.projects", "projects_command"),  # noqa: E501
-    ("app", "the what-if page in the browser: levers as sliders, answers as you slide", "energysim.commands.app", "app_command"),  # noqa: E501
+    ("calibrate", "fit parameters to historical data; write a calibrated parameter file and a fit report", "energysim.cli.commands.calibrate", "calibrate_command"),  # noqa: E501
+    ("targets", "track a scenario's targets: value, P(meet), traffic light", "energysim.cli.commands.targets", "targets_command"),  # noqa: E501
+    ("report", "write the 1-4 page brief (pdf, png or html) of scenarios", "energysim.cli.commands.report", "report_command"),  # noqa: E501
+    ("compare", "compare scenarios: key indicators, parameter diff, charts", "energysim.cli.commands.compare", "compare_command"),  # noqa: E501
+    ("plot", "chart a saved run (results.nc) without rerunning", "energysim.cli.commands.plot", "plot_command"),  # noqa: E501
+    ("sensitivity", "Sobol' or Morris sensitivity indices of scenario outputs", "energysim.cli.commands.sensitivity", "sensitivity_command"),  # noqa: E501
+    ("sweep", "run a grid of lever values as one ensemble; table of outcomes", "energysim.cli.commands.sweep", "sweep_command"),  # noqa: E501
+    ("projects", "list the project register: sizes, planned years, timing priors", "energysim.cli.commands.projects", "projects_command"),  # noqa: E501
+    ("app", "the what-if page in the browser: levers as sliders, answers as you slide", "energysim.cli.commands.app", "app_command"),  # noqa: E501
     # other commands (run, targets, report, sensitivity, calibrate, plot, compare) add a line
 ]
 
@@ -182,6 +182,7 @@ def validate_command(args) -> int:
     required parameters, correlations, targets) run for all that does not depend on a value
     that failed; after two or more problems, one last line names the checks skipped because
     of them (a single problem stays the one line of a bad input)."""
+    from energysim.analysis.targets import target_problems
     from energysim.scenario.loader import check_scenario
 
     status = 0
@@ -207,48 +208,6 @@ def validate_command(args) -> int:
     return status
 
 
-def check_targets(s) -> None:
-    """Each target names a model result and has a value of its dimension.
-
-    Raises
-    ------
-    ScenarioError
-        At the target's file and line, with a "did you mean" for a misspelt indicator (the
-        first problem, carrying every one in ``exc.problems``).
-    """
-    from energysim.scenario.loader import raise_problems
-
-    raise_problems(target_problems(s))
-
-
-def target_problems(s) -> list[ScenarioError]:
-    """Every problem of :func:`check_targets`, one per target at most."""
-    units = _output_units()
-    if not units:
-        return []
-    problems: list[ScenarioError] = []
-    for t in s.targets:
-        base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
-        if base not in units:
-            import difflib
-
-            close = difflib.get_close_matches(base, list(units), n=1)
-            problems.append(ScenarioError(
-                f"unknown indicator (expected a result variable, got {t.indicator!r})",
-                file=t.where.file,
-                line=t.where.line,
-                key=f"targets.{t.indicator}",
-                hint=f"did you mean {close[0]!r}?" if close else None,
-            ))
-            continue
-        try:
-            t.value_in(units[base])
-            t.tolerance_in(units[base])
-        except ScenarioError as exc:
-            problems.append(exc)
-    return problems
-
-
 # -- show ----------------------------------------------------------------------------------
 def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="scenario YAML file or bundled name")
@@ -271,10 +230,11 @@ def show_command(args) -> int:
 def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> str:
     """Text of a resolved scenario: metadata, parameters (in the report's units, as a scenario
     writes them: :func:`energysim.scenario.display.leaf_text`) with file:line."""
+    from energysim.analysis.targets import output_units
     from energysim.scenario.display import leaf_text
     from energysim.scenario.spec import default_leaf
 
-    units = _output_units()
+    units = output_units()
     lines = [f"scenario: {s.name}"]
     for title_lang in ("zh", "en"):
         if title_lang in s.title:
@@ -323,15 +283,6 @@ def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> s
                 f"  [{t.where}]{src}"
             )
     return "\n".join(lines)
-
-
-def _output_units() -> dict[str, str]:
-    """Result indicator → canonical unit, from the model (empty if the core is missing)."""
-    try:
-        from energysim.engine import output_specs
-    except ImportError:  # pragma: no cover - before the simulation core exists
-        return {}
-    return {name: o.unit for name, o in output_specs().items()}
 
 
 def _target_value(t, units: dict[str, str], lang: str = "zh") -> str:
@@ -410,6 +361,3 @@ def _title_text(title) -> str:
         return " / ".join(str(title[k]) for k in ("zh", "en") if k in title)
     return "" if title is None else str(title)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -36,7 +36,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     import dataclasses
 
     from energysim.analysis import sweep
-    from energysim.commands.run import open_result_set, result_folder
+    from energysim.cli.commands.run import open_result_set, result_folder
     from energysim.ensemble import check_count, check_scheduler
     from energysim.results.dataset import with_run_id
 
