@@ -9,6 +9,7 @@ from energysim import engine
 from energysim.analysis import money
 from energysim.analysis.compare import central_params
 from energysim.analysis.wedges import decompose
+from energysim.briefing import money_pages
 from energysim.cli import main
 
 
@@ -69,7 +70,7 @@ def test_abatement_costs_add_up_to_the_scenarios_difference():
 
 def test_mac_chart_draws_one_bar_per_abating_lever():
     ac = money.abatement_costs("accelerated")
-    fig = money.mac_chart(ac, lang="en")
+    fig = money_pages.mac_chart(ac, lang="en")
     ax = fig.axes[0]
     abating = [lv for lv in ac.levers if np.isfinite(ac.aac[lv])]
     assert len(ax.patches) == len(abating)
@@ -161,13 +162,13 @@ def test_run_lines_of_a_short_run_name_each_window_once():
 def test_the_money_page_names_scenarios_by_their_titles(lang):
     """Table rows, the investment chart and the MAC chart use the brief's scenario labels
     (the titles in the brief's language, as on the other pages), never the ids (issue 14)."""
-    from energysim import report
+    from energysim.briefing import report
 
     brief = report.build_brief(["baseline", "accelerated"], lang=lang)
     labels = [brief.label(n) for n in brief.names]
     assert labels != ["baseline", "accelerated"] and all(labels)
-    cols, rows = money._money_rows(money.money_table(brief.comparison.datasets, lang), lang,
-                                   brief.label)
+    cols, rows = money_pages._money_rows(money.money_table(brief.comparison.datasets, lang),
+                                         lang, brief.label)
     assert [r[0] for r in rows] == labels
     page = next(p for p in report.render_pages(brief)
                 if any("投资与成本" in t.get_text() or "Investment and cost" in t.get_text()

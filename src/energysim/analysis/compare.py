@@ -10,16 +10,14 @@
   scenarios (deterministic path over the simulated years, or distribution), with both values
   in canonical units;
 * :func:`key_table` / :func:`format_comparison` — the side-by-side table of key indicators;
-* :func:`write_charts` — the comparison charts (small multiples, one per scenario's CO2 and
-  capacity mix) as PNG files.
+
+The comparison charts are drawn by :func:`energysim.briefing.chart_files.write_comparison_charts`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,7 +34,6 @@ __all__ = [
     "format_comparison",
     "Comparison",
     "compare",
-    "write_charts",
     "KEY_YEARS",
 ]
 
@@ -373,28 +370,3 @@ def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = No
              for n, s in zip(names[1:], loaded[1:], strict=True)}
     return Comparison(datasets=runs, scenarios=dict(zip(names, loaded, strict=True)),
                       table=table, diffs=diffs)
-
-
-def write_charts(comparison: Comparison, outdir: str | os.PathLike, *, lang: str = "zh",
-                 dpi: int = 150) -> list[Path]:
-    """Write the comparison charts as PNG files (atomically) into ``outdir``.
-
-    Files: ``comparison.png`` (small multiples of the key indicators), and per scenario
-    ``<name>-co2.png`` (CO2 by sector) and ``<name>-capacity.png`` (capacity mix).
-
-    Returns
-    -------
-    list of pathlib.Path
-    """
-    from energysim.briefing import plots
-
-    out = Path(outdir)
-    written = [plots.save(plots.scenario_comparison(comparison.datasets, lang=lang),
-                          out / "comparison.png", dpi=dpi)]
-    for name, ds in comparison.datasets.items():
-        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-        written.append(plots.save(plots.co2_by_sector(ds, lang=lang), out / f"{safe}-co2.png",
-                                  dpi=dpi))
-        written.append(plots.save(plots.capacity_mix(ds, lang=lang),
-                                  out / f"{safe}-capacity.png", dpi=dpi))
-    return written

@@ -508,7 +508,7 @@ def format_table(result: SensitivityResult, lang: str = "zh") -> str:
     heads = ("S1", "±", "ST", "±") if sobol else ("mu*", "±", "mu", "sigma")
     from energysim.text.tables import pad, text_width
 
-    labels = [_label(p, k, lang) for p, k in zip(t["parameter"], t["kind"], strict=True)]
+    labels = [parameter_label(p, k, lang) for p, k in zip(t["parameter"], t["kind"], strict=True)]
     width = max(text_width(x) for x in labels) + 2
     how = (f"Sobol' (Saltelli), N = {result.samples}" if sobol else
            f"Morris, {result.samples} trajectories")
@@ -520,7 +520,7 @@ def format_table(result: SensitivityResult, lang: str = "zh") -> str:
         lines.append(f"{out} [{sub['unit'].iloc[0]}]")
         lines.append(" " * width + "".join(f"{h:>9}" for h in heads))
         for _, row in sub.iterrows():
-            lines.append(pad(_label(row["parameter"], row["kind"], lang), width)
+            lines.append(pad(parameter_label(row["parameter"], row["kind"], lang), width)
                          + "".join(f"{_g3(row[c]):>9}" for c in cols))
     ci = "± = 95 % confidence half-width (bootstrap)"
     lines.append("")
@@ -544,7 +544,7 @@ def _g3(x: float) -> str:
     return f"{x:.3f}" if abs(x) < 10 else round_sig(x, 3)
 
 
-def _label(parameter: str, kind: str, lang: str = "en") -> str:
+def parameter_label(parameter: str, kind: str, lang: str = "en") -> str:
     """A parameter as the table and tornado show it: its path (en) or Chinese name (zh)."""
     name = parameter
     if lang == "zh":
@@ -558,38 +558,21 @@ def _label(parameter: str, kind: str, lang: str = "en") -> str:
     return f"{name} (×)" if kind == "multiplier" else name
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")
-
-
-def write(result: SensitivityResult, out_dir: str | os.PathLike, *, lang: str = "zh",
-          chart: bool = True) -> list[Path]:
-    """Write ``sensitivity.csv`` and one tornado chart per output (``tornado_<output>.png``).
+def write(result: SensitivityResult, out_dir: str | os.PathLike) -> list[Path]:
+    """Write ``sensitivity.csv`` (the index table) into ``out_dir``; the tornado charts are
+    drawn by :func:`energysim.briefing.chart_files.write_tornado_charts`.
 
     Returns
     -------
     list of pathlib.Path
-        The files written (atomically).
+        The file written (atomically).
     """
     from energysim.results.dataset import atomic_path
 
-    out = Path(out_dir)
-    csv = out / "sensitivity.csv"
+    csv = Path(out_dir) / "sensitivity.csv"
     with atomic_path(csv) as tmp:
         result.table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
-    written = [csv]
-    if chart:
-        from energysim.briefing import plots
-
-        col = "ST" if result.method == "sobol" else "mu_star"
-        for name in dict.fromkeys(result.table["output"]):
-            sub = result.table[result.table["output"] == name]
-            frame = sub.assign(parameter=[_label(p, k, lang) for p, k in
-                                          zip(sub["parameter"], sub["kind"], strict=True)])
-            frame = frame.set_index("parameter")[[col]]
-            fig = plots.tornado(frame, lang=lang, output=name)
-            written.append(plots.save(fig, out / f"tornado_{_slug(name)}.png"))
-    return written
+    return [csv]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,13 +19,10 @@ no network. Every output is written to a temporary name and renamed when complet
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
-import io
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,19 +30,35 @@ from typing import Any
 
 import numpy as np
 
+from energysim.briefing.layout import (
+    INK,
+    MARGIN,
+    MUTED,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    Block,
+    Col,
+    Table,
+    chart_row,
+    heading,
+    html_table,
+    page,
+    paginate,
+    paragraph,
+    png_base64,
+    share_y_scale,
+    table_block,
+    text_block,
+)
 from energysim.errors import ScenarioError
-from energysim.text.labels import STATUS_TEXT, check_lang
+from energysim.text.labels import check_lang, scenario_label
 
 __all__ = ["Brief", "build_brief", "write_brief", "render_pages", "FORMATS", "TITLE"]
 
 FORMATS = ("pdf", "png", "html")
 #: Title of the brief: (zh, en).
 TITLE = ("准格尔旗能源转型情景简报", "Zhunge'er Banner energy-transition scenario brief")
-PAGE_W, PAGE_H = 8.27, 11.69  # A4 [in]
-MARGIN = 0.55  # [in]
-_INK = "#1a1a1a"
-_MUTED = "#666666"
-_RULE = "#1f4e79"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,295 +198,9 @@ def _t(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
-def _text_width(text: str, size: float) -> float:
-    """Estimated width of ``text`` at ``size`` pt [in] (CJK 1 em, others ~0.56 em)."""
-    em = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.52 for c in text)
-    return em * size / 72.0
-
-
-def _wrap(text: str, width_in: float, size: float) -> list[str]:
-    """Greedy wrap of mixed Chinese/Latin text to ``width_in`` inches."""
-    lines: list[str] = []
-    for para in str(text).split("\n"):
-        line = ""
-        for token in _tokens(para):
-            if _text_width(line + token, size) <= width_in or not line:
-                line += token
-            else:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            while _text_width(line.rstrip(), size) > width_in and len(line.rstrip()) > 1:
-                cut = _fit(line, width_in, size)  # a word longer than the width: break it
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line.rstrip())
-    return lines or [""]
-
-
-def _fit(text: str, width_in: float, size: float) -> int:
-    """How many leading characters of ``text`` fit in ``width_in`` (at least one)."""
-    n = 1
-    while n < len(text) and _text_width(text[: n + 1], size) <= width_in:
-        n += 1
-    return n
-
-
-def _tokens(text: str) -> list[str]:
-    """Words (with their trailing space) and single CJK characters."""
-    out, word = [], ""
-    for c in text:
-        if unicodedata.east_asian_width(c) in "WF":
-            if word:
-                out.append(word)
-                word = ""
-            out.append(c)
-        elif c == " ":
-            out.append(word + " ")
-            word = ""
-        else:
-            word += c
-    if word:
-        out.append(word)
-    return out
-
-
-@dataclass
-class _Col:
-    head: str
-    width: float  # [in]
-    align: str = "left"
-
-
-@dataclass
-class _Table:
-    """A text table laid out in inches: wrapped cells, row heights."""
-
-    cols: list[_Col]
-    rows: list[list[Any]]
-    size: float = 7.0
-    head_size: float = 7.0
-    zebra: bool = True
-
-    def line_h(self, size: float | None = None) -> float:
-        return (size or self.size) * 1.32 / 72.0
-
-    def _cell_lines(self, cell, col: _Col) -> list[str]:
-        text = cell[0] if isinstance(cell, tuple) else cell
-        pad = 0.16 if isinstance(cell, tuple) else 0.0  # room for a status dot
-        return _wrap(str(text), col.width - 0.08 - pad, self.size)
-
-    def layout(self) -> tuple[list[list[str]], list[list[list[str]]], list[float], float]:
-        heads = [_wrap(c.head, c.width - 0.08, self.head_size) for c in self.cols]
-        head_h = max(len(h) for h in heads) * self.line_h(self.head_size) + 0.06
-        cells = [[self._cell_lines(cell, col) for cell, col in zip(row, self.cols, strict=True)]
-                 for row in self.rows]
-        heights = [max(len(c) for c in row) * self.line_h() + 0.045 for row in cells]
-        return heads, cells, heights, head_h
-
-    @property
-    def height(self) -> float:
-        _, _, heights, head_h = self.layout()
-        return head_h + sum(heights) + 0.05
-
-    def draw(self, ax, x0: float, y0: float) -> float:
-        from matplotlib.patches import Rectangle
-
-        heads, cells, heights, head_h = self.layout()
-        total_w = sum(c.width for c in self.cols)
-        ax.add_patch(Rectangle((x0, y0), total_w, head_h, facecolor="#e8eef5", lw=0))
-        x = x0
-        for col, head in zip(self.cols, heads, strict=True):
-            tx = x + 0.04 if col.align == "left" else x + col.width - 0.04
-            ax.text(tx, y0 + 0.03, "\n".join(head), ha=col.align, va="top",
-                    fontsize=self.head_size, color=_INK, linespacing=1.15)
-            x += col.width
-        y = y0 + head_h
-        for i, (row, lines, h) in enumerate(zip(self.rows, cells, heights, strict=True)):
-            if self.zebra and i % 2 == 1:
-                ax.add_patch(Rectangle((x0, y), total_w, h, facecolor="#f5f5f5", lw=0))
-            x = x0
-            for cell, col, text in zip(row, self.cols, lines, strict=True):
-                status = cell[1] if isinstance(cell, tuple) else None
-                tx = x + 0.04
-                if status is not None:
-                    color = STATUS_TEXT[status][3]
-                    ax.plot([tx + 0.05], [y + 0.025 + self.line_h() / 2.0], "o", ms=5.2,
-                            color=color, mec="none")
-                    tx += 0.15
-                if col.align == "right" and status is None:
-                    tx = x + col.width - 0.04
-                ax.text(tx, y + 0.025, "\n".join(text), ha=col.align if status is None else "left",
-                        va="top", fontsize=self.size, color=_INK, linespacing=1.2)
-                x += col.width
-            y += h
-        ax.plot([x0, x0 + total_w], [y, y], color="#bbbbbb", lw=0.6)
-        return y + 0.05
-
-
-# ---------------------------------------------------------------------------------------------
-# page layout: a vertical stack of blocks
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Block:
-    height: float  # [in]
-    draw: Callable  # draw(subfigure) ; text blocks get an inches Axes
-    keep_with_next: bool = False  # a heading: never the last block of a page
-
-
-def _text_block(height: float, draw_text: Callable) -> _Block:
-    def draw(sf):
-        ax = sf.add_axes([0, 0, 1, 1])
-        ax.set_axis_off()
-        ax.set_xlim(0, PAGE_W)
-        ax.set_ylim(height, 0)
-        draw_text(ax)
-
-    return _Block(height, draw)
-
-
-def _page(blocks: list[_Block]):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(PAGE_W, PAGE_H), layout="constrained")
-    fig.get_layout_engine().set(w_pad=MARGIN * 0.55, h_pad=0.04, hspace=0.0, wspace=0.02)
-    used = sum(b.height for b in blocks)
-    rest = max(PAGE_H - used, 0.01)
-    heights = [b.height for b in blocks] + [rest]
-    sfs = fig.subfigures(len(heights), 1, height_ratios=heights, hspace=0.0)
-    for b, sf in zip(blocks, sfs, strict=False):
-        b.draw(sf)
-    return fig
-
-
-def _chart_row(height: float, fns: list[Callable], *, share_y: bool = False,
-               columns: int | None = None) -> _Block:
-    """Charts side by side; ``share_y``: one y-scale for all (the same quantity in several
-    scenarios); ``columns``: slots in the row (a short last row keeps the others' width)."""
-    def draw(sf):
-        n = max(columns or len(fns), len(fns))
-        parts = sf.subfigures(1, n, wspace=0.0) if n > 1 else [sf]
-        for fn, part in zip(fns, np.atleast_1d(parts), strict=False):
-            fn(part)
-            _align_title(part)
-        if share_y:
-            share_y_scale([part.axes[0] for part in np.atleast_1d(parts)[:len(fns)]
-                           if part.axes])
-
-    return _Block(height, draw)
-
-
-def share_y_scale(axes: Sequence) -> tuple[float, float] | None:
-    """Give ``axes`` one y-range (the union of theirs); returns it."""
-    if not axes:
-        return None
-    lows, highs = zip(*(ax.get_ylim() for ax in axes), strict=True)
-    lim = (min(lows), max(highs))
-    for ax in axes:
-        ax.set_ylim(*lim)
-    return lim
-
-
-def _paginate(blocks: list[_Block], room: float = PAGE_H - 0.3) -> list[list[_Block]]:
-    """Blocks split into pages of at most ``room`` inches; a heading stays with what follows."""
-    pages: list[list[_Block]] = [[]]
-    used = 0.0
-    for i, b in enumerate(blocks):
-        need = b.height
-        if getattr(b, "keep_with_next", False) and i + 1 < len(blocks):
-            need += blocks[i + 1].height
-        if pages[-1] and used + need > room:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(b)
-        used += b.height
-    return pages
-
-
-def _align_title(sf) -> None:
-    """Move a chart's figure title to the page margin (or just inside its own left edge)."""
-    title = getattr(sf, "_suptitle", None)
-    if title is None:
-        return
-    x0, _, w, _ = sf.bbox.bounds
-    dpi = sf.figure.dpi
-    x0, w = x0 / dpi, w / dpi
-    target = MARGIN if x0 < MARGIN else x0 + 0.12
-    title.set_x((target - x0) / w)
-    title.set_horizontalalignment("left")
-
-
-def _heading(text: str, sub: str | None = None) -> _Block:
-    def draw(ax):
-        ax.text(MARGIN, 0.24, text, fontsize=11.5, color=_RULE, va="baseline")
-        if sub:
-            w = _text_width(text, 11.5) + 0.15
-            ax.text(MARGIN + w, 0.24, sub, fontsize=8.5, color=_MUTED, va="baseline")
-        ax.plot([MARGIN, PAGE_W - MARGIN], [0.31, 0.31], color=_RULE, lw=0.8)
-
-    block = _text_block(0.38, draw)
-    block.keep_with_next = True
-    return block
-
-
-def _paragraph(lines: list[tuple[str, float, str]], width: float = PAGE_W - 2 * MARGIN,
-               gap: float = 0.02) -> _Block:
-    """Lines of (text, size, colour), wrapped."""
-    wrapped = [(_wrap(t, width, s), s, c) for t, s, c in lines]
-    height = sum(len(w) * s * 1.35 / 72.0 + gap for w, s, _ in wrapped) + 0.06
-
-    def draw(ax):
-        y = 0.03
-        for w, s, c in wrapped:
-            ax.text(MARGIN, y, "\n".join(w), fontsize=s, color=c, va="top", linespacing=1.25)
-            y += len(w) * s * 1.35 / 72.0 + gap
-
-    return _text_block(height, draw)
-
-
-def _table_block(table: _Table, note: str | None = None, *,
-                 status_legend: str | None = None) -> _Block:
-    """A table, an optional note under it and (``status_legend=lang``) the traffic-light key."""
-    note_lines = _wrap(note, PAGE_W - 2 * MARGIN, 6.5) if note else []
-    legend_h = 0.16 if status_legend else 0.0
-    height = table.height + len(note_lines) * 6.5 * 1.3 / 72.0 + 0.06 + legend_h
-
-    def draw(ax):
-        y = table.draw(ax, MARGIN, 0.02)
-        if status_legend:
-            x = MARGIN
-            for st in ("met", "at_risk", "missed"):
-                zh, en, _, color = STATUS_TEXT[st]
-                word = zh if status_legend == "zh" else en
-                ax.plot([x + 0.05], [y + 0.07], "o", ms=5.2, color=color, mec="none")
-                ax.text(x + 0.13, y + 0.07, word, fontsize=7, va="center", color=_INK)
-                x += 0.2 + _text_width(word, 7) + 0.15
-            y += legend_h
-        if note_lines:
-            ax.text(MARGIN, y + 0.01, "\n".join(note_lines), fontsize=6.5, color=_MUTED,
-                    va="top", linespacing=1.2)
-
-    return _text_block(height, draw)
-
-
 # ---------------------------------------------------------------------------------------------
 # page contents
 # ---------------------------------------------------------------------------------------------
-
-
-def scenario_label(s, lang: str) -> str:
-    """A scenario's short name for readers: its title in ``lang`` up to the first colon
-    (``基准情景:落实…`` → ``基准情景``; ``Accelerated transition: …`` → ``Accelerated
-    transition``), the other language's title, or its name."""
-    import re
-
-    for key in ((lang, "zh", "en") if lang == "zh" else (lang, "en", "zh")):
-        title = str(s.title.get(key, "") or "").strip()
-        if title:
-            short = re.split(r"[:：(（]", title, maxsplit=1)[0].strip()
-            return short or title
-    return s.name
 
 
 def _scenario_title(s, lang: str) -> str:
@@ -581,7 +308,7 @@ def water_shortfall_text(ds, lang: str = "zh") -> str:
               f"({year})")
 
 
-def _key_numbers_table(brief: Brief) -> _Table:
+def _key_numbers_table(brief: Brief) -> Table:
     from energysim.text.numbers import fmt_number
 
     lang = brief.lang
@@ -594,10 +321,10 @@ def _key_numbers_table(brief: Brief) -> _Table:
     label_w = 2.45
     n = len(years) * len(names)
     vw = (width - label_w) / max(n, 1)
-    cols = [_Col(_t(lang, "指标", "indicator"), label_w)]
+    cols = [Col(_t(lang, "指标", "indicator"), label_w)]
     for y in years:
         for name in names:
-            cols.append(_Col(f"{y}\n{brief.label(name)}", vw, "right"))
+            cols.append(Col(f"{y}\n{brief.label(name)}", vw, "right"))
     rows = []
     for key, r in table.iterrows():
         label = (f"{r['zh']} {r['en']} [{r['unit']}]" if lang == "zh"
@@ -613,18 +340,18 @@ def _key_numbers_table(brief: Brief) -> _Table:
                 else:
                     cells.append(fmt_number(float(v)))
         rows.append(cells)
-    return _Table(cols, rows, size=7.0)
+    return Table(cols, rows, size=7.0)
 
 
-def _target_table(brief: Brief) -> _Table:
+def _target_table(brief: Brief) -> Table:
     from energysim.analysis.targets import target_text, value_with_unit
 
     lang = brief.lang
     names = brief.names
     first = brief.targets[names[0]]
     width = PAGE_W - 2 * MARGIN
-    fixed = [_Col(_t(lang, "目标", "target"), 1.95), _Col(_t(lang, "年份", "year"), 0.42),
-             _Col(_t(lang, "目标值", "target value"), 1.35)]
+    fixed = [Col(_t(lang, "目标", "target"), 1.95), Col(_t(lang, "年份", "year"), 0.42),
+             Col(_t(lang, "目标值", "target value"), 1.35)]
     rest = width - sum(c.width for c in fixed)
     per = rest / len(names)
     prob = brief.samples > 1
@@ -632,7 +359,7 @@ def _target_table(brief: Brief) -> _Table:
     for name in names:
         what = (_t(lang, "(数值 · 达标概率)", " (value · P(meet))") if prob
                 else _t(lang, "(数值)", " (value)"))
-        cols.append(_Col(f"{brief.label(name)}{what}", per))
+        cols.append(Col(f"{brief.label(name)}{what}", per))
     rows = []
     for i, r in first.iterrows():
         strength = "" if r["strength"] == "firm" else _t(lang, "(力争)", " (aspirational)")
@@ -644,7 +371,7 @@ def _target_table(brief: Brief) -> _Table:
                 text += f" · {100 * rr['p_meet']:.0f}%"
             cells.append((text, rr["status"]))
         rows.append(cells)
-    return _Table(cols, rows, size=6.8)
+    return Table(cols, rows, size=6.8)
 
 
 def _status_legend(brief: Brief) -> str:
@@ -656,7 +383,7 @@ def _status_legend(brief: Brief) -> str:
     return f"{status_rule(lang=lang)}{extra}"
 
 
-def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
+def _diff_table(brief: Brief, max_rows: int) -> tuple[Table | None, str]:
     lang = brief.lang
     names = brief.names
     if len(names) < 2:
@@ -670,8 +397,8 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     width = PAGE_W - 2 * MARGIN
     pw = 2.35
     vw = (width - pw) / len(names)
-    cols = [_Col(_t(lang, "参数", "parameter"), pw)]
-    cols += [_Col(brief.label(n), vw) for n in names]
+    cols = [Col(_t(lang, "参数", "parameter"), pw)]
+    cols += [Col(brief.label(n), vw) for n in names]
     from energysim.scenario import load_scenario
     from energysim.scenario.display import leaf_text
 
@@ -698,7 +425,7 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[_Table | None, str]:
     if more > 0:
         note += _t(lang, f"另有{more}项未列出,见 energysim compare。",
                    f" {more} more not shown: see `energysim compare`.")
-    return _Table(cols, rows, size=6.2, head_size=6.8), note
+    return Table(cols, rows, size=6.2, head_size=6.8), note
 
 
 def assumption_name(param, lang: str) -> str:
@@ -708,25 +435,25 @@ def assumption_name(param, lang: str) -> str:
     return text or param.path
 
 
-def _wedge_table(brief: Brief, name: str) -> _Table:
+def _wedge_table(brief: Brief, name: str) -> Table:
     from energysim.text.numbers import fmt_number
 
     lang = brief.lang
     w = brief.wedges[name]
     tab = w.table(lang=lang)
     units = w.units(lang)
-    cols = [_Col(_t(lang, "政策杠杆", "lever"), 1.9),
-            _Col(_t(lang, "参数数", "params"), 0.6, "right")]
+    cols = [Col(_t(lang, "政策杠杆", "lever"), 1.9),
+            Col(_t(lang, "参数数", "params"), 0.6, "right")]
     outs = list(w.outputs)
     names = {"co2_total": _t(lang, "二氧化碳", "CO2"),
              "coal_output": _t(lang, "原煤产量", "coal output")}
     for o in outs:
-        cols.append(_Col(f"Δ{names.get(o, o)} {w.year} [{units[o]}]", 1.45, "right"))
+        cols.append(Col(f"Δ{names.get(o, o)} {w.year} [{units[o]}]", 1.45, "right"))
     rows = []
     for lever, r in tab.iterrows():
         label = r["name"] if lever == "total" else f"{r['name']} ({lever})"
         rows.append([label, str(int(r["n_params"]))] + [fmt_number(float(r[o])) for o in outs])
-    return _Table(cols, rows, size=6.8, zebra=True)
+    return Table(cols, rows, size=6.8, zebra=True)
 
 
 def _driver_blocks(brief: Brief) -> list:
@@ -738,9 +465,9 @@ def _driver_blocks(brief: Brief) -> list:
     names = {"co2_total@2030": _t(lang, "2030年二氧化碳排放", "2030 CO2"),
              "co2_peak_year": _t(lang, "碳排放达峰年份", "CO2 peak year"),
              "energy_intensity@2025": _t(lang, "2025年单位GDP能耗", "2025 energy intensity")}
-    cols = [_Col(_t(lang, "指标", "indicator"), 1.5), _Col("#", 0.3, "right"),
-            _Col(_t(lang, "影响因素", "driver"), 4.35),
-            _Col(_t(lang, "相对影响", "share"), 0.9, "right")]
+    cols = [Col(_t(lang, "指标", "indicator"), 1.5), Col("#", 0.3, "right"),
+            Col(_t(lang, "影响因素", "driver"), 4.35),
+            Col(_t(lang, "相对影响", "share"), 0.9, "right")]
     rows = [[names.get(r.output, r.output) if r.rank == 1 else "", str(r.rank), r.label,
              f"{100 * r.share:.0f}%"] for r in t.itertuples()]
     note = _t(lang, f"{brief.label(brief.names[0])}的Morris筛选(平均绝对基本效应μ*占该指标全部因素之和的比例);"
@@ -748,16 +475,16 @@ def _driver_blocks(brief: Brief) -> list:
               f"Morris screening of {brief.label(brief.names[0])} (mean absolute elementary effect μ* as a share "
               "of the sum over all inputs); \"commissioning year\" is a register project's delay "
               "drawn from its verb's prior.")
-    return [_heading(_t(lang, "主要不确定性来源", "Top drivers of uncertainty"),
+    return [heading(_t(lang, "主要不确定性来源", "Top drivers of uncertainty"),
                      _t(lang, "Top drivers of uncertainty", "主要不确定性来源")),
-            _table_block(_Table(cols, rows, size=6.8, zebra=True), note)]
+            table_block(Table(cols, rows, size=6.8, zebra=True), note)]
 
 
 def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
     lang = brief.lang
     lines = [(_t(lang, f"生成日期 {brief.date} · energysim {brief.version} · {_run_kind(brief)}",
                  f"generated {brief.date} · energysim {brief.version} · {_run_kind(brief)}"),
-              6.8, _INK)]
+              6.8, INK)]
     for name, ds in brief.comparison.datasets.items():
         a = ds.attrs
         s = brief.comparison.scenarios[name]
@@ -765,7 +492,7 @@ def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
                       f"seed {_seed_text(a)} · method {a.get('method', '-')} · "
                       f"samples {a.get('n_samples', '-')} · "
                       f"sha256 {str(a.get('scenario_sha256', ''))[:16]}… · "
-                      f"energysim {a.get('energysim_version', '-')}", 6.5, _MUTED))
+                      f"energysim {a.get('energysim_version', '-')}", 6.5, MUTED))
     for w in brief.wedges.values():
         method = {"shapley": _t(lang, f"Shapley值(对{len(w.levers)}个杠杆的全部加入顺序取平均,"
                                       f"{w.runs}次组合运行)",
@@ -776,8 +503,8 @@ def _provenance_lines(brief: Brief) -> list[tuple[str, float, str]]:
         lines.append((_t(lang, f"政策楔形 {w.child_name} 相对 {w.parent_name}: {method},"
                                "各项之和等于两情景之差。",
                          f"Wedges {w.child_name} vs {w.parent_name}: {method}; contributions "
-                         "add up to the difference."), 6.5, _MUTED))
-    lines.extend((n, 6.5, _MUTED) for n in brief.notes)
+                         "add up to the difference."), 6.5, MUTED))
+    lines.extend((n, 6.5, MUTED) for n in brief.notes)
     return lines
 
 
@@ -786,38 +513,38 @@ def _seed_text(a) -> str:
     return "–" if seed is None or int(seed) < 0 else str(int(seed))
 
 
-def _page1_blocks(brief: Brief) -> tuple[list[_Block], bool]:
+def _page1_blocks(brief: Brief) -> tuple[list[Block], bool]:
     """Blocks of the first page, and whether the comparison chart fitted on it."""
     lang = brief.lang
     zh, en = TITLE
     main, sub = (zh, en) if lang == "zh" else (en, zh)
-    scen_lines = [(f"• {brief.label(n)} ({n}): {_scenario_title(s, lang)}", 7.5, _INK)
+    scen_lines = [(f"• {brief.label(n)} ({n}): {_scenario_title(s, lang)}", 7.5, INK)
                   for n, s in brief.comparison.scenarios.items()]
 
     def header(ax):
-        ax.text(MARGIN, 0.42, main, fontsize=19, color=_INK, va="baseline")
-        ax.text(MARGIN, 0.70, sub, fontsize=11, color=_MUTED, va="baseline")
-        ax.text(PAGE_W - MARGIN, 0.70, brief.date, fontsize=8, color=_MUTED, ha="right",
+        ax.text(MARGIN, 0.42, main, fontsize=19, color=INK, va="baseline")
+        ax.text(MARGIN, 0.70, sub, fontsize=11, color=MUTED, va="baseline")
+        ax.text(PAGE_W - MARGIN, 0.70, brief.date, fontsize=8, color=MUTED, ha="right",
                 va="baseline")
-        ax.plot([MARGIN, PAGE_W - MARGIN], [0.80, 0.80], color=_RULE, lw=1.6)
+        ax.plot([MARGIN, PAGE_W - MARGIN], [0.80, 0.80], color=RULE, lw=1.6)
 
-    blocks = [_text_block(0.86, header),
-              _paragraph(scen_lines + [(_run_kind(brief), 6.8, _MUTED)]),
-              _heading(_t(lang, "要点", "Highlights"), _t(lang, "Highlights", "要点")),
-              _paragraph([(f"• {t}", 7.5, _INK) for t in _highlights(brief)]),
-              _heading(_t(lang, "一、关键指标", "1. Key numbers"),
+    blocks = [text_block(0.86, header),
+              paragraph(scen_lines + [(_run_kind(brief), 6.8, MUTED)]),
+              heading(_t(lang, "要点", "Highlights"), _t(lang, "Highlights", "要点")),
+              paragraph([(f"• {t}", 7.5, INK) for t in _highlights(brief)]),
+              heading(_t(lang, "一、关键指标", "1. Key numbers"),
                        _t(lang, "Key numbers", "关键指标")),
-              _table_block(_key_numbers_table(brief),
+              table_block(_key_numbers_table(brief),
                            _t(lang, "单位为报告口径(万千瓦、亿吨、万吨等);"
                                     "二氧化碳为辖区内排放(生产侧核算)。",
                               "Units as the report writes them; CO2 is territorial "
                               "(production-based).")),
-              _heading(_t(lang, "二、目标跟踪", "2. Targets"),
+              heading(_t(lang, "二、目标跟踪", "2. Targets"),
                        _t(lang, "Target tracking", "目标跟踪")),
-              _table_block(_target_table(brief), _status_legend(brief), status_legend=lang)]
+              table_block(_target_table(brief), _status_legend(brief), status_legend=lang)]
     room = PAGE_H - sum(b.height for b in blocks) - 0.15
     if len(brief.names) > 1 and room >= _MIN_COMPARISON_H:
-        blocks.append(_chart_row(min(room, 4.3), [_comparison_fn(brief)]))
+        blocks.append(chart_row(min(room, 4.3), [_comparison_fn(brief)]))
         return blocks, True
     return blocks, False
 
@@ -889,13 +616,13 @@ def _labelled(fn, ds, name, lang, sf, **kw):
     return fig
 
 
-def _page2_blocks(brief: Brief, comparison_done: bool) -> list[_Block]:
+def _page2_blocks(brief: Brief, comparison_done: bool) -> list[Block]:
     lang = brief.lang
-    blocks = [_heading(_t(lang, "三、情景图表", "3. Charts"), _t(lang, "Charts", "情景图表"))]
-    groups: dict[str, list[_Block]] = {}
+    blocks = [heading(_t(lang, "三、情景图表", "3. Charts"), _t(lang, "Charts", "情景图表"))]
+    groups: dict[str, list[Block]] = {}
     for row in _chart_fns(brief, comparison_done):
         height, fns, *more = row
-        block = _chart_row(height, fns, columns=more[0] if more else None)
+        block = chart_row(height, fns, columns=more[0] if more else None)
         blocks.append(block)
         if more:  # rows of one chart over scenarios: one y-scale across the rows
             groups.setdefault(more[1], []).append(block)
@@ -904,7 +631,7 @@ def _page2_blocks(brief: Brief, comparison_done: bool) -> list[_Block]:
     return blocks
 
 
-def _share_y_across(blocks: list[_Block]) -> None:
+def _share_y_across(blocks: list[Block]) -> None:
     """Rows of the same chart (several scenarios) drawn with one y-scale across all rows."""
     drawn: list = []
     draws = [b.draw for b in blocks]
@@ -921,27 +648,27 @@ def _share_y_across(blocks: list[_Block]) -> None:
         b.draw = wrap(i)
 
 
-def _provenance_blocks(brief: Brief) -> list[_Block]:
+def _provenance_blocks(brief: Brief) -> list[Block]:
     lang = brief.lang
-    return [_heading(_t(lang, "六、运行信息", "6. Provenance"), _t(lang, "Provenance", "运行信息")),
-            _paragraph(_provenance_lines(brief))]
+    return [heading(_t(lang, "六、运行信息", "6. Provenance"), _t(lang, "Provenance", "运行信息")),
+            paragraph(_provenance_lines(brief))]
 
 
 def _page3(brief: Brief) -> list:
     """The pages after the charts: the wedges of every alternative (two per page), then the
     assumptions that differ and the provenance."""
     lang = brief.lang
-    blocks: list[_Block] = []
+    blocks: list[Block] = []
     if brief.wedges:
-        blocks.append(_heading(_t(lang, "四、政策楔形", "4. Policy wedges"),
+        blocks.append(heading(_t(lang, "四、政策楔形", "4. Policy wedges"),
                                _t(lang, "Policy wedges", "政策楔形")))
         for name in brief.wedges:
             w = brief.wedges[name]
-            chart = _chart_row(2.75, [lambda sf, w=w: _wedge_chart(brief, w, sf)])
+            chart = chart_row(2.75, [lambda sf, w=w: _wedge_chart(brief, w, sf)])
             chart.keep_with_next = True  # a wedge chart and its table on one page
-            blocks += [chart, _table_block(_wedge_table(brief, name))]
+            blocks += [chart, table_block(_wedge_table(brief, name))]
     blocks += _driver_blocks(brief)
-    pages = _paginate(blocks) if blocks else [[]]
+    pages = paginate(blocks) if blocks else [[]]
     last = pages[-1]
     used = sum(b.height for b in last)
     prov_head, prov = _provenance_blocks(brief)
@@ -952,21 +679,21 @@ def _page3(brief: Brief) -> list:
     if len(brief.names) > 1 and not any(len(d) for d in brief.comparison.diffs.values()):
         same = _t(lang, "各情景参数与参照情景相同。",
                   "All scenarios have the reference's parameters.")
-        pages[-1] += [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
+        pages[-1] += [heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
                                _t(lang, "Assumptions that differ", "情景假设差异")),
-                      _paragraph([(same, 7.5, _INK)])]
+                      paragraph([(same, 7.5, INK)])]
     elif len(brief.names) > 1:
         rows = 60
         while rows > 0:
             table, note = _diff_table(brief, rows)
-            block = _table_block(table, note)
+            block = table_block(table, note)
             if block.height <= room or rows <= 3:
                 break
             rows -= 1
-        pages[-1] += [_heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
+        pages[-1] += [heading(_t(lang, "五、情景假设差异", "5. Assumptions that differ"),
                                _t(lang, "Assumptions that differ", "情景假设差异")), block]
     pages[-1] += [prov_head, prov]
-    return [_page(p) for p in pages]
+    return [page(p) for p in pages]
 
 
 def _wedge_chart(brief: Brief, w, sf):
@@ -996,20 +723,20 @@ def render_pages(brief: Brief) -> list:
     with style():
         first, done = _page1_blocks(brief)
         second = _page2_blocks(brief, done)
-        pages = [_page(first)]
+        pages = [page(first)]
         if not brief.wedges and len(brief.names) == 1 and brief.drivers is None:
             # nothing for a third page
             prov = _provenance_blocks(brief)
             if sum(b.height for b in second + prov) <= PAGE_H - 0.2:
-                return [*pages, _money_page(brief), _page(second + prov)]
-        pages += [_page(p) for p in _paginate(second)]
+                return [*pages, _money_page(brief), page(second + prov)]
+        pages += [page(p) for p in paginate(second)]
         pages.append(_money_page(brief))  # issue 16: after the charts, before the wedges
         pages += _page3(brief)
     return pages
 
 
 def _money_page(brief: Brief):
-    from energysim.analysis.money import money_page
+    from energysim.briefing.money_pages import money_page
 
     return money_page(brief)
 
@@ -1092,29 +819,6 @@ def _stack_png(pages: list, path: str, dpi: int) -> None:
     mimage.imsave(path, np.concatenate(images[:-1], axis=0), format="png")
 
 
-def _png_base64(fig, dpi: int) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _html_table(table: _Table) -> str:
-    head = "".join(f"<th>{html.escape(c.head).replace(chr(10), '<br>')}</th>" for c in table.cols)
-    body = []
-    for row in table.rows:
-        cells = []
-        for cell, col in zip(row, table.cols, strict=True):
-            if isinstance(cell, tuple):
-                color = STATUS_TEXT[cell[1]][3]
-                cells.append(f'<td><span class="dot" style="background:{color}"></span>'
-                             f"{html.escape(str(cell[0]))}</td>")
-            else:
-                cls = ' class="num"' if col.align == "right" else ""
-                cells.append(f"<td{cls}>{html.escape(str(cell))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
 _CSS = """
 body{font-family:"Noto Sans SC","Source Han Sans SC","Microsoft YaHei",sans-serif;max-width:60em;
 margin:2em auto;color:#1a1a1a;font-size:14px;line-height:1.45}
@@ -1147,9 +851,9 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
     parts.extend(f"<li>{e(t)}</li>" for t in _highlights(brief))
     parts.append("</ul>")
     parts.append(f"<h2>{e(_t(lang, '一、关键指标', '1. Key numbers'))}</h2>")
-    parts.append(_html_table(_key_numbers_table(brief)))
+    parts.append(html_table(_key_numbers_table(brief)))
     parts.append(f"<h2>{e(_t(lang, '二、目标跟踪', '2. Targets'))}</h2>")
-    parts.append(_html_table(_target_table(brief)))
+    parts.append(html_table(_target_table(brief)))
     parts.append(f"<p class=\"note\">{e(_status_legend(brief))}</p>")
     parts.append(f"<h2>{e(_t(lang, '三、情景图表', '3. Charts'))}</h2>")
     with style():
@@ -1157,18 +861,18 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
             for fn in fns:
                 fig = fn(None)
                 parts.append(f'<p><img alt="chart" src="data:image/png;base64,'
-                             f'{_png_base64(fig, dpi)}"></p>')
+                             f'{png_base64(fig, dpi)}"></p>')
         if brief.wedges:
             parts.append(f"<h2>{e(_t(lang, '四、政策楔形', '4. Policy wedges'))}</h2>")
             for name, w in brief.wedges.items():
                 fig = plots.wedges(w, lang=lang)
                 parts.append(f'<p><img alt="wedges" src="data:image/png;base64,'
-                             f'{_png_base64(fig, dpi)}"></p>')
-                parts.append(_html_table(_wedge_table(brief, name)))
+                             f'{png_base64(fig, dpi)}"></p>')
+                parts.append(html_table(_wedge_table(brief, name)))
     if len(brief.names) > 1:
         table, note = _diff_table(brief, 10_000)
         parts.append(f"<h2>{e(_t(lang, '五、情景假设差异', '5. Assumptions that differ'))}</h2>")
-        parts.append(_html_table(table))
+        parts.append(html_table(table))
         parts.append(f"<p class=\"note\">{e(note)}</p>")
     parts.append(_money_html(brief, dpi))
     parts.append(f"<h2>{e(_t(lang, '六、运行信息', '6. Provenance'))}</h2>")
@@ -1178,8 +882,8 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
 
 
 def _money_html(brief: Brief, dpi: int) -> str:
-    """The money section (issue 16; energysim.analysis.money)."""
-    from energysim.analysis.money import money_html
+    """The money section (issue 16; energysim.briefing.money_pages)."""
+    from energysim.briefing.money_pages import money_html
     from energysim.briefing.plots import style
 
     with style():

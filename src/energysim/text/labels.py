@@ -326,3 +326,17 @@ def _preferred_zh(dim: str) -> dict[str, str] | None:
 def join_names(names: Sequence[str], lang: str) -> str:
     """``"风电+光伏"`` / ``"Wind + Solar PV"``."""
     return ("+" if lang == "zh" else " + ").join(names)
+
+
+def scenario_label(s, lang: str) -> str:
+    """A scenario's short name for readers: its title in ``lang`` up to the first colon
+    (``基准情景:落实…`` → ``基准情景``; ``Accelerated transition: …`` → ``Accelerated
+    transition``), the other language's title, or its name."""
+    import re
+
+    for key in ((lang, "zh", "en") if lang == "zh" else (lang, "en", "zh")):
+        title = str(s.title.get(key, "") or "").strip()
+        if title:
+            short = re.split(r"[:：(（]", title, maxsplit=1)[0].strip()
+            return short or title
+    return s.name

@@ -39,7 +39,8 @@ def compare_command(args: argparse.Namespace) -> int:
     """Run the scenarios, print the table and diffs, write the charts."""
     from pathlib import Path
 
-    from energysim.analysis.compare import compare, format_comparison, format_diff, write_charts
+    from energysim.analysis.compare import compare, format_comparison, format_diff
+    from energysim.briefing.chart_files import write_comparison_charts
     from energysim.cli.commands.run import _years
 
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
@@ -54,7 +55,7 @@ def compare_command(args: argparse.Namespace) -> int:
         safe = "-".join("".join(c if c.isalnum() or c in "-_" else "_" for c in n)
                         for n in comp.datasets)
         out = Path(args.output) if args.output else Path("results") / f"compare-{safe}"
-        written = write_charts(comp, out, lang=args.lang)
+        written = write_comparison_charts(comp, out, lang=args.lang)
         written += _money_charts(comp, abatement, out, args.lang)
         print()
         print("wrote " + ", ".join(str(p) for p in written))
@@ -84,6 +85,6 @@ def _print_money(comp, lang: str) -> list:
 
 
 def _money_charts(comp, abatement: list, out, lang: str) -> list:
-    from energysim.analysis.money import write_money_charts
+    from energysim.briefing.money_pages import write_money_charts
 
     return write_money_charts(comp.datasets, abatement, out, lang=lang)

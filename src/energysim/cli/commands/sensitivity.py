@@ -77,7 +77,11 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - start
         print(sensitivity.format_table(result, args.lang))
         result.table = with_run_id(result.table, rs.run_id)
-        rs.adopt(sensitivity.write(result, rs.staging, lang=args.lang, chart=not args.no_chart))
+        rs.adopt(sensitivity.write(result, rs.staging))
+        if not args.no_chart:
+            from energysim.briefing.chart_files import write_tornado_charts
+
+            rs.adopt(write_tornado_charts(result, rs.staging, lang=args.lang))
     print(f"computed in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in rs.published))
     sys.stdout.flush()
     return 0
