@@ -378,7 +378,7 @@ def test_zarr_store_holds_the_full_results(tmp_path, full):
 
 
 def test_progress_bar_only_when_asked(capsys):
-    from energysim.progress import progress
+    from energysim.execution.progress import progress
 
     bar = progress(10, "work", show=False)
     bar.update(10)

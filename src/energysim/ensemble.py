@@ -955,7 +955,7 @@ def gather(source, n_samples: int, names: Iterable[str] | None = None, *,
         As :func:`energysim.engine.simulate` for all samples, ``(n_samples | 1, n_years[, k])``.
     """
     from energysim.engine import DEFAULT_CHUNK
-    from energysim.progress import progress as bar_of
+    from energysim.execution.progress import progress as bar_of
 
     chunk = int(chunk_size or DEFAULT_CHUNK)
     src = source if hasattr(source, "get") else _Ready(source)
@@ -1300,7 +1300,7 @@ def streamed_summary(source, n_samples: int, *, names: Sequence[str] | None = No
     info : dict
         ``passes``, ``exact`` (bool), ``shapes``.
     """
-    from energysim.progress import progress as bar_of
+    from energysim.execution.progress import progress as bar_of
 
     src = source if hasattr(source, "get") else _Ready(source)
     ex = executor or _LocalExecutor()
@@ -1546,7 +1546,7 @@ def run(
     from_year : int, optional
         Hindcast from an earlier base year (as :func:`energysim.engine.run`).
     yes : bool
-        Run even when the time estimate exceeds :data:`energysim.budget.TIME_LIMIT`.
+        Run even when the time estimate exceeds :data:`energysim.execution.budget.TIME_LIMIT`.
 
     Returns
     -------
@@ -1664,10 +1664,10 @@ def preflight(scen, samples, end_year, method: str, names, *, in_memory: bool,
               max_memory=None, yes: bool = False) -> None:
     """Resource checks from the arguments alone, before any design is drawn (docs/robustness.md).
 
-    Count and time of the runs (:func:`energysim.budget.check_runs`), the whole design of LHS
-    and Sobol' (``samples × uncertain × 8 B``) and, when kept in memory, the outputs.
+    Count and time of the runs (:func:`~energysim.execution.budget.check_runs`), the whole design
+    of LHS and Sobol' (``samples × uncertain × 8 B``) and, when kept in memory, the outputs.
     """
-    from energysim import budget
+    from energysim.execution import budget
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         return  # compile_scenario reports it
@@ -1869,7 +1869,7 @@ def check_scheduler(address: str | None) -> None:
 
 def _set_bytes(args, scen, mode: str) -> int:
     """Rough size of the files a run writes [bytes] (for the free-space check)."""
-    from energysim import budget
+    from energysim.execution import budget
 
     T = budget.n_years(scen, args.end_year)
     if isinstance(args.samples, int) and args.samples >= 1 and mode != "summary":

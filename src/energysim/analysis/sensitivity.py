@@ -469,7 +469,7 @@ def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool =
     Rows: ``N (d + 2)`` for Sobol', ``N (d + 1)`` for Morris (docs/robustness.md). Invalid
     ``samples`` are left to :func:`unit_design` (its own one-line error).
     """
-    from energysim import budget
+    from energysim.execution import budget
 
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 2:
         return

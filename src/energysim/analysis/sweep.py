@@ -388,11 +388,11 @@ def n_points(spec: SweepSpec) -> int:
 def check_sweep_budget(spec: SweepSpec, *, yes: bool = False) -> None:
     """Refuse, before any grid point is built, a sweep with too many points or runs.
 
-    At most :data:`energysim.budget.MAX_SWEEP_POINTS` points (each is a scenario of its own,
-    loaded and compiled); the runs (points × samples per point) are checked for count and time
-    like an ensemble (:func:`energysim.budget.check_runs`).
+    At most :data:`energysim.execution.budget.MAX_SWEEP_POINTS` points (each is a scenario of
+    its own, loaded and compiled); the runs (points × samples per point) are checked for count
+    and time like an ensemble (:func:`energysim.execution.budget.check_runs`).
     """
-    from energysim import budget
+    from energysim.execution import budget
 
     n = n_points(spec)
     if n > budget.MAX_SWEEP_POINTS:
