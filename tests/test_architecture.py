@@ -3,11 +3,13 @@
 * the import-linter contracts of pyproject.toml (``[tool.importlinter]``): layers, no cycles
   between siblings at any depth, the core free of file formats and presentation libraries —
   the same check as running ``lint-imports`` in the repository;
-* the contracts do fail on a broken layer (a small package built for the purpose).
+* the contracts do fail on a broken layer (a small package built for the purpose);
+* the import paths documented before the move still work, with a DeprecationWarning.
 """
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -61,3 +63,22 @@ def test_a_broken_layer_fails_the_contract(upside_down, capsys):
     assert not _lint(upside_down)
     out = capsys.readouterr().out
     assert "upside_down.core is not allowed to import upside_down.cli" in out
+
+
+#: Import paths documented before the layered tree (README.md, docs/): old module, new module,
+#: a name read through the old path.
+MOVED = [
+    ("energysim.money", "energysim.analysis.money", "abatement_costs"),
+    ("energysim.compare", "energysim.analysis.compare", "run_scenario"),
+    ("energysim.calibration", "energysim.analysis.calibration", "calibrate"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "name"), MOVED)
+def test_documented_old_import_paths_warn_and_give_the_same_objects(old, new, name, monkeypatch):
+    import importlib
+
+    monkeypatch.delitem(sys.modules, old, raising=False)
+    with pytest.warns(DeprecationWarning, match=f"{old} moved to {new}"):
+        module = importlib.import_module(old)
+    assert getattr(module, name) is getattr(importlib.import_module(new), name)
