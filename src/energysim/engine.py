@@ -137,7 +137,7 @@ def default_params(years: Iterable[int] | None = None, n_samples: int = 1) -> Pa
     Params
     """
     from energysim.core.catalogue import catalogue
-    from energysim.scenario.series import interpolate
+    from energysim.core.params import interpolate
 
     yrs = np.arange(BASE_YEAR, END_YEAR + 1) if years is None else np.asarray(list(years))
     yrs = yrs.astype(np.int64)

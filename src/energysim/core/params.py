@@ -9,6 +9,9 @@ The contract between ``scenario`` (load, resolve, sample) and ``engine``/``model
 * values are in the catalogue's canonical unit for ``path``;
 * ``years`` are the simulated calendar years (``base_year … end_year``), int64;
 * every catalogue path is present (defaults filled in by the compiler).
+
+:func:`interpolate` evaluates a series given at some years on the simulated years (the
+scenario compiler and :func:`energysim.engine.default_params` both build paths with it).
 """
 
 from __future__ import annotations
@@ -58,3 +61,34 @@ class Params(Mapping):
         }
         n = len(np.arange(self.n_samples)[index])
         return Params(years=self.years, n_samples=n, values=picked)
+
+
+def interpolate(
+    known_years, known_values, years: np.ndarray, interpolation: str = "linear"
+) -> np.ndarray:
+    """Evaluate a series on ``years``, held flat outside the known years.
+
+    Parameters
+    ----------
+    known_years : sequence of int, shape (k,)
+        Strictly increasing years with given values.
+    known_values : sequence of float, shape (k,)
+        Values at ``known_years``.
+    years : ndarray of int, shape (n_years,)
+        Years to evaluate.
+    interpolation : {"linear", "step"}
+        ``"step"``: the value of the latest known year ≤ year.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_years,)
+    """
+    xp = np.asarray(known_years, dtype=np.float64)
+    fp = np.asarray(known_values, dtype=np.float64)
+    x = np.asarray(years, dtype=np.float64)
+    if interpolation == "linear":
+        return np.interp(x, xp, fp)
+    if interpolation == "step":
+        idx = np.searchsorted(xp, x, side="right") - 1
+        return fp[np.clip(idx, 0, len(fp) - 1)]
+    raise ValueError(f"unknown interpolation {interpolation!r}")

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from energysim.core.params import interpolate
+
+__all__ = ["Const", "Series", "Growth", "INTERPOLATIONS", "interpolate", "grow"]
+
 INTERPOLATIONS = ("linear", "step")
 
 
@@ -90,37 +94,6 @@ class Growth:
     def evaluate(self, years: np.ndarray, base_year: int) -> np.ndarray:
         """Shape ``(n_years,)``."""
         return grow(self.start, self.years or (base_year,), self.rates, years, base_year)
-
-
-def interpolate(
-    known_years, known_values, years: np.ndarray, interpolation: str = "linear"
-) -> np.ndarray:
-    """Evaluate a series on ``years``, held flat outside the known years.
-
-    Parameters
-    ----------
-    known_years : sequence of int, shape (k,)
-        Strictly increasing years with given values.
-    known_values : sequence of float, shape (k,)
-        Values at ``known_years``.
-    years : ndarray of int, shape (n_years,)
-        Years to evaluate.
-    interpolation : {"linear", "step"}
-        ``"step"``: the value of the latest known year ≤ year.
-
-    Returns
-    -------
-    ndarray of float64, shape (n_years,)
-    """
-    xp = np.asarray(known_years, dtype=np.float64)
-    fp = np.asarray(known_values, dtype=np.float64)
-    x = np.asarray(years, dtype=np.float64)
-    if interpolation == "linear":
-        return np.interp(x, xp, fp)
-    if interpolation == "step":
-        idx = np.searchsorted(xp, x, side="right") - 1
-        return fp[np.clip(idx, 0, len(fp) - 1)]
-    raise ValueError(f"unknown interpolation {interpolation!r}")
 
 
 def grow(start: float, rate_years, rates, years: np.ndarray, base_year: int) -> np.ndarray:
