@@ -1,7 +1,7 @@
 """Deprecated import path: use :mod:`energysim.analysis.compare` (docs/briefing.md).
 
-``energysim.compare`` was documented before the package tree was layered (issue 15); it still works and
-gives the objects of :mod:`energysim.analysis.compare`, with a :class:`DeprecationWarning`.
+``energysim.compare`` was documented before the package tree was layered (issue 15); it still works
+and gives the objects of :mod:`energysim.analysis.compare`, with a :class:`DeprecationWarning`.
 """
 
 import warnings
@@ -9,7 +9,7 @@ import warnings
 from energysim.analysis import compare as _moved
 
 warnings.warn(
-    "energysim.compare moved to energysim.analysis.compare; import from there (docs/architecture.md)",
+    "energysim.compare moved to energysim.analysis.compare (docs/architecture.md)",
     DeprecationWarning,
     stacklevel=2,
 )

@@ -17,9 +17,10 @@ The values drawn are also kept on each Axes as ``ax.energysim_series`` (label â†
 display unit), so that tests and notebooks can check the data without reading pixels.
 
 matplotlib is imported only here (and in :mod:`energysim.briefing.report`), never through
-pyplot: the figures are plain :class:`~matplotlib.figure.Figure` objects that render with the Agg/PDF
-backends and leave no global state. Chinese text uses Noto Sans SC, shipped by the pip package
-``pylopdf-fonts-zh-cn`` and registered with matplotlib on first use (docs/dependencies.md).
+pyplot: the figures are plain :class:`~matplotlib.figure.Figure` objects that render with the
+Agg/PDF backends and leave no global state. Chinese text uses Noto Sans SC, shipped by the pip
+package ``pylopdf-fonts-zh-cn`` and registered with matplotlib on first use
+(docs/dependencies.md).
 
 Charts: :func:`capacity_mix`, :func:`generation_mix`, :func:`coal_balance`,
 :func:`co2_by_sector`, :func:`hydrogen_balance`, :func:`storage`, :func:`truck_fleet`,

@@ -1,6 +1,7 @@
 """Deprecated import path: use :mod:`energysim.analysis.calibration` (docs/calibration.md).
 
-``energysim.calibration`` was documented before the package tree was layered (issue 15); it still works and
+``energysim.calibration`` was documented before the package tree was layered (issue 15); it still
+works and
 gives the objects of :mod:`energysim.analysis.calibration`, with a :class:`DeprecationWarning`.
 """
 
@@ -9,7 +10,7 @@ import warnings
 from energysim.analysis import calibration as _moved
 
 warnings.warn(
-    "energysim.calibration moved to energysim.analysis.calibration; import from there (docs/architecture.md)",
+    "energysim.calibration moved to energysim.analysis.calibration (docs/architecture.md)",
     DeprecationWarning,
     stacklevel=2,
 )

@@ -2,7 +2,8 @@
 
 One place for what a reader sees: the briefing charts (:mod:`energysim.briefing.plots`), the
 brief (:mod:`energysim.briefing.report`), the target table (:mod:`energysim.analysis.targets`),
-the comparison (:mod:`energysim.analysis.compare`) and the loader's messages all take their labels and unit conversions from here.
+the comparison (:mod:`energysim.analysis.compare`) and the loader's messages all take their labels
+and unit conversions from here.
 
 * :func:`display_unit` — THE decision of the unit a person sees, and the factor from the
   canonical unit: the report's units (万千瓦, 亿千瓦时, 亿吨, 万吨, 亿立方米, 亿元; English
