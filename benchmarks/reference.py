@@ -1,6 +1,7 @@
 """A plain-Python reference of the energysim model: one sample at a time, one year at a time.
 
-The same equations as :mod:`energysim.engine` and :mod:`energysim.model` (docs/model.md), written
+The same equations as :mod:`energysim.engine` and :mod:`energysim.core.model` (docs/model.md),
+written
 the way a modeller would write them without numpy: floats, lists and ``math``, a loop over the
 years inside a loop over the samples (and, for the electricity dispatch, a loop over the four
 time slices of the year). It serves two purposes:

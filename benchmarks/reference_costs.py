@@ -1,4 +1,4 @@
-"""The cost accounting (energysim.model.costs) in plain Python: one sample, one year at a time.
+"""The cost accounting (energysim.core.model.costs) in plain Python: one sample, one year at a time.
 
 Written from the equations of docs/model.md ("Costs"), independently of the vectorised code,
 so that tests/test_reference.py checks the engine's cost outputs like every other output.

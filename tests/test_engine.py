@@ -7,9 +7,9 @@ import pytest
 
 from energysim import engine
 from energysim.core.catalogue import catalogue
+from energysim.core.model import stocks
 from energysim.core.params import Params
 from energysim.errors import ScenarioError
-from energysim.model import stocks
 
 
 @pytest.fixture(scope="module")

@@ -47,8 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from energysim.core.params import Params
-from energysim.model import (
+from energysim.core.model import (
     chemicals,
     coal,
     costs,
@@ -62,6 +61,7 @@ from energysim.model import (
     transport,
     water,
 )
+from energysim.core.params import Params
 
 __all__ = [
     "simulate",
@@ -343,7 +343,7 @@ def _power_flows(
 
     Everything here depends on parameters and capacity stocks only (docs/model.md, Power and
     Storage), so it is computed before the year loop, for all years at once (elementwise; one
-    numpy call per quantity). Units as in :mod:`energysim.model.power`.
+    numpy call per quantity). Units as in :mod:`energysim.core.model.power`.
 
     Returns
     -------
@@ -957,7 +957,7 @@ def _sector_modules():
 
 
 def output_specs() -> dict[str, Any]:
-    """Every result variable: name → :class:`energysim.model.Output`, in sector order."""
+    """Every result variable: name → :class:`energysim.core.model.Output`, in sector order."""
     return {o.name: o for m in _sector_modules() for o in m.OUTPUTS}
 
 
@@ -1035,8 +1035,8 @@ def tune_allocator() -> bool:
     2-core reference machine a fault costs ~1 µs per 4 KB page: more than the arithmetic).
     This sets ``M_MMAP_THRESHOLD`` to 32 MiB and ``M_TRIM_THRESHOLD`` to 1 GiB once per process
     (glibc only; ensembles of 2,048 samples or more: the dispatch's ``(4, n)`` buffers of one
-    large block pay the same page faults, ~10× its arithmetic). Memory stays bounded by the peak in use.
-    It also sets ``M_ARENA_MAX`` to 1: the worker threads then share the main heap, so what one
+    large block pay the same page faults, ~10× its arithmetic). Memory stays bounded by the peak in
+    use. It also sets ``M_ARENA_MAX`` to 1: the worker threads then share the main heap, so what one
     block frees the next block reuses, whichever thread runs it (each thread's own arena would
     grow its own heaps, and glibc unmaps a thread heap's free top, however large the trim
     threshold). On the reference VM a page touched for the first time costs a fault in the guest

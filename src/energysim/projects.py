@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.model.stocks import running_total
 from energysim.errors import ScenarioError, display_path
-from energysim.model.stocks import running_total
 
 #: The bundled register.
 REGISTER_FILE = Path(__file__).resolve().parent / "data" / "projects" / "register.yaml"

@@ -9,7 +9,7 @@ import pytest
 
 from energysim.analysis.compare import central_params
 from energysim.core.catalogue import catalogue
-from energysim.model import chemicals
+from energysim.core.model import chemicals
 from energysim.scenario.loader import bundled_names
 
 

@@ -1,4 +1,4 @@
-"""Coal chemicals (energysim.model.chemicals)."""
+"""Coal chemicals (energysim.core.model.chemicals)."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from _sector_params import check_declarations, make_params
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.model import chemicals as ch
+from energysim.core.model import chemicals as ch
 
 K = len(ch.PRODUCTS)
 

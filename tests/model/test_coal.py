@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from energysim.model import coal
+from energysim.core.model import coal
 
 
 def test_output_is_the_smallest_limit():

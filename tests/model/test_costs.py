@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from energysim import engine
 from energysim.core.catalogue import catalogue
+from energysim.core.model import costs
 from energysim.core.params import Params
 from energysim.errors import UnitError
-from energysim.model import costs
 from energysim.units import CURRENCY_YEAR, conversion_factor, parse_quantity
 
 YEARS = np.arange(2022, 2061)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from energysim.model import economy
+from energysim.core.model import economy
 
 
 def test_gdp_path_one_sample():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from energysim.model import electricity
+from energysim.core.model import electricity
 
 
 def test_loss_share_is_a_line_loss_rate():

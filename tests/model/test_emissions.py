@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from energysim.model import emissions
+from energysim.core.model import emissions
 
 
 def test_power_co2_and_capture():

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from energysim import cli, engine
+from energysim.core.model import economy
 from energysim.core.params import Params
 from energysim.errors import ScenarioError
-from energysim.model import economy
 from energysim.scenario import compile_scenario
 
 END = 2035

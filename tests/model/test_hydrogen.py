@@ -1,4 +1,4 @@
-"""Hydrogen supply and allocation (energysim.model.hydrogen), and the four sector-helper
+"""Hydrogen supply and allocation (energysim.core.model.hydrogen), and the four sector-helper
 sectors chained in the engine's order."""
 
 import numpy as np
@@ -7,11 +7,11 @@ from _sector_params import check_declarations, make_params
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.model import chemicals as ch
-from energysim.model import hydrogen as hy
-from energysim.model import stocks
-from energysim.model import transport as tr
-from energysim.model import water as wa
+from energysim.core.model import chemicals as ch
+from energysim.core.model import hydrogen as hy
+from energysim.core.model import stocks
+from energysim.core.model import transport as tr
+from energysim.core.model import water as wa
 
 ALL = [tr.PARAMS, ch.PARAMS, wa.PARAMS, hy.PARAMS]
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from energysim.model import power
+from energysim.core.model import power
 
 CURT = dict(base=0.05, slope=0.3, ref_share=0.2, max_share=0.3, storage_relief=0.5)
 

@@ -1,4 +1,4 @@
-"""Vintage stocks and S-curves (energysim.model.stocks)."""
+"""Vintage stocks and S-curves (energysim.core.model.stocks)."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from energysim.model import stocks
+from energysim.core.model import stocks
 
 # ------------------------------------------------------------------------ initial_vintages
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from energysim.model import storage
+from energysim.core.model import storage
 
 
 def test_additions_allocation_rule():

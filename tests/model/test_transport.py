@@ -1,4 +1,4 @@
-"""Truck fleets (energysim.model.transport)."""
+"""Truck fleets (energysim.core.model.transport)."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ from _sector_params import check_declarations, make_params
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.model import transport as tr
+from energysim.core.model import transport as tr
 
 
 def test_declarations():

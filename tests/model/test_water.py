@@ -1,4 +1,4 @@
-"""Water allocation against the cap (energysim.model.water)."""
+"""Water allocation against the cap (energysim.core.model.water)."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,8 @@ from _sector_params import check_declarations, make_params
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim.model import chemicals as ch
-from energysim.model import water as wa
+from energysim.core.model import chemicals as ch
+from energysim.core.model import water as wa
 
 
 def test_declarations():

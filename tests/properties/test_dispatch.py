@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from energysim import engine
-from energysim.model import electricity
+from energysim.core.model import electricity
 
 RTOL = 1e-9
 

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from energysim import engine
-from energysim.model import emissions, stocks
+from energysim.core.model import emissions, stocks
 
 RTOL = 1e-9
 

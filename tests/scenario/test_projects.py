@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from energysim.core.catalogue import Param, catalogue
+from energysim.core.model import chemicals
 from energysim.errors import ScenarioError
-from energysim.model import chemicals
 from energysim.projects import (
     DEFAULT_FIRST_YEAR_FRACTION,
     NEVER,

@@ -1,6 +1,6 @@
 """Money in the reports: investment and system-cost lines, comparisons, abatement costs (issue 16).
 
-The cost outputs themselves come from :mod:`energysim.model.costs` (in the engine). This module
+The cost outputs themselves come from :mod:`energysim.core.model.costs` (in the engine). This module
 turns results into what a reader asks for:
 
 * :func:`run_lines` — the lines ``energysim run`` prints (investment, system cost, LCOE, LCOH);

@@ -7,8 +7,7 @@ the module declares them. Paths are unique (checked at import).
 
 from __future__ import annotations
 
-from energysim.core.param import Param
-from energysim.model import (
+from energysim.core.model import (
     chemicals,
     coal,
     costs,
@@ -21,6 +20,7 @@ from energysim.model import (
     transport,
     water,
 )
+from energysim.core.param import Param
 
 #: Sector modules, in engine order (docs/model.md, "Sector order inside one year").
 SECTOR_MODULES = [

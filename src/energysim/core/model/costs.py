@@ -39,8 +39,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 from energysim.units import CURRENCY_YEAR
 
 #: Money is in real yuan of this year (see energysim.units.CURRENCY_YEAR).
@@ -683,7 +683,7 @@ def cost_outputs(P: Mapping[str, np.ndarray], o: Mapping[str, np.ndarray]) -> di
     Quantities are computed at their own sample width (1 for deterministic ones) and widened
     only where they meet an uncertain one, so a deterministic asset costs one column.
     """
-    from energysim.model.power import coal_burn
+    from energysim.core.model.power import coal_burn
 
     r = P["costs.discount_rate"]
     inv: list[np.ndarray] = []  # by asset, in ASSETS order
@@ -890,7 +890,7 @@ class _TimeMajorParams:
 def _electrolyser_additions(P: Mapping[str, np.ndarray]) -> np.ndarray:
     """Electrolyser capacity added per year, rebuilt retirements included [GW/yr],
     year-major ``(n_years, m)``."""
-    from energysim.model.hydrogen import electrolyser_stock
+    from energysim.core.model.hydrogen import electrolyser_stock
 
     return np.ascontiguousarray(electrolyser_stock(_TimeMajorParams(P))["add"].T)
 

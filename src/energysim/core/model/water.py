@@ -5,7 +5,7 @@ Equations (docs/model.md, section "Water"); sectors ``WATER_SECTORS`` on the ``s
 * reserved (non-chemical) use ``U_r = municipal + agriculture + industry_other + power
   cooling + mining + electrolysis`` [Mm3/yr]; the first three are series parameters, power and
   mining come from the core sectors (mining water uses the previous year's coal output, power
-  cooling what the engine passes), electrolysis from :mod:`energysim.model.hydrogen`;
+  cooling what the engine passes), electrolysis from :mod:`energysim.core.model.hydrogen`;
 * chemicals' gross water need ``W_j = X_j · v_j`` [Mm3/yr] by product ``j``;
 * chemicals' budget ``B = max(cap − U_r, 0)``;
 * when ``water.cap_binding`` = 1 the chemicals are scaled back, **most water-intensive product
@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 #: Water users on the ``sector`` dimension of ``water_use`` (reserved users first).
 WATER_SECTORS = (
@@ -241,7 +241,7 @@ def precompute_water(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.nd
     params : energysim.core.params.Params
         Compiled parameters (``water.*`` paths).
     chem_pre : dict
-        From :func:`energysim.model.chemicals.precompute_chemicals` (its ``water_per_t``).
+        From :func:`energysim.core.model.chemicals.precompute_chemicals` (its ``water_per_t``).
 
     Returns
     -------
@@ -285,7 +285,7 @@ def step_water(
     t : int
         Year index.
     gross : dict
-        From :func:`energysim.model.chemicals.gross_chemicals` (``water``, ``water_per_t``,
+        From :func:`energysim.core.model.chemicals.gross_chemicals` (``water``, ``water_per_t``,
         shape (n|1, k)).
     power_water : ndarray, shape (n | 1,)
         Cooling water of power plants reserved this year [Mm3/yr].

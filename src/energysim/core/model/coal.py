@@ -12,15 +12,15 @@ Equations (docs/model.md, section "Coal mining"):
   water with the previous year's output).
 
 Haul-truck diesel and electricity are not in ``coal.diesel_per_t``: the mining-truck fleet is
-modelled in :mod:`energysim.model.transport`.
+modelled in :mod:`energysim.core.model.transport`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _PSS = "power-system-sources.md"
 
@@ -313,7 +313,8 @@ def dispatch(
         Per slice, shape (4, m) [TWh/yr in the slice]: ``coal`` (net coal supply), ``vre``
         (wind and solar used: to local load, exports, storage, electrolysers and dedicated
         electrolysers), ``solar`` (the solar part of ``vre``, each slice's curtailment shared
-        in proportion to output), ``curtailed``, ``exports``, ``imports``, ``charge``, ``discharge``,
+        in proportion to output), ``curtailed``, ``exports``, ``imports``, ``charge``,
+        ``discharge``,
         ``flex`` (surplus taken by electrolysers, at the busbar), ``load`` (``B · λ_s``),
         ``dedicated`` (wind and solar to dedicated electrolysers), ``below_min`` (coal output
         forced below its minimum). Annual, shape (m,): ``dedicated_served`` [TWh/yr] and

@@ -2,14 +2,14 @@
 
 Equations (docs/model.md, section "Power"):
 
-* capacity stocks by vintage (:mod:`energysim.model.stocks`):
+* capacity stocks by vintage (:mod:`energysim.core.model.stocks`):
   ``cap[t] = cap[t-1] + add[t] − retire[t]`` for ``tech ∈ {coal, wind, solar}``;
 * coal generation (gross) ``G_c = cap_c · hours_c`` [TWh/yr = GW · h/yr · 10^-3];
 * potential (uncurtailed) wind + solar generation ``V = Σ cap · hours`` and its share of
   potential generation ``v = V / (V + G_c)`` (this year's, so nothing is circular);
 * gross curtailment ``C₀ = V · clip(base + slope · (v − ref), 0, max)``; batteries absorb part
   of it: ``S = min(relief · E_ch, C₀)`` with ``E_ch`` the energy charged into batteries
-  (:mod:`energysim.model.storage`) and ``relief`` the share of that charging done with
+  (:mod:`energysim.core.model.storage`) and ``relief`` the share of that charging done with
   otherwise-curtailed energy; curtailed ``C = C₀ − S``, curtailment share ``k = C / V``;
 * wind and solar generation ``G = cap · hours · (1 − k)``;
 * monotonicity: with ``slope ≤ 2`` and ``max ≤ 0.5`` (the catalogue bounds),
@@ -21,7 +21,7 @@ Equations (docs/model.md, section "Power"):
   ``ccus_share`` the share of coal generation from units with capture, which burn
   ``(1 + penalty)`` times the coal per kWh; raw coal ``= B / coal.tce_per_t``;
 * CO2 captured = ``capture_rate`` × the CO2 of the coal burned in capture units
-  (:mod:`energysim.model.emissions`);
+  (:mod:`energysim.core.model.emissions`);
 * cooling water ``= G_c · water_per_mwh`` [Mm3/yr].
 """
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"
 _PS = "parameter-sources.md"

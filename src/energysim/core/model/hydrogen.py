@@ -2,13 +2,13 @@
 
 Equations (docs/model.md, section "Hydrogen"):
 
-* electrolyser stock with vintages (:mod:`energysim.model.stocks`):
+* electrolyser stock with vintages (:mod:`energysim.core.model.stocks`):
   ``P[t] = P[t−1] + add[t] − retire[t]`` [GW]; it depends on parameters only and is computed
   before the year loop, like everything in the supply chain below;
 * electricity at the set hours ``E = P_op · hours · 10⁻³`` [TWh/yr] (``P_op`` the operating
   capacity: new capacity counts ``first_year_fraction`` of its first year), a share
   ``dedicated_share`` from dedicated wind/solar and the rest from the grid; idle grid-connected
-  capacity runs on surplus wind and solar (:mod:`energysim.model.electricity` dispatch);
+  capacity runs on surplus wind and solar (:mod:`energysim.core.model.electricity` dispatch);
   electrolytic supply ``G = E_total · 10³ / kWh_per_kg`` [kt/yr] (10⁹ kWh per TWh, 10⁶ kg =
   1 kt); water ``V = G · L_per_kg · 10⁻³`` [Mm3/yr];
 * green hydrogen = the part made with dedicated or surplus (otherwise curtailed) wind and
@@ -18,7 +18,7 @@ Equations (docs/model.md, section "Hydrogen"):
   ``S = min(G − T_g, room)`` with ``room = Σ_j w_j · max(min(H_j · s_max, C_j · 10³ /
   coal_saved, E_j · 10³ / co2_avoided), 0)`` (``H_j, C_j, E_j`` the shift hydrogen, coal and
   CO2 of product ``j`` at its gross output, ``w_j`` the water scale factor; see
-  :func:`energysim.model.chemicals.substitution_room`); other demand
+  :func:`energysim.core.model.chemicals.substitution_room`); other demand
   ``O_g = min(G − T_g − S, D_other)``; export ``X = G − T_g − S − O_g``;
 * grey hydrogen (coal gasification) fills the unmet truck and other demand:
   ``Y = (D_trucks − T_g) + (D_other − O_g)`` [kt/yr], burning ``Y · coal_per_t · 10⁻³``
@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.param import Param
-from energysim.model import Output
-from energysim.model.stocks import (
+from energysim.core.model import Output
+from energysim.core.model.stocks import (
     _whole_years,
     history_with_pre,
     initial_vintages,
     retirements,
 )
+from energysim.core.param import Param
 
 _PS = "parameter-sources.md"
 _REPORT = "report 2023 plan (zhungeer-2023-government-work-report.txt)"
@@ -367,7 +367,7 @@ def allocate_hydrogen(
         Hydrogen demand of fuel-cell trucks [kt/yr], ≥ 0.
     substitution_room : ndarray, shape (n | 1,)
         Green hydrogen the coal chemicals can take in place of shift hydrogen [kt/yr], ≥ 0
-        (:func:`energysim.model.chemicals.substitution_room` summed over products).
+        (:func:`energysim.core.model.chemicals.substitution_room` summed over products).
     other_demand : ndarray, shape (n | 1,)
         Other local hydrogen demand [kt/yr], ≥ 0.
 
@@ -460,7 +460,7 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
     params : energysim.core.params.Params
         Compiled parameters (``hydrogen.*``).
     chem_pre : dict
-        From :func:`energysim.model.chemicals.precompute_chemicals` (per-tonne intensities and
+        From :func:`energysim.core.model.chemicals.precompute_chemicals` (per-tonne intensities and
         the substitution factors).
 
     Returns
@@ -476,7 +476,7 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
         per tonne of chemical output [kt H2 per Mt]; ``stock`` (the :func:`electrolyser_stock`
         dict).
     """
-    from energysim.model.chemicals import substitution_room
+    from energysim.core.model.chemicals import substitution_room
 
     e = "hydrogen.electrolyser"
     stock = electrolyser_stock(params)
@@ -551,7 +551,7 @@ def step_hydrogen(
         Fuel-cell truck demand [kt/yr] (transport ``truck_h2_demand``).
     chem_output : ndarray, shape (n | 1, k)
         Coal-chemical output after the water step [Mt/yr]
-        (:func:`energysim.model.chemicals.scaled_output`).
+        (:func:`energysim.core.model.chemicals.scaled_output`).
     supply : ndarray, shape (n | 1,)
         Electrolytic hydrogen this year [kt/yr] (set hours plus surplus operation, from the
         dispatch).
@@ -564,7 +564,7 @@ def step_hydrogen(
         ``h2_grey_coal_use``, ``h2_grey_co2`` [Mt/yr]. The balance
         ``supply + grey = truck + substitution + other + export`` holds after broadcasting.
     """
-    from energysim.model.chemicals import product_sum
+    from energysim.core.model.chemicals import product_sum
 
     other = pre["other_demand"][t]
     room = product_sum(pre["room_per_t"][t], chem_output.T)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _PS = "parameter-sources.md"
 

@@ -5,7 +5,7 @@ Equations (docs/model.md, section "Storage"):
 * additions ``add[t] = power_add[t] + allocation_share[t] · (wind_add[t] + solar_add[t])``
   [GW/yr]: exogenous projects plus the Inner Mongolia rule that new wind and solar come with
   storage of a share of their capacity;
-* power stock by vintage (:mod:`energysim.model.stocks`), ``cap[t] = cap[t-1] + add − retire``;
+* power stock by vintage (:mod:`energysim.core.model.stocks`), ``cap[t] = cap[t-1] + add − retire``;
 * energy capacity ``E = cap · duration`` [GWh];
 * energy charged ``C = E · cycles · 10^-3`` [TWh/yr]; losses ``L = C · (1 − rte)`` [TWh/yr]
   (counted as a local electricity demand).
@@ -13,8 +13,8 @@ Equations (docs/model.md, section "Storage"):
 
 from __future__ import annotations
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _PS = "parameter-sources.md"
 

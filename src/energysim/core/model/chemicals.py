@@ -6,13 +6,13 @@ axis, all in Mt of product per year (coal-to-gas: Mt of SNG, converted from m³ 
 
 * gross output ``X_j = capacity_j · utilization_j`` [Mt/yr] (precomputed for every year);
 * after the water step, output ``Y_j = X_j · w_j`` with ``w_j ∈ [0, 1]`` the water scale
-  factor (:func:`energysim.model.water.allocate_water`);
+  factor (:func:`energysim.core.model.water.allocate_water`);
 * needs per tonne: coal feed ``Y_j · c_j`` [Mt/yr raw coal], electricity ``Y_j · e_j``
   [TWh/yr], water ``Y_j · v_j`` [Mm3/yr], CO2 ``Y_j · g_j`` [Mt/yr], hydrogen requirement
   ``H_j = Y_j · h_j · 10³`` [kt/yr] (the hydrogen a plant makes from coal by the water-gas
   shift, which green hydrogen can replace);
 * green-hydrogen substitution ``Z`` [kt/yr] (from
-  :func:`energysim.model.hydrogen.allocate_hydrogen`) is bounded by the room
+  :func:`energysim.core.model.hydrogen.allocate_hydrogen`) is bounded by the room
   ``Σ_j max(min(H_j · s_max, C_j · 10³ / coal_saved, E_j · 10³ / co2_avoided), 0)``
   (:func:`substitution_room`) and lowers the coal feed by ``Z · 10⁻³ · coal_saved`` and the
   CO2 by ``Z · 10⁻³ · co2_avoided`` (per tonne of green H2); the room keeps every product's
@@ -40,8 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 #: Products on the ``product`` dimension.
 PRODUCTS = ("olefins", "coal_to_liquids", "coal_to_gas", "ethylene_glycol", "aromatics")

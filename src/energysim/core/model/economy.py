@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from energysim.core.model import Output
 from energysim.core.param import Param
-from energysim.model import Output
 
 _REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"
 

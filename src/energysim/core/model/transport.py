@@ -6,7 +6,7 @@ powertrains ``p ∈ POWERTRAINS = (diesel, bev, fcev)`` on the last axis:
 * sales shares (logistic S-curves, precomputed for every year)
   ``s_bev = ceil_bev / (1 + exp(−k_bev (year − mid_bev)))``, same for ``s_fcev``; if
   ``s_bev + s_fcev > 1`` both are scaled to sum to 1; ``s_diesel = max(1 − s_bev − s_fcev, 0)``;
-* stock turnover per powertrain with vintages (:mod:`energysim.model.stocks`):
+* stock turnover per powertrain with vintages (:mod:`energysim.core.model.stocks`):
   ``R_p[t]`` = the sales of ``lifetime`` years earlier (pre-base vintages: the initial fleet
   spread evenly over ``existing_age_span`` years, clipped to the lifetime);
 * target fleet ``F[t]``: mining trucks ``= trucks_per_coal_output[t] · Q[t−1]`` with ``Q`` the
@@ -41,15 +41,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.param import Param
-from energysim.model import Output
-from energysim.model.stocks import (
+from energysim.core.model import Output
+from energysim.core.model.stocks import (
     SCALE_FLOOR,
     _whole_years,
     initial_vintages,
     retirements_time_major,
     s_curve,
 )
+from energysim.core.param import Param
 
 #: Powertrains on the ``powertrain`` dimension (last axis of fleet arrays).
 POWERTRAINS = ("diesel", "bev", "fcev")
@@ -709,7 +709,7 @@ def fleet_alive(state: dict[str, np.ndarray], h: int, lifetime: np.ndarray) -> n
 
     Their sum over the last axis equals ``state["stock"].T`` after :func:`step_fleet` at ``h``.
     """
-    from energysim.model.stocks import alive_vintages
+    from energysim.core.model.stocks import alive_vintages
 
     hist = np.transpose(state["hist"], (2, 1, 0))  # (n, 3, n_hist)
     return alive_vintages(hist, h, lifetime) * state["scale"].T[..., None]
