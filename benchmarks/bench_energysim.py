@@ -27,6 +27,7 @@ import reference
 
 from conftest import ROOT, energysim_command, median, record, run_child
 from energysim import engine
+from energysim.execution import pipeline, threads
 
 N_REF = 200  # samples the plain-Python reference runs per round
 KEY_CHECK = (
@@ -106,7 +107,7 @@ def time_run_baseline(benchmark, baseline_1):
 
 
 def time_ensemble_1k(benchmark, baseline_100k):
-    out = benchmark(engine.simulate_blocks, baseline_100k.params, 1000)
+    out = benchmark(threads.simulate_blocks, baseline_100k.params, 1000)
     assert_equals_reference(out, baseline_100k.params(0, 1000), [0, 999])
     t = median(benchmark)
     record("1,000 samples", f"{t * 1e3:.0f} ms", note="all outputs")
@@ -114,10 +115,10 @@ def time_ensemble_1k(benchmark, baseline_100k):
 
 def _ensemble_100k(benchmark, compiled, keep, label, rounds):
     n = 100_000
-    engine.simulate_blocks(compiled.params, n, keep=keep)  # warm: pages, allocator, threads
+    threads.simulate_blocks(compiled.params, n, keep=keep)  # warm: pages, allocator, threads
     before = resource.getrusage(resource.RUSAGE_SELF)
     out = benchmark.pedantic(
-        engine.simulate_blocks,
+        threads.simulate_blocks,
         args=(compiled.params, n),
         kwargs={"keep": keep},
         rounds=rounds,
@@ -199,7 +200,7 @@ def time_write_netcdf(benchmark):
 
     from energysim.results import dataset as results
 
-    ds = engine.run("baseline")
+    ds = pipeline.run("baseline")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "results.nc"
         benchmark(results.write_netcdf, ds, path)
@@ -293,11 +294,11 @@ def time_run_process(benchmark):
 _PEAK_KEPT = """
 import json, time
 from conftest import peak_rss
-from energysim import engine
-engine.run("baseline", samples=2, keep="key")  # imports and code paths, not the run
+from energysim.execution import pipeline
+pipeline.run("baseline", samples=2, keep="key")  # imports and code paths, not the run
 before = peak_rss()
 t = time.perf_counter()
-ds = engine.run("baseline", samples=100_000, keep="key")
+ds = pipeline.run("baseline", samples=100_000, keep="key")
 seconds = time.perf_counter() - t
 peak = peak_rss()
 # bytes of the arrays kept: deterministic outputs are broadcast views (stride 0), not copies
@@ -318,7 +319,7 @@ def peakmem_ensemble_100k(benchmark):
         "≤ 1.5×",
         ratio <= 1.5,
         f"peak {got['peak'] / 2**30:.2f} GiB, +{extra / 2**30:.2f} GiB for "
-        f"{got['kept'] / 2**30:.2f} GiB of outputs (engine.run, keep='key', "
+        f"{got['kept'] / 2**30:.2f} GiB of outputs (pipeline.run, keep='key', "
         f"{got['seconds']:.2f} s)",
     )
 
@@ -326,10 +327,10 @@ def peakmem_ensemble_100k(benchmark):
 _PEAK_SUMMARY = """
 import json, time
 from conftest import peak_rss
-from energysim import engine
-engine.run("baseline", samples=1000, keep="summary")  # imports and code paths
+from energysim.execution import pipeline
+pipeline.run("baseline", samples=1000, keep="summary")  # imports and code paths
 t = time.perf_counter()
-ds = engine.run("baseline", samples=1_000_000, keep="summary")
+ds = pipeline.run("baseline", samples=1_000_000, keep="summary")
 seconds = time.perf_counter() - t
 peak = peak_rss()
 mean = float(ds["co2_total"].sel(stat="mean", year=2030))

@@ -22,6 +22,7 @@ from energysim.analysis.calibration.run import calibrate
 from energysim.analysis.calibration.variables import parse_expr
 from energysim.cli import main
 from energysim.errors import DataError, ScenarioError
+from energysim.execution import pipeline
 from energysim.scenario import compile_scenario, load_scenario
 from energysim.scenario.hindcast import with_base_year
 from energysim.scenario.loader import BUNDLED_DIR
@@ -35,8 +36,8 @@ ONE_LINE = re.compile(r"^[^\n]+:\d+: [a-z_.\[\]0-9]+: [^\n]+$")
 #: Recovery tolerance on noise-free synthetic data (relative).
 RECOVERY_RTOL = 1e-6
 
-# A variant of the baseline (the fitted parameters fixed; the others at their central values), and the "truth"
-# made from it with known values of the four parameters that are then fitted back.
+# A variant of the baseline (the fitted parameters fixed; the others at their central values), and
+# the "truth" made from it with known values of the four parameters that are then fitted back.
 BASE_YAML = """\
 name: synthetic_base
 extends: baseline
@@ -497,14 +498,13 @@ def test_with_base_year_rejects_bad_years(year, synthetic):
 
 
 def test_run_from_year_api_and_cli(tmp_path, capsys):
-    import energysim.engine as engine
 
-    ds = engine.run("baseline", from_year=2021, end_year=2022)
+    ds = pipeline.run("baseline", from_year=2021, end_year=2022)
     assert ds["year"].values.tolist() == [2021, 2022]
     s = load_scenario("baseline")
     assert float(ds["gdp"].sel(year=2021).squeeze()) == pytest.approx(
         s.parameters["economy.gdp_base"].base.value)  # base-year GDP now means 2021's
-    same = engine.run("baseline", end_year=2023)
+    same = pipeline.run("baseline", end_year=2023)
     assert same["year"].values.tolist() == [2022, 2023]  # without from_year: unchanged
     assert main(["run", "baseline", "--from-year", "2030", "-o", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err

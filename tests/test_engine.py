@@ -10,6 +10,8 @@ from energysim.core.catalogue import catalogue
 from energysim.core.model import stocks
 from energysim.core.params import Params
 from energysim.errors import ScenarioError
+from energysim.execution import pipeline, threads
+from energysim.execution.blocks import blocks as sample_blocks
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_stock_path_per_sample_lifetime_equals_deterministic_one():
     ],
 )
 def test_blocks_never_hold_a_lone_sample(n, size, expected):
-    assert engine._blocks(n, size) == expected
+    assert sample_blocks(n, size) == expected
 
 
 def _water_ensemble(defaults) -> Params:
@@ -102,7 +104,7 @@ def test_blocks_widen_an_output_that_differs_only_in_later_blocks(defaults):
     params = _water_ensemble(defaults)
     whole = engine.simulate(params)
     for workers in (1, 2):
-        blocks = engine.simulate_blocks(
+        blocks = threads.simulate_blocks(
             lambda a, b: params.take(slice(a, b)), 4, chunk_size=2, workers=workers
         )
         assert blocks["chem_water_scale"].shape[0] == 4
@@ -121,14 +123,14 @@ def test_deterministic_outputs_stay_at_sample_size_one(defaults):
     values = dict(defaults.values)
     values["economy.gdp_growth"] = defaults["economy.gdp_growth"] * np.array([[0.5], [1.5]])
     params = Params(years=defaults.years, n_samples=2, values=values)
-    out = engine.simulate_blocks(lambda a, b: params.take(slice(a, b)), 2)
+    out = threads.simulate_blocks(lambda a, b: params.take(slice(a, b)), 2)
     assert out["gdp"].shape[0] == 2
     assert out["power_cap"].shape[0] == 1  # capacities do not depend on GDP
 
 
 def test_run_baseline_ensemble_is_reproducible_and_chunk_independent():
-    a = engine.run(samples=9, seed=4, chunk_size=9)
-    b = engine.run(samples=9, seed=4, chunk_size=3, workers=2)
+    a = pipeline.run(samples=9, seed=4, chunk_size=9)
+    b = pipeline.run(samples=9, seed=4, chunk_size=3, workers=2)
     assert a.sizes["sample"] == 9 and a.attrs["seed"] == 4
     for name in a.data_vars:
         np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
@@ -136,16 +138,16 @@ def test_run_baseline_ensemble_is_reproducible_and_chunk_independent():
 
 
 def test_run_end_year_and_keep():
-    ds = engine.run(end_year=2030, keep=["coal_output", "co2_total"])
+    ds = pipeline.run(end_year=2030, keep=["coal_output", "co2_total"])
     assert list(ds.data_vars) == ["coal_output", "co2_total"]
     assert int(ds["year"][-1]) == 2030
 
 
 def test_run_rejects_unknown_outputs():
     with pytest.raises(ScenarioError, match=r"keep: unknown output variable\(s\) \['nope'\]"):
-        engine.run(keep=["nope"])
+        pipeline.run(keep=["nope"])
 
 
 def test_run_passes_scenario_errors_through():
     with pytest.raises(ScenarioError, match="samples"):
-        engine.run(samples=0)
+        pipeline.run(samples=0)

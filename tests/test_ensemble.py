@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import energysim as es
 from energysim import cli, engine, ensemble
 from energysim.errors import MemoryBudgetError, ScenarioError
+from energysim.execution import pipeline, threads
 from energysim.results import dataset as results
 
 N = 600
@@ -51,7 +52,7 @@ def test_chunked_equals_unchunked_bit_for_bit(full):
 
 
 def test_ensemble_path_equals_engine_run(full):
-    ds = engine.run("baseline", samples=N, seed=7, method="lhs")
+    ds = pipeline.run("baseline", samples=N, seed=7, method="lhs")
     assert _same(full, ds) == []
 
 
@@ -335,13 +336,13 @@ def no_simulation(monkeypatch):
 
     monkeypatch.setattr(engine, "simulate", boom)
     monkeypatch.setattr(engine, "_simulate", boom)
-    monkeypatch.setattr(engine, "simulate_blocks", boom)
+    monkeypatch.setattr(threads, "simulate_blocks", boom)
     return calls
 
 
 def test_memory_refusal_happens_before_any_simulation(monkeypatch, no_simulation):
     monkeypatch.setattr(ensemble, "available_memory", lambda: 64 * 2**20)  # budget 32 MiB
-    for run in (engine.run, ensemble.run):
+    for run in (pipeline.run, ensemble.run):
         with pytest.raises(MemoryBudgetError) as exc:
             run("baseline", samples=20000)
         text = str(exc.value)

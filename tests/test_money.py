@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import engine
 from energysim.analysis import money
 from energysim.analysis.compare import central_params
 from energysim.analysis.wedges import decompose
 from energysim.briefing import money_pages
 from energysim.cli import main
+from energysim.execution import pipeline
 
 
 @pytest.fixture(scope="module")
 def runs():
-    return {"baseline": engine.run("baseline"), "accelerated": engine.run("accelerated")}
+    return {"baseline": pipeline.run("baseline"), "accelerated": pipeline.run("accelerated")}
 
 
 def test_run_lines_name_investment_system_cost_and_levelised_costs(runs):
@@ -107,7 +107,7 @@ def test_cost_uncertainty_flows_through_an_ensemble():
         "name: uncertain_capex\nextends: baseline\nparameters:\n  costs:\n    capex:\n"
         "      solar: {dist: triangular, low: 2500 元/kW, mode: 3170 元/kW, high: 3600 元/kW}\n"
     )
-    ds = engine.run(s, samples=40, seed=3)
+    ds = pipeline.run(s, samples=40, seed=3)
     solar = ds["investment"].sel(asset="solar", year=2025)
     add = ds["power_add"].sel(tech="solar", year=2025)
     assert float(add.min()) > 0.0
@@ -128,7 +128,7 @@ def test_the_baseline_samples_its_costs_and_the_run_lines_show_the_band():
 
     base = load_scenario("baseline")
     assert {"costs.discount_rate", "costs.capex.wind", "costs.price.hydrogen"} <= set(base.uncertain)
-    ds = engine.run("baseline", samples=60, seed=5)
+    ds = pipeline.run("baseline", samples=60, seed=5)
     lines = money.run_lines(ds, "en")
     lo, hi = map(lambda x: float(x.replace(",", "")),
                  re.search(r"investment 2023–2060: [\d,]+ \[([\d,]+)–([\d,]+)\]", lines[1]).groups())
@@ -152,7 +152,7 @@ def test_ensemble_run_prints_money_lines(tmp_path, capsys):
 
 
 def test_run_lines_of_a_short_run_name_each_window_once():
-    ds = engine.run("baseline", end_year=2030)
+    ds = pipeline.run("baseline", end_year=2030)
     lines = money.run_lines(ds, "en")
     assert sum(line.startswith("investment 2023–2030") for line in lines) == 1
     assert not any("2060" in line for line in lines)

@@ -12,13 +12,13 @@ import h5py
 import pytest
 import xarray as xr
 
-from energysim import engine
+from energysim.execution import pipeline
 from energysim.results import dataset as results
 
 
 @pytest.fixture(scope="module")
 def runs():
-    return {n: engine.run("baseline", samples=n, seed=2) for n in (1, 3)}
+    return {n: pipeline.run("baseline", samples=n, seed=2) for n in (1, 3)}
 
 
 def read(path):

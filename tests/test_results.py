@@ -12,12 +12,13 @@ import xarray as xr
 from energysim import engine
 from energysim.cli import main
 from energysim.errors import ScenarioError
+from energysim.execution import pipeline
 from energysim.results import dataset as results
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return engine.run(samples=5, seed=2)
+    return pipeline.run(samples=5, seed=2)
 
 
 def test_every_variable_describes_itself(ds):
@@ -36,7 +37,7 @@ def test_attributes_allow_an_exact_rerun(ds):
     assert a["scenario"] == "baseline" and a["seed"] == 2 and a["method"] == "mc"
     assert a["n_samples"] == 5 and a["energysim_version"]
     assert a["scenario_sha256"] == hashlib.sha256(a["scenario_yaml"].encode()).hexdigest()
-    again = engine.run(samples=5, seed=2)
+    again = pipeline.run(samples=5, seed=2)
     xr.testing.assert_identical(ds, again)
 
 
@@ -48,7 +49,7 @@ def ds_fixed_fleet(tmp_path_factory):
                  "  power.coal.capacity_initial: 9.2 GW\n  power.coal.lifetime: 35 yr\n"
                  "  power.wind.capacity_initial: 0.05 GW\n  power.solar.capacity_initial: 0.3 GW\n",
                  encoding="utf-8")
-    return engine.run(str(f), samples=5, seed=2)
+    return pipeline.run(str(f), samples=5, seed=2)
 
 
 def test_deterministic_outputs_are_broadcast_not_copied(ds_fixed_fleet):
@@ -88,7 +89,7 @@ def test_indicator_years_outside_the_horizon_are_refused(ds):
 
 def test_netcdf_roundtrip_and_identical_files(tmp_path, ds):
     p1 = results.write_netcdf(ds, tmp_path / "a.nc")
-    p2 = results.write_netcdf(engine.run(samples=5, seed=2), tmp_path / "b.nc")
+    p2 = results.write_netcdf(pipeline.run(samples=5, seed=2), tmp_path / "b.nc")
     with xr.open_dataset(p1, engine="h5netcdf") as back:
         np.testing.assert_array_equal(back["power_cap"].values, ds["power_cap"].values)
         assert back["co2_total"].attrs["long_name_zh"] == "二氧化碳排放总量"
@@ -180,7 +181,7 @@ def test_xlsx_of_one_sample_rounds_to_meaningful_digits(tmp_path):
     import pandas as pd
     from openpyxl import load_workbook
 
-    from energysim.engine import run
+    from energysim.execution.pipeline import run
 
     det = run("baseline")
     path = results.write_summary_xlsx(det, tmp_path / "d.xlsx")

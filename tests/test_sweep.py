@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from energysim import cli, engine
+from energysim import cli
 from energysim.analysis import sweep
 from energysim.errors import ScenarioError
+from energysim.execution import pipeline
 
 GRID = """\
 sweep:
@@ -41,7 +42,7 @@ def test_grid_equals_separate_runs_of_each_point(tmp_path, samples):
     assert len(spec.points) == 6 and res.table.shape[0] == 6
     for k, idx in enumerate(spec.points):
         scen = sweep._point_scenario(spec, dict(enumerate(idx)))
-        ds = engine.run(scen, samples=samples, seed=3)
+        ds = pipeline.run(scen, samples=samples, seed=3)
         assert np.array_equal(res.values["co2_total@2030"][k],
                               ds["co2_total"].sel(year=2030).values)
         assert np.array_equal(res.values["power_gen[solar]@2030"][k],

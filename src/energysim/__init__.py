@@ -33,7 +33,7 @@ _LAZY = {
     "Scenario": ("energysim.scenario.spec", "Scenario"),
     "CompiledScenario": ("energysim.scenario.compile", "CompiledScenario"),
     "Params": ("energysim.core.params", "Params"),
-    "run": ("energysim.engine", "run"),
+    "run": ("energysim.execution.pipeline", "run"),
 }
 
 __all__ = [

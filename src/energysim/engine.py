@@ -26,9 +26,10 @@ cache and a block of samples is a plain slice ``[..., a:b]`` of a full-size arra
 copy). A deterministic quantity stays at sample size 1 all the way through (and is broadcast
 only when the results Dataset is assembled).
 
-Chunking: :func:`simulate_blocks` (used by :func:`run`) runs blocks of ``chunk_size`` samples
-(in threads where there are several blocks) and writes each block into preallocated full-size
-arrays. Nothing in the model mixes samples, so a sample's result never depends on its block.
+Blocks: the execution layer (:mod:`energysim.execution.threads`) runs blocks of samples,
+in threads where there are several, each writing into preallocated full-size arrays through
+:func:`simulate_year_major`. Nothing in the model mixes samples, so a sample's result never
+depends on its block. The engine knows nothing of files, scenarios, scheduling or xarray.
 
 Performance (docs/performance.md, benchmarks/): the loop is ~170 array operations per
 sample-year, written with in-place operations where that saves temporaries; every
@@ -38,11 +39,7 @@ Python, one sample and one year at a time (tests/test_reference.py checks both a
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -65,20 +62,15 @@ from energysim.core.params import Params
 
 __all__ = [
     "simulate",
-    "simulate_blocks",
-    "run",
+    "simulate_year_major",
+    "to_sample_first",
     "default_params",
     "output_specs",
     "output_layout",
-    "DEFAULT_CHUNK",
+    "output_coords",
     "KEY_OUTPUTS",
 ]
 
-#: Samples per block (rows of 8k float64 = 64 KiB stay in the L2 cache). A block's parameters,
-#: stock histories and precomputed sector arrays take ~35 kB per sample, so 8,192 keeps the
-#: blocks in flight of a 100,000-sample run within the 1.5× memory budget (16,384: ~2×) at
-#: the same throughput (docs/performance.md).
-DEFAULT_CHUNK = 8192
 #: The outputs behind the indicator table, the balances' totals and the briefing: a light
 #: ``keep`` for large ensembles (``run(..., keep="key")``).
 KEY_OUTPUTS = (
@@ -906,7 +898,7 @@ def _parts(*parts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _to_sample_first(a: np.ndarray) -> np.ndarray:
+def to_sample_first(a: np.ndarray) -> np.ndarray:
     """``(n_years, [k,] m)`` → ``(m, n_years[, k])`` view; ``(m,)`` unchanged."""
     if a.ndim == 3:
         return a.transpose(2, 0, 1)
@@ -931,7 +923,18 @@ def simulate(params: Params, *, keep: Iterable[str] | None = None) -> dict[str, 
         size of 1 means the output is the same for every sample (it broadcasts).
     """
     arrays = _simulate(params, None if keep is None else set(keep))
-    return {k: _to_sample_first(v) for k, v in arrays.items()}
+    return {k: to_sample_first(v) for k, v in arrays.items()}
+
+
+def simulate_year_major(params: Params, keep: set[str] | None = None,
+                        out: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The model for one block of samples, outputs year-major ``(n_years, [k,] m)``.
+
+    The entry of the block runners (:mod:`energysim.execution.threads`): outputs named in
+    ``out`` are written into those preallocated ``(n_years, [k,] m)`` views instead of new
+    arrays; :func:`to_sample_first` gives the conventional layout without a copy.
+    """
+    return _simulate(params, keep, out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1009,268 +1012,3 @@ def output_coords() -> dict[str, tuple[str, ...]]:
     return output_layout()[1]
 
 
-def _blocks(n: int, size: int) -> list[tuple[int, int]]:
-    """Sample blocks ``[a, b)`` of ``size`` samples, none of a single sample when ``n ≥ 2``.
-
-    A block of one sample would compute its reductions over short category axes (products,
-    water users) in a different floating-point order than a block of several, so a lone last
-    sample is merged into the previous block: results then never depend on the chunk size.
-    """
-    size = max(2, int(size)) if n >= 2 else 1
-    blocks = [(a, min(a + size, n)) for a in range(0, n, size)]
-    if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] == 1:
-        blocks[-2:] = [(blocks[-2][0], n)]
-    return blocks
-
-
-_ALLOCATOR_TUNED = False
-
-
-def tune_allocator() -> bool:
-    """Keep freed memory of the C allocator for reuse instead of returning it to the system.
-
-    A block of samples allocates and frees many temporaries of 0.1–50 MB. glibc's default
-    allocator serves those above 128 KB with ``mmap`` and trims its heap when more than a few
-    MB are free, so every block pays the page faults of touching fresh memory again (on the
-    2-core reference machine a fault costs ~1 µs per 4 KB page: more than the arithmetic).
-    This sets ``M_MMAP_THRESHOLD`` to 32 MiB and ``M_TRIM_THRESHOLD`` to 1 GiB once per process
-    (glibc only; ensembles of 2,048 samples or more: the dispatch's ``(4, n)`` buffers of one
-    large block pay the same page faults, ~10× its arithmetic). Memory stays bounded by the peak in
-    use. It also sets ``M_ARENA_MAX`` to 1: the worker threads then share the main heap, so what one
-    block frees the next block reuses, whichever thread runs it (each thread's own arena would
-    grow its own heaps, and glibc unmaps a thread heap's free top, however large the trim
-    threshold). On the reference VM a page touched for the first time costs a fault in the guest
-    and often one in the host: measured with ``/tmp``-style A/B runs of 100,000 samples, this
-    halves the page faults (213k → 97k) and the system time (docs/performance.md). The lock
-    of one arena is taken a few hundred times per block: negligible against the arithmetic.
-    Set the environment variable ``ENERGYSIM_TUNE_MALLOC=0`` to leave the allocator alone.
-
-    Returns
-    -------
-    bool
-        Whether the settings were applied (now or earlier).
-    """
-    global _ALLOCATOR_TUNED
-    if _ALLOCATOR_TUNED:
-        return True
-    if os.environ.get("ENERGYSIM_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # <malloc.h>
-        ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024) == 1
-        ok = ok and libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024) == 1
-        ok = ok and libc.mallopt(m_arena_max, 1) == 1
-    except (OSError, AttributeError):  # not glibc
-        return False
-    _ALLOCATOR_TUNED = ok
-    return ok
-
-
-def simulate_blocks(
-    get_params: Callable[[int, int], Params],
-    n_samples: int,
-    *,
-    chunk_size: int = DEFAULT_CHUNK,
-    keep: Iterable[str] | None = None,
-    workers: int | None = None,
-) -> dict[str, np.ndarray]:
-    """Simulate ``n_samples`` in blocks and gather full-size outputs.
-
-    Parameters
-    ----------
-    get_params : callable (start, stop) -> Params
-        Parameters of samples ``start … stop − 1`` (e.g. ``CompiledScenario.params``).
-    n_samples : int
-    chunk_size : int
-        Samples per block.
-    keep : iterable of str, optional
-        Outputs to keep (default all).
-    workers : int, optional
-        Threads running blocks (default: the CPU count, at most the number of blocks).
-
-    Returns
-    -------
-    dict of str to ndarray
-        As :func:`simulate`, for all samples: ``(n_samples | 1, n_years[, k])``. An output
-        that every block returns at sample size 1 with the same values is the same for every
-        sample and stays at size 1; otherwise it gets a full-size array.
-    """
-    keep_set = None if keep is None else set(keep)
-    blocks = _blocks(n_samples, chunk_size)
-    if n_samples >= 2048:  # a large single block allocates (4, n) buffers: same reason
-        tune_allocator()
-    if len(blocks) == 1:
-        got = _simulate(get_params(0, n_samples), keep_set)
-        return {k: _to_sample_first(v) for k, v in got.items()}
-    tune_allocator()
-    # A probe of two samples tells which outputs differ between samples; their full-size
-    # buffers exist before any block runs, so every block (the first one too) runs in the
-    # pool and writes its columns in place: the first touch of the output memory is shared
-    # by the threads instead of falling on one block.
-    probe = _simulate(get_params(0, 2), keep_set)
-    full: dict[str, np.ndarray] = {}  # outputs that differ between samples: (..., n_samples)
-    shared: dict[str, np.ndarray] = {}  # outputs equal for every sample so far: (..., 1)
-    for name, arr in probe.items():
-        if arr.shape[-1] == 1:
-            shared[name] = arr
-        else:
-            full[name] = np.empty(arr.shape[:-1] + (n_samples,))
-    lock = threading.Lock()
-
-    def one(block: tuple[int, int]) -> None:
-        a, b = block
-        with lock:
-            out = {k: v[..., a:b] for k, v in full.items()}
-        got = _simulate(get_params(a, b), keep_set, out)
-        with lock:  # outputs that came back without a buffer: shared so far
-            for name, arr in got.items():
-                if name in out:
-                    continue
-                if name in full:
-                    full[name][..., a:b] = arr
-                elif arr.shape[-1] == 1 and np.array_equal(arr, shared[name]):
-                    continue
-                else:  # sample size 1 in other blocks: a full array from now on
-                    buf = _widen(full, name, shared.pop(name), n_samples)
-                    buf[..., a:b] = arr
-
-    n_workers = min(workers or os.cpu_count() or 1, len(blocks))
-    if n_workers > 1:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            list(pool.map(one, blocks))
-    else:
-        for block in blocks:
-            one(block)
-    merged = {**shared, **full}
-    return {k: _to_sample_first(merged[k]) for k in probe if k in merged}
-
-
-def _widen(full: dict[str, np.ndarray], name: str, arr: np.ndarray, n: int) -> np.ndarray:
-    """A full-size buffer ``(..., n)`` for ``name``; filled with ``arr`` if that is shared
-    (sample size 1), else left for the blocks to write (no needless first touch)."""
-    buf = np.empty(arr.shape[:-1] + (n,))
-    if arr.shape[-1] == 1:
-        buf[...] = arr
-    full[name] = buf
-    return buf
-
-
-def run(
-    scenario: Any = None,
-    *,
-    samples: int = 1,
-    seed: int | None = None,
-    method: str | None = None,
-    end_year: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    keep: Iterable[str] | None = None,
-    workers: int | None = None,
-    from_year: int | None = None,
-    **options: Any,
-):
-    """Run a scenario and return its results Dataset.
-
-    Parameters
-    ----------
-    scenario : str, path, Scenario or None
-        A scenario file, the name of a bundled scenario (``"baseline"``, …), a loaded
-        :class:`~energysim.scenario.Scenario`, or None for the bundled baseline.
-    samples : int
-        Number of samples (1 = a deterministic run at the central values).
-    seed : int, optional
-        Seed of the sampling design (None: the compiler's default seed, recorded in the file).
-    method : {"mc", "lhs", "sobol", "central"}, optional
-        Sampling design; default ``"central"`` for one sample (the scenario as written: modes
-        of triangular/PERT, medians of other distributions) and ``"mc"`` for more.
-    end_year : int, optional
-        Last simulated year (default: the scenario's).
-    chunk_size : int
-        Samples per block; results do not depend on it.
-    keep : iterable of str or "key", optional
-        Output variables to keep (default all; see :func:`output_specs`); ``"key"`` keeps
-        :data:`KEY_OUTPUTS` (for the baseline ~10 kB instead of ~23 kB per sample).
-    workers : int, optional
-        Threads running blocks (default: CPU count).
-    from_year : int, optional
-        Hindcast: start in this year instead of the scenario's base year (``base_year − 50 ≤
-        from_year ≤ base_year``); initial stocks then mean the end of ``from_year − 1`` and
-        series still apply to their calendar years
-        (:func:`energysim.scenario.hindcast.with_base_year`).
-    **options
-        Ensembles at scale, handled by :func:`energysim.ensemble.run` (docs/ensembles.md):
-        ``keep="summary"`` (streamed summary in bounded memory; returns the summary Dataset),
-        ``dask=True`` or a ``distributed.Client``, ``scheduler=ADDRESS``, ``zarr=PATH``,
-        ``max_memory``, ``quantiles``, ``exact_quantiles``, ``bins``, ``progress``.
-
-    Returns
-    -------
-    xarray.Dataset
-        See :func:`energysim.results.dataset.assemble`.
-
-    Raises
-    ------
-    ScenarioError
-        Invalid scenario, sample count, method or years.
-    """
-    from energysim.results import dataset as results
-    from energysim.scenario import compile_scenario
-
-    if method is None:
-        method = "central" if samples == 1 else "mc"
-    if keep == "summary" or options:  # ensembles at scale (issue 4)
-        from energysim import ensemble
-
-        return ensemble.run(scenario, samples=samples, seed=seed, method=method,
-                            end_year=end_year, chunk_size=chunk_size, keep=keep,
-                            workers=workers, from_year=from_year, **options)
-    if from_year is not None:  # hindcast from an earlier base year
-        from energysim.scenario import load_scenario
-        from energysim.scenario.hindcast import with_base_year
-
-        scenario = with_base_year(
-            load_scenario("baseline" if scenario is None else scenario), from_year
-        )
-    compiled = compile_scenario(
-        "baseline" if scenario is None else scenario,
-        samples=samples,
-        seed=seed,
-        method=method,
-        end_year=end_year,
-    )
-    if isinstance(keep, str):
-        if keep != "key":
-            from energysim.errors import ScenarioError
-
-            raise ScenarioError(
-                f"unknown keep preset (expected 'key' or a list of output names, got {keep!r})",
-                key="keep",
-            )
-        keep = KEY_OUTPUTS
-    if keep is not None:
-        unknown = sorted(set(keep) - set(output_specs()))
-        if unknown:
-            from energysim.errors import ScenarioError
-
-            raise ScenarioError(
-                f"unknown output variable(s) {unknown} (expected names from "
-                "energysim.engine.output_specs())",
-                key="keep",
-            )
-    from energysim.ensemble import check_memory  # refused before anything is allocated
-
-    check_memory(compiled.n_samples, compiled.n_years, output_specs() if keep is None else keep)
-    outputs = simulate_blocks(
-        compiled.params, compiled.n_samples, chunk_size=chunk_size, keep=keep, workers=workers
-    )
-    scen = compiled.scenario
-    attrs = results.run_attrs(
-        scenario_name=scen.name,
-        scenario_yaml=scen.to_yaml(),
-        seed=compiled.seed,
-        method=compiled.method,
-        n_samples=compiled.n_samples,
-    )
-    return results.assemble(outputs, compiled.years, compiled.n_samples, attrs=attrs)

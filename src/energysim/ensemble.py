@@ -693,7 +693,8 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
         variable → (rows, values); ``arrays``: variable → ``(m | 1, …)`` values of the job's
         samples; ``shapes``: variable → shape after the sample axis.
     """
-    from energysim.engine import simulate, tune_allocator
+    from energysim.engine import simulate
+    from energysim.execution.blocks import tune_allocator
 
     tune_allocator()  # blocks reuse the memory of the previous ones (no fresh page faults)
     compiled = job.source.get()
@@ -762,7 +763,7 @@ class _LocalExecutor:
     reports_blocks = True
 
     def __init__(self, workers: int | None = None) -> None:
-        from energysim.engine import tune_allocator
+        from energysim.execution.blocks import tune_allocator
 
         self.workers = max(1, int(workers or os.cpu_count() or 1))
         tune_allocator()  # before the pool's threads exist: they share the main heap
@@ -954,7 +955,7 @@ def gather(source, n_samples: int, names: Iterable[str] | None = None, *,
     dict of str to ndarray
         As :func:`energysim.engine.simulate` for all samples, ``(n_samples | 1, n_years[, k])``.
     """
-    from energysim.engine import DEFAULT_CHUNK
+    from energysim.execution.blocks import DEFAULT_CHUNK
     from energysim.execution.progress import progress as bar_of
 
     chunk = int(chunk_size or DEFAULT_CHUNK)
@@ -1544,7 +1545,7 @@ def run(
         Force (True) or forbid (False) the streamed summary; default: stream when
         the outputs would need more than :data:`EXACT_IN_MEMORY`.
     from_year : int, optional
-        Hindcast from an earlier base year (as :func:`energysim.engine.run`).
+        Hindcast from an earlier base year (as :func:`energysim.run`).
     yes : bool
         Run even when the time estimate exceeds :data:`energysim.execution.budget.TIME_LIMIT`.
 
@@ -1562,7 +1563,7 @@ def run(
         Invalid scenario or option; :class:`MemoryBudgetError` (before anything is simulated)
         when the kept outputs would not fit.
     """
-    from energysim.engine import DEFAULT_CHUNK
+    from energysim.execution.blocks import DEFAULT_CHUNK
     from energysim.results import dataset as results
     from energysim.scenario import compile_scenario, load_scenario
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_accessor_registered_by_import_energysim(tmp_path):
     """A fresh process: `import energysim` does not import xarray, yet a Dataset opened later
     from a file has `.es`."""
-    from energysim.engine import run
+    from energysim.execution.pipeline import run
     from energysim.results.dataset import write_netcdf
 
     write_netcdf(run("baseline", end_year=2035), tmp_path / "r.nc")
@@ -39,7 +39,7 @@ def test_accessor_registered_by_import_energysim(tmp_path):
 def test_accessor_errors_are_one_line(tmp_path):
     import xarray as xr
 
-    from energysim.engine import run
+    from energysim.execution.pipeline import run
 
     ds = run("baseline", end_year=2035)
     with pytest.raises(ScenarioError, match=r"no target of 'nope' in this run's scenario"):

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from energysim.core.catalogue import catalogue
-from energysim.engine import run
 from energysim.errors import BoundsError, ScenarioError
+from energysim.execution.pipeline import run
 from energysim.scenario import compile_scenario, loads_scenario
 
 CATALOGUE = catalogue()

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from energysim import engine
 from energysim.core.model import emissions, stocks
+from energysim.execution import threads
 
 RTOL = 1e-9
 
@@ -196,7 +197,7 @@ def test_permuting_samples_permutes_results(params, rnd):
 @given(ensembles(max_samples=7), st.integers(1, 4))
 def test_chunked_equals_unchunked(params, chunk):
     whole = full(engine.simulate(params), params.n_samples)
-    chunked = engine.simulate_blocks(
+    chunked = threads.simulate_blocks(
         lambda a, b: params.take(slice(a, b)), params.n_samples, chunk_size=chunk, workers=2
     )
     chunked = full(chunked, params.n_samples)

@@ -19,10 +19,10 @@ YEARS = (2022, 2023, 2025, 2030, 2035, 2040, 2050, 2060)
 
 def indicators():
     """The baseline's key indicators (deterministic run) in the report's units."""
-    from energysim import engine
+    from energysim.execution import pipeline
     from energysim.results import dataset as results
 
-    ds = engine.run("baseline")
+    ds = pipeline.run("baseline")
     return results.indicators(ds, YEARS, stat="mean")
 
 

@@ -1,7 +1,7 @@
 """Compare scenarios: key indicators side by side and the resolved parameter differences.
 
 * :func:`run_scenario` — run a scenario for a briefing: one run at the *central values*
-  (``samples=1``) or an ensemble (``samples > 1``, :func:`energysim.engine.run`);
+  (``samples=1``) or an ensemble (``samples > 1``, :func:`energysim.run`);
 * :func:`central_params` — the central values of a scenario: every deterministic value as
   written; an uncertain parameter at the value the scenario writes (the path a ``multiplier``
   scales, i.e. multiplier 1, or the ``mode`` of a triangular/PERT distribution) and, for
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from energysim.errors import ScenarioError
+from energysim.execution import pipeline
 from energysim.text.labels import check_lang
 
 __all__ = [
@@ -73,7 +74,7 @@ def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
     scenario : str, PathLike or Scenario
     samples : int
         1: one run at the central values (:func:`central_params`); more: an ensemble
-        (:func:`energysim.engine.run`).
+        (:func:`energysim.run`).
     seed : int, optional
     method : {"mc", "lhs", "sobol"}
     end_year : int, optional
@@ -83,10 +84,9 @@ def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
     xarray.Dataset
         Results with the usual attributes; ``method`` is ``"central"`` for a central run.
     """
-    from energysim import engine
     from energysim.scenario import load_scenario
 
-    return engine.run(load_scenario(scenario), samples=samples, seed=seed,
+    return pipeline.run(load_scenario(scenario), samples=samples, seed=seed,
                       method="central" if samples == 1 else method, end_year=end_year)
 
 

@@ -240,7 +240,7 @@ class Problem:
         compiled : CompiledScenario
         outputs : dict of str to ndarray, ``(samples | 1, n_years[, k])``
         """
-        from energysim.engine import simulate_blocks
+        from energysim.execution.threads import simulate_blocks
         from energysim.scenario import compile_scenario
 
         compiled = compile_scenario(self.scenario, samples=samples, seed=seed, method=method,

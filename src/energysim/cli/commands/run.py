@@ -159,7 +159,7 @@ def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from energysim.engine import run
+    from energysim.execution.pipeline import run
     from energysim.results import dataset as results
     from energysim.results.outputs import mark_output_dir
     from energysim.scenario import load_scenario

@@ -1,0 +1,110 @@
+"""Blocks of samples on a thread pool: the engine run block by block into full-size outputs.
+
+numpy releases the GIL in the model's array arithmetic, so blocks run in parallel threads;
+every block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from energysim import engine
+from energysim.core.params import Params
+from energysim.execution.blocks import DEFAULT_CHUNK, tune_allocator
+from energysim.execution.blocks import blocks as sample_blocks
+
+__all__ = ["simulate_blocks"]
+
+
+def simulate_blocks(
+    get_params: Callable[[int, int], Params],
+    n_samples: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    keep: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Simulate ``n_samples`` in blocks and gather full-size outputs.
+
+    Parameters
+    ----------
+    get_params : callable (start, stop) -> Params
+        Parameters of samples ``start … stop − 1`` (e.g. ``CompiledScenario.params``).
+    n_samples : int
+    chunk_size : int
+        Samples per block.
+    keep : iterable of str, optional
+        Outputs to keep (default all).
+    workers : int, optional
+        Threads running blocks (default: the CPU count, at most the number of blocks).
+
+    Returns
+    -------
+    dict of str to ndarray
+        As :func:`simulate`, for all samples: ``(n_samples | 1, n_years[, k])``. An output
+        that every block returns at sample size 1 with the same values is the same for every
+        sample and stays at size 1; otherwise it gets a full-size array.
+    """
+    keep_set = None if keep is None else set(keep)
+    blocks = sample_blocks(n_samples, chunk_size)
+    if n_samples >= 2048:  # a large single block allocates (4, n) buffers: same reason
+        tune_allocator()
+    if len(blocks) == 1:
+        got = engine.simulate_year_major(get_params(0, n_samples), keep_set)
+        return {k: engine.to_sample_first(v) for k, v in got.items()}
+    tune_allocator()
+    # A probe of two samples tells which outputs differ between samples; their full-size
+    # buffers exist before any block runs, so every block (the first one too) runs in the
+    # pool and writes its columns in place: the first touch of the output memory is shared
+    # by the threads instead of falling on one block.
+    probe = engine.simulate_year_major(get_params(0, 2), keep_set)
+    full: dict[str, np.ndarray] = {}  # outputs that differ between samples: (..., n_samples)
+    shared: dict[str, np.ndarray] = {}  # outputs equal for every sample so far: (..., 1)
+    for name, arr in probe.items():
+        if arr.shape[-1] == 1:
+            shared[name] = arr
+        else:
+            full[name] = np.empty(arr.shape[:-1] + (n_samples,))
+    lock = threading.Lock()
+
+    def one(block: tuple[int, int]) -> None:
+        a, b = block
+        with lock:
+            out = {k: v[..., a:b] for k, v in full.items()}
+        got = engine.simulate_year_major(get_params(a, b), keep_set, out)
+        with lock:  # outputs that came back without a buffer: shared so far
+            for name, arr in got.items():
+                if name in out:
+                    continue
+                if name in full:
+                    full[name][..., a:b] = arr
+                elif arr.shape[-1] == 1 and np.array_equal(arr, shared[name]):
+                    continue
+                else:  # sample size 1 in other blocks: a full array from now on
+                    buf = _widen(full, name, shared.pop(name), n_samples)
+                    buf[..., a:b] = arr
+
+    n_workers = min(workers or os.cpu_count() or 1, len(blocks))
+    if n_workers > 1:
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            list(pool.map(one, blocks))
+    else:
+        for block in blocks:
+            one(block)
+    merged = {**shared, **full}
+    return {k: engine.to_sample_first(merged[k]) for k in probe if k in merged}
+
+
+def _widen(full: dict[str, np.ndarray], name: str, arr: np.ndarray, n: int) -> np.ndarray:
+    """A full-size buffer ``(..., n)`` for ``name``; filled with ``arr`` if that is shared
+    (sample size 1), else left for the blocks to write (no needless first touch)."""
+    buf = np.empty(arr.shape[:-1] + (n,))
+    if arr.shape[-1] == 1:
+        buf[...] = arr
+    full[name] = buf
+    return buf
