@@ -26,7 +26,7 @@ import numpy as np
 import reference
 
 from conftest import ROOT, energysim_command, median, record, run_child
-from energysim import engine
+from energysim.core import engine
 from energysim.execution import pipeline, threads
 
 N_REF = 200  # samples the plain-Python reference runs per round

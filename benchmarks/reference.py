@@ -1,6 +1,6 @@
 """A plain-Python reference of the energysim model: one sample at a time, one year at a time.
 
-The same equations as :mod:`energysim.engine` and :mod:`energysim.core.model` (docs/model.md),
+The same equations as :mod:`energysim.core.engine` and :mod:`energysim.core.model` (docs/model.md),
 written
 the way a modeller would write them without numpy: floats, lists and ``math``, a loop over the
 years inside a loop over the samples (and, for the electricity dispatch, a loop over the four
@@ -619,7 +619,7 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     Returns
     -------
     dict of str to list
-        Output name (as :func:`energysim.engine.output_specs`) → list over the years of floats,
+        Output name (as :func:`energysim.core.engine.output_specs`) → list over the years of floats,
         or of lists for outputs with a category dimension; ``co2_peak_year`` is a float.
     """
     T = len(years)

@@ -81,7 +81,7 @@ YEARS = list(range(2012, 2023))
 
 
 def _truth_outputs(tmp: Path, end_year: int = 2022):
-    from energysim.engine import simulate
+    from energysim.core.engine import simulate
 
     # the baseline's other uncertain parameters (and project timing) at their central values,
     # as the calibration's Problem uses them
@@ -473,7 +473,7 @@ def test_holdout_cannot_leave_nothing_to_fit(synthetic):
 
 
 def test_with_base_year_moves_the_start_and_keeps_calendar_series(synthetic):
-    from energysim.engine import simulate
+    from energysim.core.engine import simulate
 
     s = load_scenario(synthetic / "synthetic_truth.yaml")
     h = with_base_year(s, 2009)

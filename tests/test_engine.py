@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.catalogue import catalogue
 from energysim.core.model import stocks
 from energysim.core.params import Params

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import energysim as es
-from energysim import cli, engine, ensemble
+from energysim import cli, ensemble
+from energysim.core import engine
 from energysim.errors import MemoryBudgetError, ScenarioError
 from energysim.execution import pipeline, threads
 from energysim.results import dataset as results

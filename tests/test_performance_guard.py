@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from energysim import engine
+from energysim.core import engine
 from energysim.scenario import compile_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.catalogue import catalogue
 from energysim.core.params import Params
 from energysim.scenario import compile_scenario

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from energysim import engine
 from energysim.cli import main
+from energysim.core import engine
 from energysim.errors import ScenarioError
 from energysim.execution import pipeline
 from energysim.results import dataset as results

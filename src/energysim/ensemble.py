@@ -210,7 +210,7 @@ def values_per_sample(names: Iterable[str]) -> int:
     Conservative: per-sample scalars (``co2_peak_year``) are counted as yearly and every
     output as if it varied between samples.
     """
-    from energysim import engine
+    from energysim.core import engine
 
     dims, coords = engine.output_layout()
     total = 0
@@ -693,7 +693,7 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
         variable → (rows, values); ``arrays``: variable → ``(m | 1, …)`` values of the job's
         samples; ``shapes``: variable → shape after the sample axis.
     """
-    from energysim.engine import simulate
+    from energysim.core.engine import simulate
     from energysim.execution.blocks import tune_allocator
 
     tune_allocator()  # blocks reuse the memory of the previous ones (no fresh page faults)
@@ -953,7 +953,8 @@ def gather(source, n_samples: int, names: Iterable[str] | None = None, *,
     Returns
     -------
     dict of str to ndarray
-        As :func:`energysim.engine.simulate` for all samples, ``(n_samples | 1, n_years[, k])``.
+        As :func:`energysim.core.engine.simulate` for all samples, ``(n_samples | 1, n_years[,
+        k])``.
     """
     from energysim.execution.blocks import DEFAULT_CHUNK
     from energysim.execution.progress import progress as bar_of
@@ -976,7 +977,7 @@ def gather(source, n_samples: int, names: Iterable[str] | None = None, *,
 
 
 def _all_output_names() -> tuple[str, ...]:
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     return tuple(output_specs())
 
@@ -1456,7 +1457,7 @@ class _ZarrSink:
 
 def _check_keep(keep) -> tuple[str, list[str] | None]:
     """``("all", None)``, ``("summary", None)`` or ``("vars", [names])``."""
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     if keep is None:
         return "all", None
@@ -1464,7 +1465,7 @@ def _check_keep(keep) -> tuple[str, list[str] | None]:
         if keep.strip() == "summary":
             return "summary", None
         if keep.strip() == "key":  # the engine's light preset
-            from energysim.engine import KEY_OUTPUTS
+            from energysim.core.engine import KEY_OUTPUTS
 
             keep = list(KEY_OUTPUTS)
         else:
@@ -1477,7 +1478,7 @@ def _check_keep(keep) -> tuple[str, list[str] | None]:
 
         close = difflib.get_close_matches(unknown[0], list(specs), n=1) if unknown else []
         raise ScenarioError(
-            f"unknown output variable(s) (expected 'summary' or names from `energysim.engine."
+            f"unknown output variable(s) (expected 'summary' or names from `energysim.core.engine."
             f"output_specs()`, got {unknown or keep!r})", key="keep",
             hint=f"did you mean {close[0]!r}?" if close else None)
     return "vars", keep
@@ -1699,7 +1700,7 @@ def _check_quantiles(quantiles) -> tuple[float, ...]:
 def _summary_dataset(stats: Mapping[str, np.ndarray], bounds: Mapping[str, float], years,
                      quantiles: Sequence[float], attrs: Mapping[str, Any]):
     """The summary Dataset (``stat`` first), laid out as :func:`energysim.results.summary`."""
-    from energysim import engine
+    from energysim.core import engine
     from energysim.results import dataset as results
 
     order = [k for k in engine.output_specs() if k in stats]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.catalogue import catalogue
 from energysim.core.model import costs
 from energysim.core.params import Params

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energysim import cli, engine
+from energysim import cli
+from energysim.core import engine
 from energysim.core.model import economy
 from energysim.core.params import Params
 from energysim.errors import ScenarioError

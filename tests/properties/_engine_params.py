@@ -12,8 +12,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from energysim.core.catalogue import catalogue
+from energysim.core.engine import default_params
 from energysim.core.params import Params
-from energysim.engine import default_params
 
 YEARS = np.arange(2022, 2046)
 CATALOGUE = catalogue()

@@ -8,7 +8,7 @@ from _engine_params import ensembles, with_values
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.model import electricity
 
 RTOL = 1e-9

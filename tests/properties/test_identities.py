@@ -17,7 +17,7 @@ from _engine_params import BASE, ensembles, full_range_ensembles, with_values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.model import emissions, stocks
 from energysim.execution import threads
 

@@ -110,7 +110,7 @@ def parse_outputs(text: str | Iterable[str], shapes: Mapping[str, tuple] | None 
     ScenarioError
         Unknown variable (with a suggestion), missing or unknown label, year outside the run.
     """
-    from energysim.engine import output_layout, output_specs
+    from energysim.core.engine import output_layout, output_specs
 
     items = [t for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
     if not items:
@@ -403,7 +403,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     -------
     SensitivityResult
     """
-    from energysim.engine import output_specs, simulate
+    from energysim.core.engine import output_specs, simulate
     from energysim.ensemble import gather
     from energysim.scenario import compile_scenario
 
@@ -481,7 +481,7 @@ def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool =
 def output_column(arr: np.ndarray, ref: OutputRef, years: Sequence[int],
                   rows: int) -> np.ndarray:
     """The ``(rows,)`` values of one output reference from a gathered array."""
-    from energysim.engine import output_layout
+    from energysim.core.engine import output_layout
 
     if ref.year is None:
         col = arr.reshape(arr.shape[0])

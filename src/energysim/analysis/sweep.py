@@ -325,7 +325,7 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
     import pandas as pd
 
     from energysim.analysis.sensitivity import output_column, parse_outputs
-    from energysim.engine import output_specs, simulate
+    from energysim.core.engine import output_specs, simulate
     from energysim.ensemble import gather
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)

@@ -591,7 +591,7 @@ def summary_counts(table) -> dict[str, int]:
 # -- checking a scenario's targets against the model's outputs ---------------------------------
 def output_units() -> dict[str, str]:
     """Result indicator → canonical unit [pint expression], from the sector models' outputs."""
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     return {name: o.unit for name, o in output_specs().items()}
 

@@ -284,8 +284,8 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
     ScenarioError
         When the scenarios' years differ, or an output or the year is unknown.
     """
-    from energysim import engine
     from energysim.analysis.compare import central_params, parameter_diff
+    from energysim.core import engine
     from energysim.core.params import Params
     from energysim.scenario import load_scenario
 

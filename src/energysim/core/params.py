@@ -11,7 +11,7 @@ The contract between ``scenario`` (load, resolve, sample) and ``engine``/``model
 * every catalogue path is present (defaults filled in by the compiler).
 
 :func:`interpolate` evaluates a series given at some years on the simulated years (the
-scenario compiler and :func:`energysim.engine.default_params` both build paths with it).
+scenario compiler and :func:`energysim.core.engine.default_params` both build paths with it).
 """
 
 from __future__ import annotations

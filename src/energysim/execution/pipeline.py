@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from energysim import engine, ensemble
+from energysim import ensemble
+from energysim.core import engine
 from energysim.errors import ScenarioError
 from energysim.execution import threads
 from energysim.execution.blocks import DEFAULT_CHUNK
@@ -110,7 +111,7 @@ def run(
         if unknown:
             raise ScenarioError(
                 f"unknown output variable(s) {unknown} (expected names from "
-                "energysim.engine.output_specs())",
+                "energysim.core.engine.output_specs())",
                 key="keep",
             )
     kept = engine.output_specs() if keep is None else keep

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from energysim import engine
+from energysim.core import engine
 from energysim.core.params import Params
 from energysim.execution.blocks import DEFAULT_CHUNK, tune_allocator
 from energysim.execution.blocks import blocks as sample_blocks

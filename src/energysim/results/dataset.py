@@ -106,10 +106,10 @@ def assemble(
     years : sequence of int, shape (n_years,)
     n_samples : int
     specs : mapping of str to Output, optional
-        Variable descriptions (default: :func:`energysim.engine.output_specs`).
+        Variable descriptions (default: :func:`energysim.core.engine.output_specs`).
     layout : tuple (dims, coords), optional
         Category dimensions of each output and their labels (default:
-        :func:`energysim.engine.output_layout`).
+        :func:`energysim.core.engine.output_layout`).
     attrs : mapping, optional
         Dataset attributes (see :func:`run_attrs`).
 
@@ -119,7 +119,7 @@ def assemble(
     """
     import xarray as xr
 
-    from energysim import engine
+    from energysim.core import engine
 
     specs = engine.output_specs() if specs is None else specs
     out_dims, coords = engine.output_layout() if layout is None else layout
@@ -706,7 +706,8 @@ def write_summary_csv(
 
     Columns: ``variable``, ``指标`` and ``indicator`` (Chinese and English names), one per
     category dimension present (``tech``, ``sector``, ``product``, ``powertrain``; empty where
-    it does not apply), ``year``, ``stat``, ``value``, ``unit``, and ``run_id`` when the Dataset has that attribute. Values are in the report's
+    it does not apply), ``year``, ``stat``, ``value``, ``unit``, and ``run_id`` when the Dataset
+    has that attribute. Values are in the report's
     units (``unit``: 万千瓦, 亿吨, %; :func:`display_scale`) and rounded to meaningful digits;
     the canonical units stay in results.nc. UTF-8 with BOM so that Excel shows Chinese
     correctly. A run of one sample has the single statistic ``value``.

@@ -50,7 +50,7 @@ def draw_figures(cal, out_dir: Path, write) -> dict[str, Path]:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     specs = output_specs()
     problem = cal.problem

@@ -195,13 +195,13 @@ class Problem:
 
     def simulate(self, x) -> dict[str, np.ndarray]:
         """One deterministic run at ``x``: the outputs the observations need."""
-        from energysim.engine import simulate
+        from energysim.core.engine import simulate
 
         return simulate(self.params(x), keep=self.keep)
 
     def simulate_all(self, x, keep=None) -> dict[str, np.ndarray]:
         """One deterministic run at ``x`` keeping ``keep`` (default all) outputs."""
-        from energysim.engine import simulate
+        from energysim.core.engine import simulate
 
         return simulate(self.params(x), keep=keep)
 

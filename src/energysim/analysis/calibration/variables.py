@@ -82,7 +82,7 @@ class Expr:
         Parameters
         ----------
         outputs : mapping of str to ndarray
-            Engine outputs (:func:`energysim.engine.simulate`), ``(m, n_years[, k])``.
+            Engine outputs (:func:`energysim.core.engine.simulate`), ``(m, n_years[, k])``.
 
         Returns
         -------
@@ -126,7 +126,7 @@ class Expr:
 
 
 def _coords() -> dict[str, tuple[str, ...]]:
-    from energysim.engine import output_coords
+    from energysim.core.engine import output_coords
 
     return output_coords()
 
@@ -141,7 +141,7 @@ def parse_expr(text, *, file: str | None = None, line: int | None = None,
         Unknown variable or label, labels on a variable without a category dimension, a
         malformed expression (``file:line: key: …``).
     """
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     where = {"file": file, "line": line, "key": key}
     if not isinstance(text, str) or not text.strip():
@@ -165,7 +165,7 @@ def parse_expr(text, *, file: str | None = None, line: int | None = None,
 
         close = difflib.get_close_matches(name, list(specs), n=1)
         raise ScenarioError(
-            f"unknown result variable (expected a name from energysim.engine.output_specs(), "
+            f"unknown result variable (expected a name from energysim.core.engine.output_specs(), "
             f"got {name!r})", **where,
             hint=f"did you mean {close[0]!r}?" if close else None)
     spec = specs[name]

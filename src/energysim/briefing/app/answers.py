@@ -248,7 +248,7 @@ def target_answers(ds, targets, labels) -> list[dict[str, Any]]:
 
 def _ensemble_keep(targets) -> list[str]:
     from energysim.analysis.targets import parse_indicator
-    from energysim.engine import output_specs
+    from energysim.core.engine import output_specs
 
     names = set(output_specs())
     keep = {v for v in (*BAND_VARS, "co2_peak_year") if v in names}

@@ -8,7 +8,7 @@ Every sector module declares
 
 and functions of (state, parameters, year index) returning new state and flows as arrays of shape
 ``(n_samples,)`` or ``(n_samples, k)``; deterministic inputs broadcast from shape ``(1,)``.
-The engine (:mod:`energysim.engine`) wires the sectors in a fixed, documented order.
+The engine (:mod:`energysim.core.engine`) wires the sectors in a fixed, documented order.
 """
 
 from __future__ import annotations
