@@ -13,14 +13,14 @@ import pytest
 from energysim.core.catalogue import Param, catalogue
 from energysim.core.model import chemicals
 from energysim.errors import ScenarioError
-from energysim.projects import (
+from energysim.scenario import compile_scenario, load_scenario, loads_scenario
+from energysim.scenario.projects import (
     DEFAULT_FIRST_YEAR_FRACTION,
     NEVER,
     first_year_fraction,
     load_register,
     project_arrays,
 )
-from energysim.scenario import compile_scenario, load_scenario, loads_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = (ROOT / "calibration" / "sources" / "zhungeer-2023-government-work-report.txt").read_text(

@@ -590,7 +590,7 @@ def driver_label(name: str, kind: str, lang: str = "zh") -> str:
     on a path → "… (整体倍数)" / "(× path)".
     """
     if kind == "timing":
-        from energysim.projects import load_register
+        from energysim.scenario.projects import load_register
 
         p = load_register().projects[name.split(".", 1)[1]]
         if lang == "zh":

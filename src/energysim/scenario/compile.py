@@ -66,7 +66,7 @@ class CompiledScenario:
     uncertain : tuple of str
         Uncertain parameter paths, the first columns of :attr:`design` (catalogue order).
     projects : tuple of Project
-        The register's projects the scenario includes (:mod:`energysim.projects`).
+        The register's projects the scenario includes (:mod:`energysim.scenario.projects`).
     timed : tuple of str
         Ids of the projects whose commissioning year is sampled (``projects.<id>`` columns of
         the design after the parameters; see :attr:`inputs`).
@@ -166,7 +166,7 @@ class CompiledScenario:
         ``u`` (design rows, or ``None`` for the central run) gives the sampled columns of
         :attr:`timed`; the other projects take their prior's mode (``timing: planned``: 0).
         """
-        from energysim.projects import load_register
+        from energysim.scenario.projects import load_register
 
         reg = load_register()
         planned = self.scenario.project_timing == "planned"
@@ -187,7 +187,7 @@ class CompiledScenario:
         """Add the included projects to their parameters (and set the first-year fractions)."""
         if not self.projects:
             return
-        from energysim.projects import FLOW_FRACTIONS, STOCK_FRACTIONS, project_arrays
+        from energysim.scenario.projects import FLOW_FRACTIONS, STOCK_FRACTIONS, project_arrays
 
         paths = {p.parameter for p in self.projects}
         fpaths = {FLOW_FRACTIONS.get(x) or STOCK_FRACTIONS.get(x) for x in paths} - {None}
@@ -384,7 +384,7 @@ def _projects_of(s: Scenario) -> tuple[tuple, tuple[str, ...]]:
     """The scenario's projects (register order) and the ids whose timing is sampled."""
     if not s.projects:
         return (), ()
-    from energysim.projects import load_register
+    from energysim.scenario.projects import load_register
 
     reg = load_register()
     projects = tuple(reg.projects[i] for i in s.projects)

@@ -728,7 +728,7 @@ class _Parser:
     def _top_projects(self, node: YNode, line: int) -> None:
         """``projects: all`` | ``[id, …]`` | ``{include: all | [id, …], exclude: [id, …],
         timing: uncertain | planned}`` (ids checked against the register)."""
-        from energysim.projects import load_register
+        from energysim.scenario.projects import load_register
 
         reg = load_register()
         if node.value is None:
@@ -1559,7 +1559,7 @@ def _scale_inherited(prev: Leaf | None, leaf: Leaf, param) -> Leaf:
 
 def _merge_projects(selected: list[str], timing: str, spec: tuple) -> tuple[list[str], str]:
     """Apply one file's ``projects:`` to the inherited selection (register order kept)."""
-    from energysim.projects import load_register
+    from energysim.scenario.projects import load_register
 
     include, exclude, new_timing, _ = spec
     reg = load_register()

@@ -258,7 +258,7 @@ class Scenario:
     targets : tuple of Target
     projects : tuple of str
         Ids of the register's projects the scenario includes (register order); their sizes add
-        to the generic series of their parameter (:mod:`energysim.projects`).
+        to the generic series of their parameter (:mod:`energysim.scenario.projects`).
     project_timing : {"uncertain", "planned"}
         Commissioning years sampled from the verbs' priors, or the planned years always.
     file : str or None

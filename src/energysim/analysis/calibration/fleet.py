@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from energysim.projects import first_year_fraction
+from energysim.scenario.projects import first_year_fraction
 
 
 @dataclass(frozen=True)

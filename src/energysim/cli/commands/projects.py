@@ -27,7 +27,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 def format_register(ids=None, *, show_all: bool = False, timing: str = "uncertain") -> str:
     """The register (or the given ids) as aligned text, one project per line."""
-    from energysim.projects import load_register
+    from energysim.scenario.projects import load_register
 
     reg = load_register()
     chosen = list(reg.projects) if ids is None else list(ids)

@@ -37,7 +37,7 @@ from energysim.core.model.stocks import running_total
 from energysim.errors import ScenarioError, display_path
 
 #: The bundled register.
-REGISTER_FILE = Path(__file__).resolve().parent / "data" / "projects" / "register.yaml"
+REGISTER_FILE = Path(__file__).resolve().parents[1] / "data" / "projects" / "register.yaml"
 #: Sentinel delay of a project that never operates (within the horizon) [yr].
 NEVER = -1
 #: First-year operating fraction when the month is unknown (mid-year) [fraction of the year].
