@@ -216,7 +216,7 @@ def time_write_netcdf(benchmark):
 def time_summary_reduce_block(benchmark, baseline_100k):
     """The streamed-summary reduction of one 8,192-sample block (no simulation): moments,
     extremes and frame-histogram counts of every output cell (ensemble._reduce_block)."""
-    from energysim import ensemble
+    from energysim.execution import ensemble
 
     m = 8192
     first = engine.simulate(baseline_100k.params(0, m))
@@ -347,6 +347,6 @@ def peakmem_summary_1m(benchmark):
         f"{got['seconds']:.1f} s",
         "≤ 15 s",
         got["seconds"] <= 15.0,
-        "keep='summary' (streamed statistics, energysim.ensemble)",
+        "keep='summary' (streamed statistics, energysim.execution.ensemble)",
     )
     record("  peak memory", f"{gib:.2f} GiB", "< 2 GiB", gib < 2.0, "whole process")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim import ensemble
+from energysim.execution import ensemble
 
 N = 400
 

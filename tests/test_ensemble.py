@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import energysim as es
-from energysim import cli, ensemble
+from energysim import cli
 from energysim.core import engine
 from energysim.errors import MemoryBudgetError, ScenarioError
-from energysim.execution import pipeline, threads
+from energysim.execution import ensemble, pipeline, threads
 from energysim.results import dataset as results
 
 N = 600

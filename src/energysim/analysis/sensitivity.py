@@ -15,7 +15,8 @@ How (docs/ensembles.md, "Sensitivity"):
    (:meth:`energysim.scenario.CompiledScenario.params_from_unit`: inverse CDFs truncated to
    the bounds, multipliers on the deterministic paths). Correlations are *not* applied:
    variance-based indices are defined for independent inputs;
-3. the model runs once, vectorized over all rows (in blocks, :func:`energysim.ensemble.gather`);
+3. the model runs once, vectorized over all rows (in blocks,
+   :func:`energysim.execution.ensemble.gather`);
 4. SALib analyses each output: first-order ``S1`` and total ``ST`` indices with bootstrap
    confidence intervals (half-widths at ``conf_level``), or Morris ``mu_star`` (mean absolute
    elementary effect, per unit of the parameter's probability scale), ``mu`` and ``sigma``.
@@ -305,11 +306,11 @@ def indices(fn: Callable[[np.ndarray], np.ndarray], names: Sequence[str], *,
 
 @dataclass(frozen=True)
 class _UnitSource:
-    """Parameters of the rows of a SALib design (for :func:`energysim.ensemble.gather`).
+    """Parameters of the rows of a SALib design (for :func:`energysim.execution.ensemble.gather`).
 
     It travels as its recipe — the compiled one-sample scenario and the design's method,
     base samples, seed and levels — and each process rebuilds the design once
-    (:func:`energysim.ensemble.cached`), so dask jobs do not carry the design's rows.
+    (:func:`energysim.execution.ensemble.cached`), so dask jobs do not carry the design's rows.
     """
 
     compiled: Any
@@ -321,7 +322,7 @@ class _UnitSource:
 
     def design(self) -> np.ndarray:
         """The unit-hypercube design ``(rows, parameters)`` (:func:`unit_design`)."""
-        from energysim.ensemble import cached
+        from energysim.execution.ensemble import cached
 
         return cached(self.token, lambda: unit_design(
             self.method, len(self.compiled.inputs), self.samples, self.seed,
@@ -394,8 +395,8 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     levels, conf_level, num_resamples
         See :func:`analyse`.
     chunk_size, workers, dask, scheduler, progress
-        See :func:`energysim.ensemble.gather` (the runs on threads, a dask LocalCluster or a
-        running scheduler; the same numbers wherever they run).
+        See :func:`energysim.execution.ensemble.gather` (the runs on threads, a dask LocalCluster
+        or a running scheduler; the same numbers wherever they run).
     yes, max_memory
         Resource limits checked before the design is drawn (:func:`check_budget`).
 
@@ -404,7 +405,7 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     SensitivityResult
     """
     from energysim.core.engine import output_specs, simulate
-    from energysim.ensemble import gather
+    from energysim.execution.ensemble import gather
     from energysim.scenario import compile_scenario
 
     seed = 0 if seed is None else int(seed)

@@ -24,8 +24,8 @@ the points share their random draws (common random numbers) and differ only by t
 
 The points' parameters are stacked along the sample axis — rows ``p·S … p·S + S − 1`` are
 point ``p``'s ``S`` samples, parameters equal at every point stay shared — and the model runs
-once over all rows (:func:`energysim.ensemble.gather`). Since no sample's result depends on
-the others, row ``p·S + s`` equals sample ``s`` of a separate run of point ``p``.
+once over all rows (:func:`energysim.execution.ensemble.gather`). Since no sample's result depends
+on the others, row ``p·S + s`` equals sample ``s`` of a separate run of point ``p``.
 
 The result is a table, one row per lever combination: the lever values as written and, per
 output, the value (``samples_per_point: 1``) or mean, p5, p50 and p95.
@@ -261,7 +261,8 @@ def stack_points(compiled: Sequence[Any]) -> _Stacked:
 @dataclass(frozen=True)
 class _PointsSource:
     """A sweep's stacked grid points as a recipe: each process compiles and stacks them once
-    (:func:`energysim.ensemble.cached`), so dask jobs carry scenarios, not parameter rows."""
+    (:func:`energysim.execution.ensemble.cached`), so dask jobs carry scenarios, not parameter
+    rows."""
 
     scenarios: tuple
     samples: int
@@ -271,7 +272,7 @@ class _PointsSource:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def get(self) -> _Stacked:
-        from energysim.ensemble import cached
+        from energysim.execution.ensemble import cached
         from energysim.scenario import compile_scenario
 
         return cached(self.token, lambda: stack_points([
@@ -311,7 +312,7 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
     ----------
     sweep : path or SweepSpec
     chunk_size, workers, dask, scheduler, progress
-        See :func:`energysim.ensemble.gather` (threads, a dask LocalCluster or a running
+        See :func:`energysim.execution.ensemble.gather` (threads, a dask LocalCluster or a running
         scheduler; the same numbers wherever the blocks run).
     lang : {"zh", "en"}
         Language of the unit labels in the table's headers.
@@ -326,7 +327,7 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
 
     from energysim.analysis.sensitivity import output_column, parse_outputs
     from energysim.core.engine import output_specs, simulate
-    from energysim.ensemble import gather
+    from energysim.execution.ensemble import gather
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     check_sweep_budget(spec, yes=yes)

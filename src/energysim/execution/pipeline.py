@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from energysim import ensemble
 from energysim.core import engine
 from energysim.errors import ScenarioError
-from energysim.execution import threads
+from energysim.execution import ensemble, threads
 from energysim.execution.blocks import DEFAULT_CHUNK
 from energysim.results import dataset as results
 from energysim.scenario import compile_scenario, load_scenario
@@ -67,7 +66,7 @@ def run(
         series still apply to their calendar years
         (:func:`energysim.scenario.hindcast.with_base_year`).
     **options
-        Ensembles at scale, handled by :func:`energysim.ensemble.run` (docs/ensembles.md):
+        Ensembles at scale, handled by :func:`energysim.execution.ensemble.run` (docs/ensembles.md):
         ``keep="summary"`` (streamed summary in bounded memory; returns the summary Dataset),
         ``dask=True`` or a ``distributed.Client``, ``scheduler=ADDRESS``, ``zarr=PATH``,
         ``max_memory``, ``quantiles``, ``exact_quantiles``, ``bins``, ``progress``.

@@ -86,7 +86,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
         metavar="Y1,Y2,…",
         help="years of the indicator table (default 2022,2025,2030,2035,2060)",
     )
-    from energysim.ensemble import add_run_arguments  # ensemble options (docs/ensembles.md)
+    from energysim.execution.ensemble import (  # ensemble options (docs/ensembles.md)
+        add_run_arguments,
+    )
 
     add_run_arguments(p)
 
@@ -131,7 +133,7 @@ def _without_dask():
 @arguments(_configure)
 def run_command(args: argparse.Namespace) -> int:
     """Run, write the three files, print the key indicators; returns the exit status."""
-    from energysim import ensemble
+    from energysim.execution import ensemble
 
     if ensemble.wants_ensemble(args):  # ensembles: summaries, memory budget, dask, Zarr
         return ensemble.run_command(args)

@@ -25,7 +25,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
     from energysim.cli import add_lang_argument
 
     add_lang_argument(p)
-    from energysim.ensemble import add_scale_out_arguments  # where the runs go (ensembles.md)
+    from energysim.execution.ensemble import (  # where the runs go (ensembles.md)
+        add_scale_out_arguments,
+    )
 
     add_scale_out_arguments(p)
 
@@ -37,7 +39,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     from energysim.analysis import sweep
     from energysim.cli.commands.run import open_result_set, result_folder
-    from energysim.ensemble import check_count, check_scheduler
+    from energysim.execution.ensemble import check_count, check_scheduler
     from energysim.results.dataset import with_run_id
 
     check_count(args.workers, "--workers")
