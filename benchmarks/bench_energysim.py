@@ -27,7 +27,7 @@ import reference
 
 from conftest import ROOT, energysim_command, median, record, run_child
 from energysim.core import engine
-from energysim.execution import pipeline, threads
+from energysim.execution import pipeline, summaries, threads
 
 N_REF = 200  # samples the plain-Python reference runs per round
 KEY_CHECK = (
@@ -215,21 +215,20 @@ def time_write_netcdf(benchmark):
 
 def time_summary_reduce_block(benchmark, baseline_100k):
     """The streamed-summary reduction of one 8,192-sample block (no simulation): moments,
-    extremes and frame-histogram counts of every output cell (ensemble._reduce_block)."""
-    from energysim.execution import ensemble
+    extremes and frame-histogram counts of every output cell (summaries.reduce_block)."""
 
     m = 8192
     first = engine.simulate(baseline_100k.params(0, m))
-    block = {k: ensemble._cells(v, m) for k, v in engine.simulate(
+    block = {k: summaries.cells_of(v, m) for k, v in engine.simulate(
         baseline_100k.params(m, 2 * m)).items()}
-    bins = ensemble.DEFAULT_BINS
-    frames = {k: ensemble.frame_of(*ensemble._reduce_block(ensemble._cells(v, m), m)[3:], bins)
+    bins = summaries.DEFAULT_BINS
+    frames = {k: summaries.frame_of(*summaries.reduce_block(summaries.cells_of(v, m), m)[3:], bins)
               for k, v in first.items()}
     counts = {k: np.zeros((x.shape[0], bins + 3), np.int64) for k, x in block.items()}
     ties = {k: np.zeros((x.shape[0], 2), np.int64) for k, x in block.items()}
 
     def reduce():
-        return {k: ensemble._reduce_block(x, m, frames[k], bins, counts[k], ties[k])
+        return {k: summaries.reduce_block(x, m, frames[k], bins, counts[k], ties[k])
                 for k, x in block.items()}
 
     got = benchmark(reduce)

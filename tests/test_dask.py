@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from energysim.execution import ensemble
+from energysim.execution import cluster, ensemble
 
 N = 400
 
@@ -56,7 +56,7 @@ def test_unreachable_scheduler_is_one_line_error():
     from energysim.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="cannot reach the dask scheduler"):
-        ensemble._DaskExecutor(scheduler="tcp://127.0.0.1:9", timeout="1s")
+        cluster.DaskExecutor(scheduler="tcp://127.0.0.1:9", timeout="1s")
 
 
 def test_sensitivity_on_dask_equals_local(client):
@@ -90,7 +90,7 @@ def test_sweep_and_sensitivity_commands_take_the_scale_out_options(tmp_path, cap
     from energysim import cli
     from test_sweep import GRID, _write
 
-    monkeypatch.setattr(ensemble, "SCHEDULER_TIMEOUT", "1s")
+    monkeypatch.setattr(cluster, "SCHEDULER_TIMEOUT", "1s")
 
     path = _write(tmp_path, GRID % 1)
     assert cli.main(["sweep", str(path), "--workers", "0"]) == 2

@@ -11,7 +11,8 @@ import energysim as es
 from energysim import cli
 from energysim.core import engine
 from energysim.errors import MemoryBudgetError, ScenarioError
-from energysim.execution import ensemble, pipeline, threads
+from energysim.execution import ensemble, memory, pipeline, quantiles, summaries, threads
+from energysim.execution.blocks import blocks as sample_blocks
 from energysim.results import dataset as results
 
 N = 600
@@ -34,12 +35,12 @@ def _same(a, b) -> list[str]:
 
 
 def test_blocks_cover_the_samples_without_lone_samples():
-    assert ensemble.blocks(10, 4) == [(0, 4), (4, 8), (8, 10)]
-    assert ensemble.blocks(9, 4) == [(0, 4), (4, 9)]  # no one-sample block
-    assert ensemble.blocks(1, 4) == [(0, 1)]
+    assert sample_blocks(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert sample_blocks(9, 4) == [(0, 4), (4, 9)]  # no one-sample block
+    assert sample_blocks(1, 4) == [(0, 1)]
     for n in range(2, 40):
         for size in (1, 2, 3, 7):
-            b = ensemble.blocks(n, size)
+            b = sample_blocks(n, size)
             assert b[0][0] == 0 and b[-1][1] == n
             assert all(x[1] == y[0] for x, y in zip(b, b[1:], strict=False))
             assert all(hi - lo >= 2 for lo, hi in b)
@@ -192,7 +193,7 @@ def test_quantile_search_on_awkward_data(n, seed, atoms, scale, bins, chunk, bud
     for exact in (False, True):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
-            mp.setattr(ensemble, "COLLECT_BUDGET", budget)
+            mp.setattr(quantiles, "COLLECT_BUDGET", budget)
             mp.setattr(ensemble, "PILOT_SAMPLES", pilot)
             stats, bounds, info = ensemble.streamed_summary(
                 _Synthetic(), n, quantiles=qs, bins=bins, exact_quantiles=exact,
@@ -218,8 +219,8 @@ def test_bin_ends_agree_with_the_binning(lo, width, bins, seed):
     x = lo + (hi - lo) * np.random.default_rng(seed).random(2000)
     x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf)])
     x = x[(x >= lo) & (x < hi)]
-    f = ensemble._bin_of(x[None], np.array([lo]), np.array([hi]), bins)[0]
-    ends = ensemble._lower_bound(np.full(bins + 1, lo), np.full(bins + 1, hi), bins,
+    f = summaries.bin_of(x[None], np.array([lo]), np.array([hi]), bins)[0]
+    ends = summaries.lower_bound(np.full(bins + 1, lo), np.full(bins + 1, hi), bins,
                                  np.arange(bins + 1))
     assert ends[0] == lo and ends[-1] == hi and np.all(np.diff(ends) >= 0)
     assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
@@ -232,19 +233,19 @@ def test_frame_bin_ends_agree_with_the_frame_binning(lo, width, bins, seed):
     """The pilot's frame: bins −1 … bins + 1 are intervals whose ends the bisection finds;
     the pilot's minimum and maximum fall inside, in bins 0 and ``bins``."""
     hi = lo + width
-    frame = ensemble.frame_of(np.array([lo]), np.array([hi]), bins)
+    frame = summaries.frame_of(np.array([lo]), np.array([hi]), bins)
     rng = np.random.default_rng(seed)
     x = np.concatenate([lo + width * rng.uniform(-0.2, 1.2, 3000), [lo, lo + width],
                         lo + width * 1e3 * rng.normal(size=200)])
     x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf)])
-    f = ensemble._frame_bin(x[None], frame.lo, frame.scale, bins)[0]
+    f = summaries.frame_bin(x[None], frame.lo, frame.scale, bins)[0]
     assert f.min() >= -1 and f.max() <= bins + 1
-    ends_in = ensemble._frame_bin(np.array([lo, hi]), frame.lo, frame.scale, bins).tolist()
+    ends_in = summaries.frame_bin(np.array([lo, hi]), frame.lo, frame.scale, bins).tolist()
     if hi > lo and (hi - lo) / bins > 1e-200:  # else a narrow frame that holds both
         assert ends_in == [0, bins]
     else:
         assert ends_in[0] == 0 and 0 <= ends_in[1] <= bins
-    ends = ensemble._frame_lower_bound(np.full(bins + 2, frame.lo), np.full(bins + 2, frame.scale),
+    ends = summaries.frame_lower_bound(np.full(bins + 2, frame.lo), np.full(bins + 2, frame.scale),
                                        bins, np.arange(bins + 2))
     assert np.all(np.diff(ends) >= 0)
     assert np.array_equal(np.searchsorted(ends, x, side="right") - 1, f)
@@ -267,15 +268,15 @@ def test_fused_block_reduction_equals_numpy():
     lo, top = x.min(axis=1), x.max(axis=1)
     lo[:5] += 0.3  # a frame narrower than the block's values
     top[:5] -= 0.3
-    frame = ensemble.frame_of(lo, top, 16)
+    frame = summaries.frame_of(lo, top, 16)
     counts, ties = np.zeros((70, 19), np.int64), np.zeros((70, 2), np.int64)
-    m, mean, m2, vmin, vmax = ensemble._reduce_block(x, 500, frame, 16, counts, ties)
+    m, mean, m2, vmin, vmax = summaries.reduce_block(x, 500, frame, 16, counts, ties)
     np.testing.assert_allclose(mean, x.mean(axis=1), rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(m2, ((x - x.mean(axis=1)[:, None]) ** 2).sum(axis=1),
                                rtol=1e-12, atol=1e-12)
     assert mean[5] == 2.0 and m2[5] == 0.0 and m == 500
     assert np.array_equal(vmin, x.min(axis=1)) and np.array_equal(vmax, x.max(axis=1))
-    f = ensemble._frame_bin(x, frame.lo, frame.scale, 16)
+    f = summaries.frame_bin(x, frame.lo, frame.scale, 16)
     want = np.stack([np.bincount(row + 1, minlength=19) for row in f])
     assert np.array_equal(counts, want)
     assert counts[:, 0].sum() > 0 and counts[:, -1].sum() > 0  # both outer bins used
@@ -284,7 +285,7 @@ def test_fused_block_reduction_equals_numpy():
     reached = np.stack([x.min(axis=1) == lo, x.max(axis=1) == top], 1)
     assert np.array_equal(ties[reached], at_ends[reached]) and not ties[~reached].any()
     one, one_ties = np.zeros((70, 19), np.int64), np.zeros((70, 2), np.int64)
-    ensemble._reduce_block(x[:, :1], 9, frame, 16, one, one_ties)  # one value per row
+    summaries.reduce_block(x[:, :1], 9, frame, 16, one, one_ties)  # one value per row
     assert np.array_equal(one.sum(axis=1), np.full(70, 9))
 
 
@@ -313,17 +314,17 @@ def test_point_masses_at_the_ends_are_exact_in_one_pass():
 
 
 def test_parse_size():
-    assert ensemble.parse_size("4GB") == 4 * 2**30
-    assert ensemble.parse_size("512 MiB") == 512 * 2**20
-    assert ensemble.parse_size("1.5g") == int(1.5 * 2**30)
-    assert ensemble.parse_size(1000) == 1000
+    assert memory.parse_size("4GB") == 4 * 2**30
+    assert memory.parse_size("512 MiB") == 512 * 2**20
+    assert memory.parse_size("1.5g") == int(1.5 * 2**30)
+    assert memory.parse_size(1000) == 1000
     with pytest.raises(ScenarioError, match="expected a size"):
-        ensemble.parse_size("lots")
+        memory.parse_size("lots")
 
 
 def test_estimate_counts_category_sizes():
-    assert ensemble.estimate_bytes(10, 39, ["co2_total"]) == 10 * 39 * 8
-    assert ensemble.estimate_bytes(10, 39, ["co2"]) == 10 * 39 * 6 * 8  # six sectors
+    assert memory.estimate_bytes(10, 39, ["co2_total"]) == 10 * 39 * 8
+    assert memory.estimate_bytes(10, 39, ["co2"]) == 10 * 39 * 6 * 8  # six sectors
 
 
 @pytest.fixture
@@ -342,7 +343,7 @@ def no_simulation(monkeypatch):
 
 
 def test_memory_refusal_happens_before_any_simulation(monkeypatch, no_simulation):
-    monkeypatch.setattr(ensemble, "available_memory", lambda: 64 * 2**20)  # budget 32 MiB
+    monkeypatch.setattr(memory, "available_memory", lambda: 64 * 2**20)  # budget 32 MiB
     for run in (pipeline.run, ensemble.run):
         with pytest.raises(MemoryBudgetError) as exc:
             run("baseline", samples=20000)
@@ -424,7 +425,7 @@ def test_run_command_rejects_bad_options(capsys):
     assert "did you mean 'co2_total'" in capsys.readouterr().err
     assert cli.main(["run", "--samples", "10", "--quantiles", "0.5,7"]) == 2
     assert "quantiles" in capsys.readouterr().err
-    for bins in ("1", str(ensemble.MAX_BINS + 1)):
+    for bins in ("1", str(summaries.MAX_BINS + 1)):
         assert cli.main(["run", "--samples", "10", "--keep", "summary", "--bins", bins]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("bins: invalid bins (expected an integer from 2 to")
@@ -477,7 +478,7 @@ def test_exact_quantiles_through_several_refinements():
     data[:, 2] = 1.0 + rng.integers(0, 50, 500) * 2.0**-52  # equal up to rounding
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine, "simulate", lambda p, keep=None: {"x": data[p[0]:p[1]]})
-        mp.setattr(ensemble, "COLLECT_BUDGET", 8)
+        mp.setattr(quantiles, "COLLECT_BUDGET", 8)
         stats, bounds, info = ensemble.streamed_summary(
             _Synthetic(), 500, quantiles=(0.05, 0.5, 0.95), bins=4, exact_quantiles=True,
             chunk_size=64, progress=False)

@@ -310,7 +310,7 @@ class _UnitSource:
 
     It travels as its recipe — the compiled one-sample scenario and the design's method,
     base samples, seed and levels — and each process rebuilds the design once
-    (:func:`energysim.execution.ensemble.cached`), so dask jobs do not carry the design's rows.
+    (:func:`energysim.execution.blocks.cached`), so dask jobs do not carry the design's rows.
     """
 
     compiled: Any
@@ -322,7 +322,7 @@ class _UnitSource:
 
     def design(self) -> np.ndarray:
         """The unit-hypercube design ``(rows, parameters)`` (:func:`unit_design`)."""
-        from energysim.execution.ensemble import cached
+        from energysim.execution.blocks import cached
 
         return cached(self.token, lambda: unit_design(
             self.method, len(self.compiled.inputs), self.samples, self.seed,

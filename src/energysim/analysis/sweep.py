@@ -261,7 +261,7 @@ def stack_points(compiled: Sequence[Any]) -> _Stacked:
 @dataclass(frozen=True)
 class _PointsSource:
     """A sweep's stacked grid points as a recipe: each process compiles and stacks them once
-    (:func:`energysim.execution.ensemble.cached`), so dask jobs carry scenarios, not parameter
+    (:func:`energysim.execution.blocks.cached`), so dask jobs carry scenarios, not parameter
     rows."""
 
     scenarios: tuple
@@ -272,7 +272,7 @@ class _PointsSource:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def get(self) -> _Stacked:
-        from energysim.execution.ensemble import cached
+        from energysim.execution.blocks import cached
         from energysim.scenario import compile_scenario
 
         return cached(self.token, lambda: stack_points([

@@ -1,17 +1,45 @@
-"""Sample blocks: how an ensemble is cut, and the C allocator tuned for block after block.
+"""Sample blocks and jobs: how an ensemble is cut, described and run, wherever it runs.
 
 * :func:`blocks` — the ``[a, b)`` ranges of ``size`` samples (a lone last sample merged into
-  the previous block, so results never depend on the block size);
-* :data:`DEFAULT_CHUNK` — samples per block;
+  the previous block, so results never depend on the block size); :data:`DEFAULT_CHUNK`;
+* :class:`Job` — some consecutive blocks and what to compute from them; it carries the
+  scenario's recipe (:class:`ScenarioSource`: scenario, design), never parameter arrays, so a
+  dask worker compiles the scenario once (:func:`cached`) and simulates its blocks;
+* :func:`run_job` — simulate a job's blocks and reduce them (:mod:`energysim.execution.summaries`),
+  in a thread or on a dask worker; :func:`drive` feeds jobs to an executor
+  (:mod:`~energysim.execution.threads`, :mod:`~energysim.execution.cluster`);
 * :func:`tune_allocator` — keep freed memory for the next block (glibc).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["DEFAULT_CHUNK", "blocks", "tune_allocator"]
+import numpy as np
+
+from energysim.core import engine
+from energysim.execution.summaries import (
+    DEFAULT_BINS,
+    Frame,
+    cells_of,
+    collect_in,
+    histogram,
+    min_max,
+    reduce_block,
+    rows_of,
+    ulp_histogram,
+)
+from energysim.scenario import compile_scenario
+
+__all__ = ["DEFAULT_CHUNK", "blocks", "tune_allocator", "ScenarioSource", "Ready", "cached",
+           "Job", "run_job", "jobs_for", "blocks_per_job", "drive", "group_blocks"]
 
 
 #: Samples per block (rows of 8k float64 = 64 KiB stay in the L2 cache). A block's parameters,
@@ -79,3 +107,207 @@ def tune_allocator() -> bool:
         return False
     _ALLOCATOR_TUNED = ok
     return ok
+
+
+def group_blocks(items: Sequence, per: int) -> list[tuple]:
+    per = max(1, int(per))
+    return [tuple(items[i:i + per]) for i in range(0, len(items), per)]
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """What a worker needs to rebuild an ensemble's parameters: no arrays, only the recipe.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The resolved scenario (picklable).
+    n_samples, seed, method, end_year
+        The design, as given to :func:`energysim.scenario.compile_scenario`.
+    token : str
+        Identifies the compiled ensemble in the per-process cache.
+    """
+
+    scenario: Any
+    n_samples: int
+    seed: int
+    method: str
+    end_year: int | None
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def get(self):
+        """The compiled scenario (compiled once per process)."""
+        return cached(self.token, lambda: compile_scenario(
+            self.scenario, samples=self.n_samples, seed=self.seed, method=self.method,
+            end_year=self.end_year))
+
+
+def cached(token: str, build: Callable[[], Any]) -> Any:
+    """``build()`` once per process and ``token``: how a worker rebuilds a source from its
+    recipe (a compiled scenario, a sensitivity design, a sweep's stacked points) once for all
+    the jobs it runs. Keeps the two newest."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get(token)
+    if hit is not None:
+        return hit
+    value = build()
+    with _CACHE_LOCK:
+        while len(_CACHE) >= 2:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[token] = value
+    return value
+
+
+_CACHE: dict[str, Any] = {}
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A source already compiled in this process (local runs; never shipped)."""
+
+    compiled: Any
+
+    def get(self):
+        return self.compiled
+
+
+@dataclass(frozen=True)
+class Job:
+    """One unit of work: simulate some blocks and reduce them.
+
+    Attributes
+    ----------
+    source : object with ``get()`` returning an object with ``params(start, stop)``
+    blocks : tuple of (int, int)
+        Sample ranges ``[a, b)``, consecutive.
+    names : tuple of str or None
+        Outputs to simulate (None: all).
+    arrays : tuple of str
+        Outputs returned whole for the job's samples.
+    moments : bool
+        Return per-block count, mean, M2, min, max of every simulated output.
+    frame : mapping or None
+        ``variable -> Frame`` of every cell: with ``moments``, also count each cell's values in
+        the ``bins + 3`` bins of its frame (:func:`frame_bin`) and those equal to its ends
+        (:func:`reduce_block`), summed over the job's blocks.
+    hist : mapping or None
+        ``variable -> (cells, lo, hi)``: histogram of ``bins`` bins of each cell's values in
+        ``[lo, hi)``, with the minimum and maximum of those values.
+    collect : mapping or None
+        ``variable -> (cells, lo, hi)``: the values in ``[lo, hi)`` themselves.
+    ulps : mapping or None
+        ``variable -> (cells, lo, hi)``: counts of every distinct float in ``[lo, hi)``
+        (intervals of a few thousand floats at most).
+    bins : int
+    """
+
+    source: Any
+    blocks: tuple[tuple[int, int], ...]
+    names: tuple[str, ...] | None = None
+    arrays: tuple[str, ...] = ()
+    moments: bool = False
+    frame: Mapping[str, Frame] | None = None
+    hist: Mapping[str, tuple] | None = None
+    collect: Mapping[str, tuple] | None = None
+    ulps: Mapping[str, tuple] | None = None
+    bins: int = DEFAULT_BINS
+
+    @property
+    def n(self) -> int:
+        return self.blocks[-1][1] - self.blocks[0][0]
+
+
+def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Simulate a job's blocks and reduce them (runs in a thread or on a dask worker).
+
+    Returns
+    -------
+    dict
+        ``moments``: block start → {variable: (count, mean, M2, min, max)} per cell;
+        ``frame``: variable → frame bin counts ``(cells, bins + 3)`` summed over the blocks;
+        ``ties``: variable → ``(cells, 2)`` values equal to the frame's ends;
+        ``hist``: variable → (counts, vmin, vmax) summed over the blocks; ``collect``:
+        variable → (rows, values); ``arrays``: variable → ``(m | 1, …)`` values of the job's
+        samples; ``shapes``: variable → shape after the sample axis.
+    """
+    tune_allocator()  # blocks reuse the memory of the previous ones (no fresh page faults)
+    compiled = job.source.get()
+    names = None if job.names is None else list(job.names)
+    out: dict[str, Any] = {"moments": {}, "frame": {}, "ties": {}, "hist": {}, "collect": {},
+                           "ulps": {}, "arrays": {}, "shapes": {}}
+    parts: dict[str, list[np.ndarray]] = {}
+    for a, b in job.blocks:
+        m = b - a
+        res = engine.simulate(compiled.params(a, b), keep=names)
+        if not out["shapes"]:
+            out["shapes"] = {k: v.shape[1:] for k, v in res.items()}
+        if job.moments:
+            out["moments"][a] = mom = {}
+            for v, arr in res.items():
+                x = cells_of(arr, m)
+                if job.frame is None:
+                    mom[v] = reduce_block(x, m)
+                    continue
+                if v not in out["frame"]:
+                    out["frame"][v] = np.zeros((x.shape[0], job.bins + 3), dtype=np.int64)
+                    out["ties"][v] = np.zeros((x.shape[0], 2), dtype=np.int64)
+                mom[v] = reduce_block(x, m, job.frame[v], job.bins, out["frame"][v],
+                                       out["ties"][v])
+        for v, (cells, lo, hi) in (job.hist or {}).items():
+            x = rows_of(cells_of(res[v], m), cells, m)
+            counts, vmin, vmax = histogram(x, lo, hi, job.bins)
+            if v in out["hist"]:
+                counts += out["hist"][v][0]
+                vmin, vmax = min_max(out["hist"][v][1:], (vmin, vmax))
+            out["hist"][v] = (counts, vmin, vmax)
+        for v, (cells, lo, hi) in (job.collect or {}).items():
+            x = rows_of(cells_of(res[v], m), cells, m)
+            out["collect"].setdefault(v, []).append(collect_in(x, lo, hi))
+        for v, (cells, lo, hi) in (job.ulps or {}).items():
+            counts = ulp_histogram(rows_of(cells_of(res[v], m), cells, m), lo, hi)
+            if v in out["ulps"]:
+                counts += out["ulps"][v]
+            out["ulps"][v] = counts
+        for v in job.arrays:
+            parts.setdefault(v, []).append(np.ascontiguousarray(res[v]))
+        del res
+        if on_block is not None:
+            on_block(m)
+    for v, lst in out["collect"].items():
+        out["collect"][v] = (np.concatenate([r for r, _ in lst]),
+                             np.concatenate([x for _, x in lst]))
+    sizes = [b - a for a, b in job.blocks]
+    for v, lst in parts.items():
+        if all(p.shape[0] == 1 for p in lst) and all(np.array_equal(p, lst[0]) for p in lst):
+            out["arrays"][v] = lst[0]  # the same for every sample of the job
+        else:
+            out["arrays"][v] = np.concatenate(
+                [np.broadcast_to(p, (s,) + p.shape[1:]) for p, s in zip(lst, sizes, strict=True)])
+    return out
+
+
+def drive(executor, jobs: Sequence[Job], handle: Callable[[int, dict], None], bar) -> None:
+    on_block = bar.update if executor.reports_blocks else None
+    for i, result in executor.map(jobs, on_block):
+        if not executor.reports_blocks:
+            bar.update(jobs[i].n)
+        handle(i, result)
+
+
+def jobs_for(source, n: int, chunk: int, *, per_job: int, **kw) -> list[Job]:
+    return [Job(source=source, blocks=g, **kw) for g in group_blocks(blocks(n, chunk), per_job)]
+
+
+def blocks_per_job(executor, n_blocks: int, chunk: int, arrays: bool) -> int:
+    """Blocks per job: one when a local job returns arrays (each block's go straight to their
+    destination); otherwise about four jobs per worker, so that per-job reductions (frame
+    histograms) are merged a few times rather than once per block."""
+    if executor.reports_blocks and arrays:
+        return 1
+    per = max(1, math.ceil(n_blocks / (4 * executor.workers)))
+    if arrays:  # results travel back to the client: keep them moderate
+        per = min(per, max(1, 65536 // max(chunk, 1)))
+    return per

@@ -80,7 +80,8 @@ def check_runs(runs: int, n_years: int, *, yes: bool = False, what: str = "model
 def check_design(runs: int, n_params: int, *, max_memory=None, what: str = "sampling design",
                  extra: int = 0) -> int:
     """Refuse a design of ``runs × n_params`` float64 (plus ``extra`` bytes) over the budget."""
-    from energysim.execution.ensemble import format_size, memory_budget
+    from energysim.execution.memory import memory_budget
+    from energysim.text.numbers import format_size
 
     need = int(runs) * int(n_params) * _BYTES + int(extra)
     budget, origin = memory_budget(max_memory)

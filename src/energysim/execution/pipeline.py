@@ -15,7 +15,7 @@ from typing import Any
 
 from energysim.core import engine
 from energysim.errors import ScenarioError
-from energysim.execution import ensemble, threads
+from energysim.execution import ensemble, memory, threads
 from energysim.execution.blocks import DEFAULT_CHUNK
 from energysim.results import dataset as results
 from energysim.scenario import compile_scenario, load_scenario
@@ -114,7 +114,7 @@ def run(
                 key="keep",
             )
     kept = engine.output_specs() if keep is None else keep
-    ensemble.check_memory(compiled.n_samples, compiled.n_years, kept)  # before any allocation
+    memory.check_memory(compiled.n_samples, compiled.n_years, kept)  # before any allocation
     outputs = threads.simulate_blocks(
         compiled.params, compiled.n_samples, chunk_size=chunk_size, keep=keep, workers=workers
     )

@@ -1,24 +1,26 @@
-"""Blocks of samples on a thread pool: the engine run block by block into full-size outputs.
+"""Blocks of samples on a thread pool (numpy releases the GIL in the model's arithmetic).
 
-numpy releases the GIL in the model's array arithmetic, so blocks run in parallel threads;
-every block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place.
+* :func:`simulate_blocks` — the engine run block by block into full-size outputs: every
+  block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place;
+* :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`) on threads, at most
+  :data:`WINDOW` per worker in flight.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import numpy as np
 
 from energysim.core import engine
 from energysim.core.params import Params
-from energysim.execution.blocks import DEFAULT_CHUNK, tune_allocator
+from energysim.execution.blocks import DEFAULT_CHUNK, Job, run_job, tune_allocator
 from energysim.execution.blocks import blocks as sample_blocks
 
-__all__ = ["simulate_blocks"]
+__all__ = ["simulate_blocks", "LocalExecutor", "WINDOW"]
 
 
 def simulate_blocks(
@@ -108,3 +110,44 @@ def _widen(full: dict[str, np.ndarray], name: str, arr: np.ndarray, n: int) -> n
         buf[...] = arr
     full[name] = buf
     return buf
+
+
+#: Jobs in flight per worker (bounds the memory of results waiting to be merged).
+WINDOW = 2
+
+
+class LocalExecutor:
+    """Jobs on a thread pool (numpy releases the GIL in the model's array arithmetic)."""
+
+    reports_blocks = True
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        tune_allocator()  # before the pool's threads exist: they share the main heap
+
+    def map(self, jobs: Sequence[Job], on_block=None) -> Iterator[tuple[int, dict]]:
+        if self.workers == 1 or len(jobs) == 1:
+            for i, job in enumerate(jobs):
+                yield i, run_job(job, on_block)
+            return
+        window = self.workers * WINDOW
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            pending: dict = {}
+            todo = iter(enumerate(jobs))
+            try:
+                while True:
+                    for i, job in todo:
+                        pending[pool.submit(run_job, job, on_block)] = i
+                        if len(pending) >= window:
+                            break
+                    if not pending:
+                        return
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in sorted(done, key=pending.get):
+                        yield pending.pop(f), f.result()
+            finally:
+                for f in pending:
+                    f.cancel()
+
+    def close(self) -> None:
+        pass

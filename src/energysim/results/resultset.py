@@ -207,7 +207,7 @@ def check_space(p: Path, need_bytes: int) -> None:
     except OSError:
         return
     if free < need_bytes + SPACE_MARGIN:
-        from energysim.execution.ensemble import format_size
+        from energysim.text.numbers import format_size
 
         raise _fail(f"not enough free disk space (expected about {format_size(need_bytes)} "
                     f"for the results, got {format_size(free)} free)", p,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt_number", "fmt_sig"]
+__all__ = ["fmt_number", "fmt_sig", "format_size"]
 
 
 def fmt_number(v: float | None) -> str:
@@ -36,3 +36,12 @@ def fmt_sig(x: float | None, digits: int = 6) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     return f"{x:.{digits}g}"
+
+
+def format_size(n: float) -> str:
+    """``1234567890`` → ``"1.15 GiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} TiB"  # pragma: no cover

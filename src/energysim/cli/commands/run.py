@@ -23,6 +23,13 @@ from pathlib import Path
 
 from energysim.cli import arguments
 from energysim.errors import ScenarioError
+from energysim.execution import budget, ensemble, sinks
+from energysim.execution.cluster import check_scheduler
+from energysim.execution.memory import estimate_bytes
+from energysim.execution.summaries import DEFAULT_BINS, DEFAULT_QUANTILES
+from energysim.results import dataset as results
+from energysim.results.outputs import mark_output_dir
+from energysim.scenario import load_scenario
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -86,11 +93,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
         metavar="Y1,Y2,…",
         help="years of the indicator table (default 2022,2025,2030,2035,2060)",
     )
-    from energysim.execution.ensemble import (  # ensemble options (docs/ensembles.md)
-        add_run_arguments,
-    )
-
-    add_run_arguments(p)
+    add_run_arguments(p)  # ensemble options (docs/ensembles.md)
 
 
 def _years(text: str | None) -> list[int] | None:
@@ -133,10 +136,8 @@ def _without_dask():
 @arguments(_configure)
 def run_command(args: argparse.Namespace) -> int:
     """Run, write the three files, print the key indicators; returns the exit status."""
-    from energysim.execution import ensemble
-
-    if ensemble.wants_ensemble(args):  # ensembles: summaries, memory budget, dask, Zarr
-        return ensemble.run_command(args)
+    if wants_ensemble(args):  # ensembles: summaries, memory budget, dask, Zarr
+        return ensemble_command(args)
     with _without_dask():
         return _run(args)
 
@@ -277,3 +278,138 @@ def stamp_run(ds, rs) -> None:
     for key in ("scenario", "seed", "method", "n_samples", "scenario_sha256"):
         if key in ds.attrs:
             rs.meta[key] = ds.attrs[key]
+
+
+# -- the `energysim run` options and command for ensembles ------------------------------------
+
+
+def add_run_arguments(p) -> None:
+    """Add the ensemble options to the ``energysim run`` parser."""
+    g = p.add_argument_group("ensembles (docs/ensembles.md)")
+    g.add_argument("--keep", default=None, metavar="summary|key|VARS",
+                   help="what to keep: 'summary' (streamed, bounded memory), 'key' (the "
+                        "indicator outputs) or comma-separated variables kept in full "
+                        "(default: all in full)")
+    g.add_argument("--max-memory", default=None, metavar="SIZE",
+                   help="memory budget for kept outputs, e.g. 4GB (default: half of the "
+                        "available memory); larger runs are refused before they start")
+    g.add_argument("--format", choices=("nc", "zarr"), default="nc",
+                   help="full results as results.nc (default) or results.zarr, written block "
+                        "by block as they finish")
+    add_scale_out_arguments(g)
+    g.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                   help="samples per block (results do not depend on it)")
+    g.add_argument("--quantiles", default=None, metavar="Q1,Q2,…",
+                   help="summary quantiles (default 0.05,0.5,0.95)")
+    g.add_argument("--exact-quantiles", action="store_true",
+                   help="streamed summaries: extra passes until quantiles are exact")
+    g.add_argument("--bins", type=int, default=DEFAULT_BINS, metavar="B",
+                   help=f"streamed summaries: histogram bins (default {DEFAULT_BINS}; quantile "
+                        "error ≤ (max − min)/B)")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_scale_out_arguments(p) -> None:
+    """``--dask``, ``--scheduler``, ``--workers``: where the blocks run (run, sensitivity,
+    sweep)."""
+    p.add_argument("--dask", action="store_true",
+                   help="run the blocks on a local dask cluster (processes)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the blocks on a running dask.distributed scheduler")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="threads (default: the CPU count), or LocalCluster worker processes with "
+                        "--dask (default 2)")
+    p.add_argument("--yes", action="store_true",
+                   help="run even when the time estimate exceeds one hour (docs/robustness.md)")
+
+
+def check_count(value: int | None, option: str) -> None:
+    """A count option (``--workers``, ``--chunk-size``) is unset or ≥ 1 (one-line error)."""
+    if value is not None and value < 1:
+        raise ScenarioError(f"invalid {option} (expected an integer ≥ 1, got {value})",
+                            key=option)
+
+
+def wants_ensemble(args) -> bool:
+    """Whether ``energysim run`` should go through :func:`ensemble_command` (ensembles)."""
+    return bool(
+        getattr(args, "samples", 1) > 1 or args.keep or args.max_memory or args.format != "nc"
+        or args.dask or args.scheduler or args.workers or args.chunk_size or args.quantiles
+        or args.exact_quantiles or args.bins != DEFAULT_BINS)
+
+
+def _parse_quantiles(text: str | None) -> tuple[float, ...]:
+    if text is None:
+        return DEFAULT_QUANTILES
+    try:
+        return ensemble.check_quantiles([float(x) for x in text.split(",") if x.strip()])
+    except ValueError:
+        raise ScenarioError(f"invalid --quantiles (expected numbers such as 0.05,0.5,0.95, got "
+                            f"{text!r})", key="--quantiles") from None
+
+
+def ensemble_command(args) -> int:
+    """``energysim run`` for ensembles: full, summary-only, Zarr, dask; writes and prints."""
+    years = _years(args.years)
+    # the indicator table shows p5, p50 and p95: always include them
+    q = tuple(sorted(set(_parse_quantiles(args.quantiles)) | set(DEFAULT_QUANTILES)))
+    check_count(args.workers, "--workers")
+    check_count(args.chunk_size, "--chunk-size")
+    check_run_arguments(args)
+    check_scheduler(args.scheduler)
+    mode, _ = ensemble.check_keep(args.keep)
+    scen = load_scenario(args.scenario)
+    check_before_run(scen, args, years)
+    out, identity = output_folder(args, scen)  # issue 14: another run's folder refused
+    show = False if args.quiet else None
+    with open_result_set(out, need_bytes=_set_bytes(args, scen, mode)) as rs:
+        zarr_path = rs.path("results.zarr") if args.format == "zarr" else None
+        start = time.perf_counter()
+        ds = ensemble.run(scen, samples=args.samples, seed=args.seed, method=args.method,
+                 end_year=args.end_year, keep=args.keep, chunk_size=args.chunk_size,
+                 workers=args.workers, dask=args.dask, scheduler=args.scheduler,
+                 max_memory=args.max_memory, quantiles=q, exact_quantiles=args.exact_quantiles,
+                 bins=args.bins, zarr=zarr_path, progress=show,
+                 from_year=getattr(args, "from_year", None), yes=getattr(args, "yes", False))
+        elapsed = time.perf_counter() - start
+        is_summary = "stat" in ds.dims
+        summ = ds if is_summary else results.summary(ds, q)
+        table = results.format_indicators(summ if is_summary else ds, years)
+        stamp_run(ds, rs)
+        summ.attrs["run_id"] = rs.run_id
+        if zarr_path is not None:
+            summ.attrs["results_store"] = str(out / "results.zarr")
+            sinks.stamp_zarr(zarr_path, rs.run_id)
+        if is_summary and zarr_path is None:
+            results.write_netcdf(summ, rs.path("summary.nc"))
+        elif not is_summary:
+            results.write_netcdf(ds, rs.path("results.nc"))
+        results.write_summary_csv(summ, rs.path("summary.csv"), q)
+        results.write_summary_xlsx(summ, rs.path("summary.xlsx"), q)
+    mark_output_dir(out, identity)
+    written = rs.published
+    n = int(ds.attrs["n_samples"])
+    where = ("dask " + (args.scheduler or "LocalCluster")) if (args.dask or args.scheduler) \
+        else "local"
+    mode_text = {"all": "all outputs kept", "vars": f"kept {args.keep}",
+                 "summary": "summary only"}[mode]
+    print(f"{ds.attrs['scenario']}: {n} sample{'s' if n > 1 else ''}, "
+          f"{int(ds['year'][0])}–{int(ds['year'][-1])}, seed {ds.attrs['seed']}, "
+          f"{ds.attrs['method']}; {mode_text}; {where}; {elapsed:.2f} s")
+    if is_summary and "quantile_method" in summ.attrs:
+        print(f"quantiles: {summ.attrs['quantile_method']}; error bound "
+              f"{summ.attrs['quantile_error_bound']}")
+    print(table)
+    _print_money(ds)
+    print("wrote " + ", ".join(str(p) for p in written))
+    sys.stdout.flush()
+    return 0
+
+
+def _set_bytes(args, scen, mode: str) -> int:
+    """Rough size of the files a run writes [bytes] (for the free-space check)."""
+    T = budget.n_years(scen, args.end_year)
+    if isinstance(args.samples, int) and args.samples >= 1 and mode != "summary":
+        names = ensemble.check_keep(args.keep)[1] or list(ensemble.all_output_names())
+        return estimate_bytes(args.samples, T, names)
+    return estimate_bytes(len(DEFAULT_QUANTILES) + 4, T, list(ensemble.all_output_names())) * 3

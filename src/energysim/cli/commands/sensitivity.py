@@ -47,7 +47,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", default=None, metavar="SIZE",
                    help="memory budget of the design, e.g. 4GB (default: half of the available "
                         "memory); larger designs are refused before they are drawn")
-    from energysim.execution.ensemble import (  # where the runs go (ensembles.md)
+    from energysim.cli.commands.run import (  # where the runs go (ensembles.md)
         add_scale_out_arguments,
     )
 
@@ -58,8 +58,13 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def sensitivity_command(args: argparse.Namespace) -> int:
     """Compute, print and write the sensitivity table and charts; returns the exit status."""
     from energysim.analysis import sensitivity
-    from energysim.cli.commands.run import check_run_arguments, open_result_set, result_folder
-    from energysim.execution.ensemble import check_count, check_scheduler
+    from energysim.cli.commands.run import (
+        check_count,
+        check_run_arguments,
+        open_result_set,
+        result_folder,
+    )
+    from energysim.execution.cluster import check_scheduler
     from energysim.results.dataset import with_run_id
     from energysim.scenario import load_scenario
 

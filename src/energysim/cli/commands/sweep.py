@@ -25,7 +25,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     from energysim.cli import add_lang_argument
 
     add_lang_argument(p)
-    from energysim.execution.ensemble import (  # where the runs go (ensembles.md)
+    from energysim.cli.commands.run import (  # where the runs go (ensembles.md)
         add_scale_out_arguments,
     )
 
@@ -38,8 +38,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     import dataclasses
 
     from energysim.analysis import sweep
-    from energysim.cli.commands.run import open_result_set, result_folder
-    from energysim.execution.ensemble import check_count, check_scheduler
+    from energysim.cli.commands.run import check_count, open_result_set, result_folder
+    from energysim.execution.cluster import check_scheduler
     from energysim.results.dataset import with_run_id
 
     check_count(args.workers, "--workers")
