@@ -3,16 +3,20 @@
 * the import-linter contracts of pyproject.toml (``[tool.importlinter]``): layers, no cycles
   between siblings at any depth, the core free of file formats and presentation libraries —
   the same check as running ``lint-imports`` in the repository;
+* no import cycle between any two modules (grimp's graph, the one import-linter reads);
+* no module imports another module's private (``_name``) name;
 * the contracts do fail on a broken layer (a small package built for the purpose);
 * the import paths documented before the move still work, with a DeprecationWarning.
 """
 
 from __future__ import annotations
 
+import ast
 import sys
 import textwrap
 from pathlib import Path
 
+import grimp
 import pytest
 from importlinter import configuration
 from importlinter.application import use_cases
@@ -30,6 +34,70 @@ def _lint(config: Path) -> bool:
 def test_import_contracts_hold(capsys):
     kept = _lint(ROOT / "pyproject.toml")
     assert kept, capsys.readouterr().out
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    adjacency = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in adjacency[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10 * len(adjacency)))
+    try:
+        for module in sorted(adjacency):
+            if module not in index:
+                visit(module)
+    finally:
+        sys.setrecursionlimit(limit)
+    return found
+
+
+def test_no_import_cycle_between_modules():
+    cycles = _cycles(grimp.build_graph("energysim"))
+    assert cycles == [], "import cycles: " + "; ".join(" ↔ ".join(c) for c in cycles)
+
+
+def _private_imports(path: Path) -> list[str]:
+    """``from energysim.x import _name`` anywhere in ``path`` (dunders such as ``__version__``
+    are public)."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("energysim"):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    out.append(f"{where}: {node.module}.{alias.name}")
+    return out
+
+
+def test_no_module_imports_another_modules_private_name():
+    found = [hit for p in sorted(SRC.rglob("*.py")) for hit in _private_imports(p)]
+    assert found == [], "\n".join(found)
 
 
 @pytest.fixture()
@@ -71,6 +139,8 @@ MOVED = [
     ("energysim.money", "energysim.analysis.money", "abatement_costs"),
     ("energysim.compare", "energysim.analysis.compare", "run_scenario"),
     ("energysim.calibration", "energysim.analysis.calibration", "calibrate"),
+    ("energysim.engine", "energysim.execution.pipeline", "run"),
+    ("energysim.engine", "energysim.core.engine", "simulate"),
 ]
 
 
@@ -79,6 +149,7 @@ def test_documented_old_import_paths_warn_and_give_the_same_objects(old, new, na
     import importlib
 
     monkeypatch.delitem(sys.modules, old, raising=False)
-    with pytest.warns(DeprecationWarning, match=f"{old} moved to {new}"):
+    with pytest.warns(DeprecationWarning, match=f"{old} moved to energysim\\."):
         module = importlib.import_module(old)
     assert getattr(module, name) is getattr(importlib.import_module(new), name)
+

@@ -41,10 +41,10 @@ def compare_command(args: argparse.Namespace) -> int:
 
     from energysim.analysis.compare import compare, format_comparison, format_diff
     from energysim.briefing.chart_files import write_comparison_charts
-    from energysim.cli.commands.run import _years
+    from energysim.cli.commands.run import parse_years
 
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
-                   years=_years(args.years), lang=args.lang)
+                   years=parse_years(args.years), lang=args.lang)
     print(format_comparison(comp.table, args.lang))
     ref = comp.reference
     for name, diff in comp.diffs.items():

@@ -96,7 +96,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     add_run_arguments(p)  # ensemble options (docs/ensembles.md)
 
 
-def _years(text: str | None) -> list[int] | None:
+def parse_years(text: str | None) -> list[int] | None:
+    """``--years 2025,2030`` as a list of years (None when not given); one-line error."""
     if text is None:
         return None
     try:
@@ -167,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
     from energysim.results.outputs import mark_output_dir
     from energysim.scenario import load_scenario
 
-    years = _years(args.years)
+    years = parse_years(args.years)
     check_run_arguments(args)
     scen = load_scenario(args.scenario)  # one line on a bad file, before any folder is made
     check_before_run(scen, args, years)
@@ -350,7 +351,7 @@ def _parse_quantiles(text: str | None) -> tuple[float, ...]:
 
 def ensemble_command(args) -> int:
     """``energysim run`` for ensembles: full, summary-only, Zarr, dask; writes and prints."""
-    years = _years(args.years)
+    years = parse_years(args.years)
     # the indicator table shows p5, p50 and p95: always include them
     q = tuple(sorted(set(_parse_quantiles(args.quantiles)) | set(DEFAULT_QUANTILES)))
     check_count(args.workers, "--workers")

@@ -40,10 +40,10 @@ import numpy as np
 
 from energysim.core.model import Output
 from energysim.core.model.stocks import (
-    _whole_years,
     history_with_pre,
     initial_vintages,
     retirements,
+    whole_years,
 )
 from energysim.core.param import Param
 
@@ -419,7 +419,7 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
     e = "hydrogen.electrolyser"
     life = params.at(f"{e}.lifetime", 0)
     n_years = len(params.years)
-    n_pre = int(_whole_years(life).max())
+    n_pre = int(whole_years(life).max())
     pre_v = initial_vintages(
         params.at(f"{e}.capacity_initial", 0),
         params.at(f"{e}.existing_age_span", 0),

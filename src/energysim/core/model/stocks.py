@@ -64,7 +64,7 @@ def running_total(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def _whole_years(years: np.ndarray, lo: int = 1, hi: int | None = None) -> np.ndarray:
+def whole_years(years: np.ndarray, lo: int = 1, hi: int | None = None) -> np.ndarray:
     """Round a duration [yr] to whole years, clipped to ``[lo, hi]`` (int64)."""
     out = np.rint(np.asarray(years, dtype=np.float64))
     out = np.clip(out, lo, hi if hi is not None else np.inf)
@@ -102,9 +102,9 @@ def initial_vintages(
     if n_pre < 1:
         raise ValueError(f"n_pre must be >= 1 (got {n_pre})")
     stock = np.atleast_1d(np.asarray(initial_stock, dtype=np.float64))
-    span = _whole_years(np.atleast_1d(age_span), 1, n_pre)
+    span = whole_years(np.atleast_1d(age_span), 1, n_pre)
     if lifetime is not None:
-        span = np.minimum(span, _whole_years(np.atleast_1d(lifetime), 1))
+        span = np.minimum(span, whole_years(np.atleast_1d(lifetime), 1))
     stock, span = np.broadcast_arrays(stock, span)
     cols = np.arange(n_pre)
     built = cols[None, :] >= (n_pre - span)[:, None]
@@ -151,7 +151,7 @@ def retirements(history: np.ndarray, h: int, lifetime: np.ndarray) -> np.ndarray
         ``history[:, h − L]`` where ``h − L ≥ 0``, else 0 [stock unit]; ``n`` is the broadcast
         of the sample dimensions of ``history`` and ``lifetime``.
     """
-    life = _whole_years(np.atleast_1d(lifetime), 1)
+    life = whole_years(np.atleast_1d(lifetime), 1)
     idx = h - life
     if life.shape[0] == 1:  # deterministic lifetime: a plain column
         j = int(idx[0])
@@ -186,7 +186,7 @@ def retirements_time_major(history_t: np.ndarray, h: int, lifetime: np.ndarray) 
     ndarray, shape (n | 1,) or (k, n | 1)
         ``history_t[h − L]`` where ``h − L ≥ 0``, else 0; broadcast over samples.
     """
-    life = _whole_years(np.atleast_1d(lifetime), 1)
+    life = whole_years(np.atleast_1d(lifetime), 1)
     idx = h - life
     if life.shape[0] == 1:
         j = int(idx[0])
@@ -221,7 +221,7 @@ def alive_vintages(history: np.ndarray, h: int, lifetime: np.ndarray) -> np.ndar
         ``history`` where ``0 ≤ h − j < L``, else 0; summed over the last axis it equals the
         stock at ``h``. For tests and identities, not for the year loop (O(n · n_hist)).
     """
-    life = _whole_years(np.atleast_1d(lifetime), 1)
+    life = whole_years(np.atleast_1d(lifetime), 1)
     age = h - np.arange(history.shape[-1])
     life = life.reshape((life.shape[0],) + (1,) * (history.ndim - 1))
     alive = (age >= 0) & (age < life)

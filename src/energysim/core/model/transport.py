@@ -44,10 +44,10 @@ import numpy as np
 from energysim.core.model import Output
 from energysim.core.model.stocks import (
     SCALE_FLOOR,
-    _whole_years,
     initial_vintages,
     retirements_time_major,
     s_curve,
+    whole_years,
 )
 from energysim.core.param import Param
 
@@ -771,7 +771,7 @@ def precompute_transport(params) -> dict[str, np.ndarray]:
     m, hv = "transport.mining_trucks", "transport.heavy_trucks"
     life_m = params.at(f"{m}.lifetime", 0)
     life_h = params.at(f"{hv}.lifetime", 0)
-    n_pre = int(max(_whole_years(life_m).max(), _whole_years(life_h).max(), 1))
+    n_pre = int(max(whole_years(life_m).max(), whole_years(life_h).max(), 1))
     pre: dict[str, np.ndarray] = {
         "n_pre": n_pre,
         "n_years": n_years,
