@@ -6,7 +6,8 @@
 * no import cycle between any two modules (grimp's graph, the one import-linter reads);
 * no module imports another module's private (``_name``) name;
 * the contracts do fail on a broken layer (a small package built for the purpose);
-* the import paths documented before the move still work, with a DeprecationWarning.
+* the import paths documented before the move still work, with a DeprecationWarning;
+* every import inside a function says why it is lazy (``# lazy: …``).
 """
 
 from __future__ import annotations
@@ -153,3 +154,28 @@ def test_documented_old_import_paths_warn_and_give_the_same_objects(old, new, na
         module = importlib.import_module(old)
     assert getattr(module, name) is getattr(importlib.import_module(new), name)
 
+
+def _unexplained_lazy_imports(path: Path) -> list[str]:
+    """Imports inside functions without a ``# lazy: …`` reason (on the line or just above)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    out = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if in_function and isinstance(child, ast.Import | ast.ImportFrom):
+                here = lines[child.lineno - 1]
+                above = lines[child.lineno - 2].strip() if child.lineno > 1 else ""
+                if "# lazy:" not in here and not above.startswith("# lazy:"):
+                    out.append(f"{path.relative_to(ROOT)}:{child.lineno}: {ast.unparse(child)}")
+            visit(child, inside)
+
+    visit(ast.parse(text), False)
+    return out
+
+
+def test_every_lazy_import_says_why():
+    """Imports inside functions only where start-up time needs them, each with its reason."""
+    found = [hit for p in sorted(SRC.rglob("*.py")) for hit in _unexplained_lazy_imports(p)]
+    assert found == [], "\n".join(found)

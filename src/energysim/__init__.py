@@ -16,6 +16,9 @@ on first use. Attributes below are resolved lazily by :func:`__getattr__`.
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 from energysim.errors import (
     BoundsError,
     DataError,
@@ -49,6 +52,7 @@ __all__ = [
 
 
 def _version() -> str:
+    # lazy: importlib.metadata (~20 ms) loads only when the version is asked
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -64,8 +68,6 @@ def __getattr__(name: str):
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'energysim' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(target[0]), target[1])
     globals()[name] = value
     return value
@@ -79,8 +81,7 @@ class _AccessorOnXarrayImport:
     def find_spec(self, name, path=None, target=None):
         if name != "xarray":
             return None
-        import importlib.util
-        import sys
+        import importlib.util  # lazy: only when xarray is imported (start-up of the CLI)
 
         sys.meta_path.remove(self)
         try:
@@ -94,9 +95,8 @@ class _AccessorOnXarrayImport:
         def exec_and_register(module):
             exec_module(module)
             _remove_hook()
-            import importlib as _il
 
-            _il.import_module("energysim.briefing.accessor")
+            importlib.import_module("energysim.briefing.accessor")
 
         spec.loader = _Loader(spec.loader, exec_and_register)
         return spec
@@ -116,17 +116,11 @@ class _Loader:
 
 
 def _remove_hook() -> None:
-    import sys
-
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _AccessorOnXarrayImport)]
 
 
 def _register_accessor() -> None:
-    import sys
-
     if "xarray" in sys.modules:
-        import importlib
-
         importlib.import_module("energysim.briefing.accessor")
     elif not any(isinstance(f, _AccessorOnXarrayImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _AccessorOnXarrayImport())

@@ -43,10 +43,17 @@ The registry is built on first use and cached, so ``import energysim`` does not 
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
+import json
 import math
+import os
 import re
 import sys
+import tempfile
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from energysim.errors import UnitError
@@ -200,7 +207,7 @@ def _import_pint():
     if hide_dask:
         sys.modules["dask"] = None  # type: ignore[assignment]  # makes `import dask` fail fast
     try:
-        import pint
+        import pint  # lazy: pint (~0.25 s) loads only for a unit the memo does not know
     finally:
         if hide_dask and sys.modules.get("dask", 0) is None:
             del sys.modules["dask"]
@@ -240,8 +247,6 @@ def cjk_prefixed_symbols(unit: str) -> str:
     Only a 万/亿/万亿 directly before an ASCII letter is rewritten; ``万千瓦`` and ``亿吨`` are
     pint units with one prefix and stay as they are.
     """
-    import re
-
     return re.sub(r"(万亿|万|亿)\s*(?=[A-Za-z])", lambda m: _CJK_PREFIX[m.group(1)] + " ", unit)
 
 
@@ -412,9 +417,6 @@ _MEMO_STATE = {"loaded": False, "dirty": False}
 
 def _memo_file():
     """Path of the memo file, or None when the file cache is off or no cache dir is known."""
-    import os
-    from pathlib import Path
-
     if os.environ.get("ENERGYSIM_UNIT_CACHE", "1") == "0":
         return None
     base = os.environ.get("ENERGYSIM_CACHE_DIR")
@@ -424,8 +426,6 @@ def _memo_file():
         if not xdg and home == "~":
             return None
         base = os.path.join(xdg or os.path.join(home, ".cache"), "energysim")
-    import hashlib
-    from importlib.util import find_spec
 
     h = hashlib.sha256(DEFINITIONS.encode())
     try:
@@ -442,8 +442,6 @@ def _memo_file():
 def _memo_read(path: Any, ok: dict, err: dict) -> None:
     """Add the rows of the memo file at ``path`` (a Path) to ``ok`` and ``err`` (rows already
     there win); a missing or unreadable file adds nothing."""
-    import json
-
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -469,9 +467,6 @@ def _memo_save() -> None:
     path = _memo_file()
     if path is None:
         return
-    import json
-    import os
-    import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -499,8 +494,6 @@ def _memo_put(unit_text: str, expected_unit: str, factor: float) -> float:
 
 def _memo_dirty() -> None:
     if not _MEMO_STATE["dirty"]:
-        import atexit
-
         _MEMO_STATE["dirty"] = True
         atexit.register(_memo_save)
 

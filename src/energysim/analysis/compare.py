@@ -24,7 +24,13 @@ import numpy as np
 
 from energysim.errors import ScenarioError
 from energysim.execution import pipeline
+from energysim.results.dataset import indicators
+from energysim.scenario import compile_scenario, load_scenario
+from energysim.scenario.display import leaf_magnitude, leaf_text, param_display
+from energysim.scenario.spec import dist_to_plain
 from energysim.text.labels import check_lang
+from energysim.text.numbers import fmt_number
+from energysim.text.tables import terminal_width, wrap, year_blocks
 
 __all__ = [
     "central_params",
@@ -60,8 +66,6 @@ def central_params(scenario: Any, *, end_year: int | None = None):
     Params
         Every catalogue path, shape ``(1, n_years)``, canonical units.
     """
-    from energysim.scenario import compile_scenario
-
     return compile_scenario(scenario, method="central", end_year=end_year).params()
 
 
@@ -84,8 +88,6 @@ def run_scenario(scenario: Any, *, samples: int = 1, seed: int | None = None,
     xarray.Dataset
         Results with the usual attributes; ``method`` is ``"central"`` for a central run.
     """
-    from energysim.scenario import load_scenario
-
     return pipeline.run(load_scenario(scenario), samples=samples, seed=seed,
                       method="central" if samples == 1 else method, end_year=end_year)
 
@@ -100,8 +102,6 @@ def _years_of(a, b) -> np.ndarray:
 
 
 def _uncertainty_of(leaf) -> Any:
-    from energysim.scenario.spec import dist_to_plain
-
     if leaf.dist is not None:
         return ("dist", dist_to_plain(leaf.dist, leaf.unit))
     if leaf.multiplier is not None:
@@ -149,10 +149,8 @@ def parameter_diff(a: Any, b: Any, lang: str = "zh"):
         ``zh`` (descriptions), and for programs ``unit_canonical``, ``a_canonical``,
         ``b_canonical`` (canonical units).
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
-    from energysim.scenario import load_scenario
-    from energysim.scenario.display import leaf_magnitude, leaf_text, param_display
 
     sa, sb = load_scenario(a), load_scenario(b)
     years = _years_of(sa, sb)
@@ -189,7 +187,6 @@ def format_diff(diff, name_a: str, name_b: str, lang: str = "en") -> str:
                 else f"{name_b}: no parameter differs from {name_a}")
     head = (f"{name_b} 相对 {name_a} 的参数差异({len(diff)} 项):" if lang == "zh"
             else f"{name_b} vs {name_a}: {len(diff)} parameter(s) differ:")
-    from energysim.text.tables import terminal_width, wrap
 
     width = terminal_width()
     lines = [head]
@@ -240,9 +237,8 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
         column ``(year, scenario)`` per year and scenario; the peak year row has it in every
         year column.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
-    from energysim.results.dataset import indicators
 
     first = next(iter(datasets.values()))
     yrs = _years_in(first, years)
@@ -272,9 +268,6 @@ def key_table(datasets: Mapping[str, Any], years: Iterable[int] | None = None,
 def format_comparison(table, lang: str = "zh", *, width: int | None = None) -> str:
     """The side-by-side table as text: per indicator, one line per scenario and one column per
     year, split into blocks of years when wider than the terminal (``width``)."""
-    from energysim.text.numbers import fmt_number
-    from energysim.text.tables import year_blocks
-
     check_lang(lang)
     cols = [c for c in table.columns if isinstance(c, tuple)]
     names = list(dict.fromkeys(n for _, n in cols))
@@ -355,8 +348,6 @@ def compare(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None = No
     -------
     Comparison
     """
-    from energysim.scenario import load_scenario
-
     loaded = [load_scenario(s) for s in scenarios]
     if not loaded:
         raise ScenarioError("no scenario to compare (expected at least one, got none)",

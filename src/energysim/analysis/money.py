@@ -27,7 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from energysim.text.labels import check_lang
+from energysim.analysis.compare import central_params
+from energysim.analysis.wedges import decompose, lever_name, parent_of
+from energysim.scenario import load_scenario
+from energysim.text.labels import category_names, check_lang, display_unit
+from energysim.text.tables import year_blocks
 from energysim.units import CURRENCY_YEAR
 
 #: The cumulative-investment windows of the comparison (inclusive years).
@@ -43,8 +47,6 @@ def _t(lang: str, zh: str, en: str) -> str:
 def money_unit(lang: str) -> tuple[float, str]:
     """Factor from bnCNY and the label of money: ``(10, "亿元")`` or ``(10, "10⁸ CNY")`` — the
     report's unit, decided by :func:`energysim.text.labels.display_unit` like every other unit."""
-    from energysim.text.labels import display_unit
-
     check_lang(lang)
     return display_unit("bnCNY", lang)
 
@@ -92,8 +94,6 @@ def run_lines(ds, lang: str = "zh") -> list[str]:
     cost, LCOE and LCOH in 2030 and in the last year (central values: sample medians; an
     ensemble's investment totals and system costs also carry their p5–p95 band).
     """
-    from energysim.text.labels import category_names
-
     f, unit = money_unit(lang)
     lines = []
     done = set()
@@ -152,7 +152,7 @@ def money_table(datasets: Mapping[str, Any], lang: str = "zh"):
         cost in :data:`DIFF_YEARS` and its difference from the reference, in 亿元 (10⁸ CNY)
         (central values).
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     f, unit = money_unit(lang)
     names = list(datasets)
@@ -181,8 +181,6 @@ def money_table(datasets: Mapping[str, Any], lang: str = "zh"):
 def format_money_table(table, lang: str = "zh", *, width: int | None = None) -> str:
     """The money table as text: one line per quantity, one column per scenario, split into
     blocks of scenarios when wider than the terminal (``width``)."""
-    from energysim.text.tables import year_blocks
-
     unit = table.attrs.get("unit", "")
     head = _t(lang, f"投资与成本({unit},{CURRENCY_YEAR}年价格)",
               f"Investment and cost ({unit}, {CURRENCY_YEAR} prices)")
@@ -228,9 +226,8 @@ class AbatementCosts:
 
     def table(self, lang: str = "zh"):
         """Levers sorted by abatement cost (pandas DataFrame, display units)."""
-        import pandas as pd
+        import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
-        from energysim.analysis.wedges import lever_name
 
         f, unit = money_unit(lang)
         rows = [
@@ -264,10 +261,6 @@ def abatement_costs(child: Any, parent: Any = None, *, depth: int = 1,
     at the parent's central discount rate (``costs.discount_rate``) and summed from ``start``
     (default the year after the base year) to the end.
     """
-    from energysim.analysis.compare import central_params
-    from energysim.analysis.wedges import decompose, parent_of
-    from energysim.scenario import load_scenario
-
     c = load_scenario(child)
     p = parent_of(c) if parent is None else load_scenario(parent)
     w = decompose(c, p, outputs=("co2_total", "system_cost"), depth=depth)
@@ -290,8 +283,6 @@ def abatement_costs(child: Any, parent: Any = None, *, depth: int = 1,
 
 def format_abatement(ac: AbatementCosts, lang: str = "zh") -> str:
     """Abatement costs as text lines."""
-    from energysim.analysis.wedges import lever_name
-
     f, unit = money_unit(lang)
     head = _t(lang, f"{ac.child_name} 相对 {ac.parent_name} 的平均减排成本"
                     f"({ac.years[0]}–{ac.years[1]},折现率{ac.discount_rate:.1%}):",

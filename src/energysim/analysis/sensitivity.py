@@ -39,7 +39,18 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.catalogue import catalogue
+from energysim.core.engine import output_layout, output_specs, simulate
 from energysim.errors import ScenarioError
+from energysim.execution import budget
+from energysim.execution.blocks import cached
+from energysim.execution.ensemble import gather
+from energysim.results.dataset import atomic_path
+from energysim.scenario import compile_scenario
+from energysim.scenario.projects import load_register
+from energysim.scenario.spec import resolve_catalogue
+from energysim.text.labels import display_unit, magnitude_of, round_sig
+from energysim.text.tables import pad, text_width
 
 __all__ = [
     "OutputRef",
@@ -111,8 +122,6 @@ def parse_outputs(text: str | Iterable[str], shapes: Mapping[str, tuple] | None 
     ScenarioError
         Unknown variable (with a suggestion), missing or unknown label, year outside the run.
     """
-    from energysim.core.engine import output_layout, output_specs
-
     items = [t for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
     if not items:
         raise ScenarioError("no outputs (expected items such as co2_total@2030)", key="outputs")
@@ -126,7 +135,7 @@ def parse_outputs(text: str | Iterable[str], shapes: Mapping[str, tuple] | None 
                                 f"variable[label]@year, got {item.strip()!r})", key="outputs")
         var, label, year = m.group(1), m.group(2), m.group(3)
         if var not in specs:
-            import difflib
+            import difflib  # lazy: only on the error path (a did-you-mean hint)
 
             close = difflib.get_close_matches(var, list(specs), n=1)
             raise ScenarioError(f"unknown output variable (expected a result variable, got "
@@ -199,10 +208,12 @@ def unit_design(method: str, d: int, samples: int, seed: int = 0, *,
         if samples & (samples - 1):
             raise ScenarioError(f"Sobol' indices need a power of two base samples (expected "
                                 f"2^k such as 1024, got {samples})", key="samples")
+        # lazy: SALib (~0.3 s) loads only for sensitivity analyses
         from SALib.sample import sobol as sobol_sample
 
         return sobol_sample.sample(problem, int(samples), calc_second_order=False,
                                    scramble=True, seed=seed)
+    # lazy: SALib (~0.3 s) loads only for sensitivity analyses
     from SALib.sample import morris as morris_sample
 
     return morris_sample.sample(problem, int(samples), num_levels=levels, seed=seed)
@@ -236,7 +247,7 @@ def analyse(method: str, names: Sequence[str], X: np.ndarray, Y: np.ndarray, *,
         Morris ``mu_star``, ``mu_star_conf``, ``mu``, ``sigma`` (confidence half-widths at
         ``conf_level``). An output that does not vary gets zeros.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     _check_method(method)
     Y = np.asarray(Y, dtype=np.float64)
@@ -253,6 +264,7 @@ def analyse(method: str, names: Sequence[str], X: np.ndarray, Y: np.ndarray, *,
             if flat:
                 res = {c: np.zeros(len(names)) for c in cols}
             else:
+                # lazy: SALib (~0.3 s) loads only for sensitivity analyses
                 from SALib.analyze import sobol
 
                 res = sobol.analyze(problem, y, calc_second_order=False, conf_level=conf_level,
@@ -262,6 +274,7 @@ def analyse(method: str, names: Sequence[str], X: np.ndarray, Y: np.ndarray, *,
             if flat:
                 res = {c: np.zeros(len(names)) for c in cols}
             else:
+                # lazy: SALib (~0.3 s) loads only for sensitivity analyses
                 from SALib.analyze import morris
 
                 res = morris.analyze(problem, np.asarray(X), y, conf_level=conf_level,
@@ -322,8 +335,6 @@ class _UnitSource:
 
     def design(self) -> np.ndarray:
         """The unit-hypercube design ``(rows, parameters)`` (:func:`unit_design`)."""
-        from energysim.execution.blocks import cached
-
         return cached(self.token, lambda: unit_design(
             self.method, len(self.compiled.inputs), self.samples, self.seed,
             levels=self.levels))
@@ -404,10 +415,6 @@ def analyse_scenario(scenario: Any = None, outputs: str | Iterable[str] = "co2_t
     -------
     SensitivityResult
     """
-    from energysim.core.engine import output_specs, simulate
-    from energysim.execution.ensemble import gather
-    from energysim.scenario import compile_scenario
-
     seed = 0 if seed is None else int(seed)
     compiled = compile_scenario("baseline" if scenario is None else scenario, samples=1,
                                 seed=seed, end_year=end_year)
@@ -453,8 +460,6 @@ _OUTPUT_UNIT_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
 def _to_display_units(table, units: dict[str, str], values: dict[str, np.ndarray]) -> None:
     """Put the table's ``unit`` column (and Morris' effects) in the report's units, sized by
     each output's values (:func:`energysim.text.labels.display_unit`); in place."""
-    from energysim.text.labels import display_unit, magnitude_of
-
     shown = {o: display_unit(units[o], "zh", magnitude=magnitude_of(values[o])) for o in units}
     factor = np.array([shown[o][0] for o in table["output"]])
     for c in _OUTPUT_UNIT_COLUMNS:
@@ -470,8 +475,6 @@ def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool =
     Rows: ``N (d + 2)`` for Sobol', ``N (d + 1)`` for Morris (docs/robustness.md). Invalid
     ``samples`` are left to :func:`unit_design` (its own one-line error).
     """
-    from energysim.execution import budget
-
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 2:
         return
     rows = int(samples) * (d + 2 if method == "sobol" else d + 1)
@@ -482,8 +485,6 @@ def check_budget(method: str, samples: Any, d: int, n_years: int, *, yes: bool =
 def output_column(arr: np.ndarray, ref: OutputRef, years: Sequence[int],
                   rows: int) -> np.ndarray:
     """The ``(rows,)`` values of one output reference from a gathered array."""
-    from energysim.core.engine import output_layout
-
     if ref.year is None:
         col = arr.reshape(arr.shape[0])
     else:
@@ -507,7 +508,6 @@ def format_table(result: SensitivityResult, lang: str = "zh") -> str:
     cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "mu",
                                                               "sigma")
     heads = ("S1", "±", "ST", "±") if sobol else ("mu*", "±", "mu", "sigma")
-    from energysim.text.tables import pad, text_width
 
     labels = [parameter_label(p, k, lang) for p, k in zip(t["parameter"], t["kind"], strict=True)]
     width = max(text_width(x) for x in labels) + 2
@@ -540,8 +540,6 @@ def _kind(name: str, leaves) -> str:
 
 def _g3(x: float) -> str:
     """A table number: 3 decimals for indices (0–1), 3 significant digits for effects."""
-    from energysim.text.labels import round_sig
-
     return f"{x:.3f}" if abs(x) < 10 else round_sig(x, 3)
 
 
@@ -549,8 +547,6 @@ def parameter_label(parameter: str, kind: str, lang: str = "en") -> str:
     """A parameter as the table and tornado show it: its path (en) or Chinese name (zh)."""
     name = parameter
     if lang == "zh":
-        from energysim.scenario.spec import resolve_catalogue
-
         param = resolve_catalogue(None).get(parameter)
         if param is not None and param.zh:
             name = param.zh.split("(")[0].split("(")[0].rstrip("。. ")
@@ -568,8 +564,6 @@ def write(result: SensitivityResult, out_dir: str | os.PathLike) -> list[Path]:
     list of pathlib.Path
         The file written (atomically).
     """
-    from energysim.results.dataset import atomic_path
-
     csv = Path(out_dir) / "sensitivity.csv"
     with atomic_path(csv) as tmp:
         result.table.to_csv(tmp, index=False, encoding="utf-8-sig", float_format="%.6g")
@@ -591,13 +585,10 @@ def driver_label(name: str, kind: str, lang: str = "zh") -> str:
     on a path → "… (整体倍数)" / "(× path)".
     """
     if kind == "timing":
-        from energysim.scenario.projects import load_register
-
         p = load_register().projects[name.split(".", 1)[1]]
         if lang == "zh":
             return f"{p.name.get('zh', p.id)} 投运时间"
         return f"{p.name.get('en', p.id)}: commissioning year"
-    from energysim.core.catalogue import catalogue
 
     param = catalogue().get(name)
     text = name if param is None else (param.zh if lang == "zh" else param.en)
@@ -630,7 +621,7 @@ def top_drivers(scenario: Any = None, outputs: Sequence[str] = DRIVER_OUTPUTS, *
         (``mu_star`` over the sum of ``mu_star`` of the output, fraction); ``top`` rows per
         output, outputs that do not vary omitted.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     r = analyse_scenario(scenario, ",".join(outputs), method="morris", samples=trajectories,
                          seed=seed, progress=False)

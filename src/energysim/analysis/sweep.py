@@ -42,8 +42,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
+from energysim.analysis.sensitivity import output_column, parse_outputs
+from energysim.core.engine import output_specs, simulate
+from energysim.core.params import Params
 from energysim.errors import ScenarioError
+from energysim.execution import budget
+from energysim.execution.blocks import cached
+from energysim.execution.ensemble import gather
+from energysim.results.dataset import atomic_path
+from energysim.scenario import compile_scenario, loads_scenario
+from energysim.scenario.yamlio import read_yaml
+from energysim.text.labels import display_unit, magnitude_of
+from energysim.text.tables import terminal_width
 
 __all__ = ["SweepSpec", "SweepResult", "load_sweep", "run_sweep", "format_table", "write"]
 
@@ -102,7 +114,6 @@ def _text(value: Any) -> str:
     """A lever value as a short display text."""
     if isinstance(value, str | int | float):
         return str(value)
-    import yaml
 
     return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
                           width=10**6).strip()
@@ -116,8 +127,6 @@ def load_sweep(path: str | os.PathLike) -> SweepSpec:
     ScenarioError
         One line ``file:line: sweep.key: what (expected …, got …)``.
     """
-    from energysim.scenario.yamlio import read_yaml
-
     p = Path(path)
     root = read_yaml(p, display=str(path))
     node = root
@@ -128,7 +137,7 @@ def load_sweep(path: str | os.PathLike) -> SweepSpec:
     v = node.value
     for k in v:
         if k not in _KEYS:
-            import difflib
+            import difflib  # lazy: only on the error path (a did-you-mean hint)
 
             close = difflib.get_close_matches(str(k), _KEYS, n=1)
             raise ScenarioError(f"unknown key (expected one of {', '.join(_KEYS)}, got {k!r})",
@@ -190,10 +199,6 @@ def _int(v: Mapping, key: str, default, lo: int):
 
 def _point_scenario(spec: SweepSpec, choice: Mapping[int, int], name: str | None = None):
     """The base scenario with lever ``i`` at value ``choice[i]`` (all chosen levers)."""
-    import yaml
-
-    from energysim.scenario import loads_scenario
-
     params = {spec.levers[i][0]: spec.levers[i][1][j][1] for i, j in choice.items()}
     doc = {"name": name or f"{spec.name}-point", "extends": [spec.base], "parameters": params}
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
@@ -229,8 +234,6 @@ class _Stacked:
         return self
 
     def params(self, start: int, stop: int):
-        from energysim.core.params import Params
-
         vals = {k: v if v.shape[0] == 1 else v[start:stop] for k, v in self.values.items()}
         return Params(years=self.years, n_samples=stop - start, values=vals)
 
@@ -272,9 +275,6 @@ class _PointsSource:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def get(self) -> _Stacked:
-        from energysim.execution.blocks import cached
-        from energysim.scenario import compile_scenario
-
         return cached(self.token, lambda: stack_points([
             compile_scenario(scen, samples=self.samples, seed=self.seed, method=self.method,
                              end_year=self.end_year) for scen in self.scenarios]))
@@ -323,11 +323,8 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
     -------
     SweepResult
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
-    from energysim.analysis.sensitivity import output_column, parse_outputs
-    from energysim.core.engine import output_specs, simulate
-    from energysim.execution.ensemble import gather
 
     spec = sweep if isinstance(sweep, SweepSpec) else load_sweep(sweep)
     check_sweep_budget(spec, yes=yes)
@@ -351,7 +348,6 @@ def run_sweep(sweep: str | os.PathLike | SweepSpec, *, chunk_size: int | None = 
                     desc=f"sweep: {len(points)} points")
     specs = output_specs()
     values, units = {}, {}
-    from energysim.text.labels import display_unit, magnitude_of
 
     rows = []
     for r in refs:
@@ -393,8 +389,6 @@ def check_sweep_budget(spec: SweepSpec, *, yes: bool = False) -> None:
     its own, loaded and compiled); the runs (points × samples per point) are checked for count
     and time like an ensemble (:func:`energysim.execution.budget.check_runs`).
     """
-    from energysim.execution import budget
-
     n = n_points(spec)
     if n > budget.MAX_SWEEP_POINTS:
         raise budget.ResourceError(
@@ -407,14 +401,13 @@ def check_sweep_budget(spec: SweepSpec, *, yes: bool = False) -> None:
 
 def format_table(result: SweepResult) -> str:
     """The outcome table as text, with a header line."""
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     spec = result.spec
     n = len(result.table)
     head = (f"{spec.name}: {n} lever combinations × {spec.samples_per_point} sample"
             f"{'s' if spec.samples_per_point > 1 else ''} of {spec.base} (seed {spec.seed}, "
             f"{spec.method})")
-    from energysim.text.tables import terminal_width
 
     with pd.option_context("display.width", terminal_width(), "display.max_columns", 50,
                            "display.float_format", lambda v: f"{v:.4g}"):
@@ -423,8 +416,6 @@ def format_table(result: SweepResult) -> str:
 
 def write(result: SweepResult, out_dir: str | os.PathLike) -> list[Path]:
     """Write ``sweep.csv`` (atomically); returns the files written."""
-    from energysim.results.dataset import atomic_path
-
     path = Path(out_dir) / "sweep.csv"
     with atomic_path(path) as tmp:
         result.table.to_csv(tmp, encoding="utf-8-sig", float_format="%.10g")

@@ -38,7 +38,11 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.engine import output_specs
 from energysim.errors import ScenarioError
+from energysim.scenario import load_scenario, loads_scenario
+from energysim.scenario.loader import raise_problems
+from energysim.scenario.spec import ACCOUNTS, Scenario, Target
 from energysim.text.labels import (
     STATUS_TEXT,
     category_names,
@@ -48,7 +52,8 @@ from energysim.text.labels import (
     var_name,
 )
 from energysim.text.numbers import fmt_number
-from energysim.text.tables import pad, text_width
+from energysim.text.tables import clip, pad, terminal_width, text_width, wrap
+from energysim.units import parse_quantity, split_quantity
 
 __all__ = [
     "Thresholds",
@@ -126,9 +131,6 @@ def load_targets(source: Any = None) -> tuple:
     -------
     tuple of Target
     """
-    from energysim.scenario import load_scenario
-    from energysim.scenario.spec import Scenario, Target
-
     if source is None:
         source = REPORT_TARGETS
     if isinstance(source, Sequence) and not isinstance(source, str):
@@ -140,8 +142,6 @@ def load_targets(source: Any = None) -> tuple:
 
 def targets_for(scenario: Any) -> tuple:
     """A scenario's own targets, or the bundled report targets when it lists none."""
-    from energysim.scenario import load_scenario
-
     s = load_scenario(scenario)
     return tuple(s.targets) if s.targets else load_targets(None)
 
@@ -184,7 +184,7 @@ def select_indicator(ds, indicator: str, target=None):
     name, labels = parse_indicator(indicator)
     where = _where(target) if target is not None else {"key": f"targets.{indicator}"}
     if name not in ds.data_vars:
-        from difflib import get_close_matches
+        from difflib import get_close_matches  # lazy: only on the error path (a did-you-mean hint)
 
         close = get_close_matches(name, list(ds.data_vars), n=1)
         raise ScenarioError(
@@ -344,8 +344,6 @@ def target_display(ds, target, lang: str) -> tuple[float, str]:
     Chinese: the unit the target was written in (its report's unit); English: the
     variable's English display unit. A bare number (a peak year) keeps the canonical unit.
     """
-    from energysim.units import parse_quantity, split_quantity
-
     canonical = indicator_unit(ds, target.indicator, target)
     name, _ = parse_indicator(target.indicator)
     if lang == "zh" and isinstance(target.value, str):
@@ -386,7 +384,7 @@ def evaluate(ds, targets: Any = None, *, thresholds: Thresholds = Thresholds(),
         ``p95`` (display unit), ``p_meet`` [0–1], ``status`` (met / at_risk / missed),
         ``strength``, ``source``, ``n_samples``.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     check_lang(lang)
     tlist = resolve_targets(ds, targets)
@@ -414,8 +412,6 @@ def evaluate(ds, targets: Any = None, *, thresholds: Thresholds = Thresholds(),
 
 def _with_account(name: str, account: str, lang: str) -> str:
     """The indicator's name with the account it is judged on (physical quantities: as is)."""
-    from energysim.scenario.spec import ACCOUNTS
-
     if account == "physical" or account not in ACCOUNTS:
         return name
     zh, en = ACCOUNTS[account]
@@ -432,8 +428,6 @@ def resolve_targets(ds, targets) -> tuple:
         return load_targets(targets)
     text = ds.attrs.get("scenario_yaml") if hasattr(ds, "attrs") else None
     if text:
-        from energysim.scenario import loads_scenario
-
         try:
             s = loads_scenario(text, file=f"<{ds.attrs.get('scenario', 'results')}>")
         except ScenarioError:
@@ -459,7 +453,7 @@ def track(ds, target, *, thresholds: Thresholds = Thresholds(), lang: str = "zh"
         Index ``year``; columns ``mean``, ``p5``, ``p50``, ``p95`` (display unit), ``target``,
         ``p_meet``, ``status``. A variable without a year gives one row (the target's year).
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     tv, tol, unit = _target_values(ds, target)
     f, _ = target_display(ds, target, lang)
@@ -552,7 +546,6 @@ def format_table(table, lang: str = "zh", *, emoji: bool = True, title: str | No
          f"{100 * r['p_meet']:.0f}%", status_text(r["status"], lang, emoji=emoji))
         for _, r in table.iterrows()
     ]
-    from energysim.text.tables import clip, terminal_width, wrap
 
     widths = [max(text_width(row[i]) for row in [head, *body]) for i in range(len(head))]
     room = terminal_width()
@@ -591,8 +584,6 @@ def summary_counts(table) -> dict[str, int]:
 # -- checking a scenario's targets against the model's outputs ---------------------------------
 def output_units() -> dict[str, str]:
     """Result indicator → canonical unit [pint expression], from the sector models' outputs."""
-    from energysim.core.engine import output_specs
-
     return {name: o.unit for name, o in output_specs().items()}
 
 
@@ -605,8 +596,6 @@ def check_targets(s) -> None:
         At the target's file and line, with a "did you mean" for a misspelt indicator (the
         first problem, carrying every one in ``exc.problems``).
     """
-    from energysim.scenario.loader import raise_problems
-
     raise_problems(target_problems(s))
 
 
@@ -619,7 +608,7 @@ def target_problems(s) -> list[ScenarioError]:
     for t in s.targets:
         base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
         if base not in units:
-            import difflib
+            import difflib  # lazy: only on the error path (a did-you-mean hint)
 
             close = difflib.get_close_matches(base, list(units), n=1)
             problems.append(ScenarioError(

@@ -29,12 +29,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from energysim.analysis.compare import central_params, parameter_diff
+from energysim.core import engine
+from energysim.core.params import Params
 from energysim.errors import InheritanceError, ScenarioError
-from energysim.text.labels import check_lang
+from energysim.scenario import load_scenario, loads_scenario
+from energysim.scenario.loader import BUNDLED_DIR, bundled_names, bundled_parent, locate
+from energysim.scenario.yamlio import read_yaml
+from energysim.text.labels import check_lang, display_unit, magnitude_of
 
 __all__ = ["WedgeResult", "decompose", "parent_of", "wedge_parent", "lever_name",
            "MAX_SHAPLEY_LEVERS", "DEFAULT_OUTPUTS"]
@@ -116,7 +123,7 @@ class WedgeResult:
             Index: lever; columns ``name``, ``n_params`` and per output ``<output>``
             (contribution) in the display unit of ``lang``; a last row ``total``.
         """
-        import pandas as pd
+        import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
         y = self.year if year is None else int(year)
         yrs = [int(x) for x in self.years]
@@ -147,8 +154,6 @@ class WedgeResult:
         """Factor and label of ``output``'s display unit, sized by the parent's path (so the
         wedges of several scenarios against one parent share a unit;
         :func:`energysim.text.labels.display_unit`)."""
-        from energysim.text.labels import display_unit, magnitude_of
-
         o = self.outputs[output]
         return display_unit(o["unit"], lang, magnitude=magnitude_of(o["parent"]))
 
@@ -161,12 +166,6 @@ def parent_of(scenario: Any):
     InheritanceError
         When the scenario has no file or extends nothing.
     """
-    from pathlib import Path
-
-    from energysim.scenario import load_scenario, loads_scenario
-    from energysim.scenario.loader import bundled_parent, locate
-    from energysim.scenario.yamlio import read_yaml
-
     s = load_scenario(scenario)
     if not s.file or len(s.chain) < 2:
         raise InheritanceError(
@@ -204,11 +203,6 @@ def wedge_parent(scenario: Any):
     InheritanceError
         When the scenario extends nothing.
     """
-    from pathlib import Path
-
-    from energysim.scenario import load_scenario
-    from energysim.scenario.loader import BUNDLED_DIR, bundled_names
-
     s = load_scenario(scenario)
     parent = parent_of(s)
     parts_dir = (BUNDLED_DIR / "parts").resolve()
@@ -284,11 +278,6 @@ def decompose(child: Any, parent: Any = None, *, year: int = 2030,
     ScenarioError
         When the scenarios' years differ, or an output or the year is unknown.
     """
-    from energysim.analysis.compare import central_params, parameter_diff
-    from energysim.core import engine
-    from energysim.core.params import Params
-    from energysim.scenario import load_scenario
-
     c = load_scenario(child)
     p = wedge_parent(c) if parent is None else load_scenario(parent)
     if (c.base_year, c.end_year) != (p.base_year, p.end_year):

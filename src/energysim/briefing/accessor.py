@@ -23,8 +23,13 @@ from __future__ import annotations
 import functools
 
 import xarray as xr
+import yaml
 
+from energysim.analysis.targets import Thresholds, evaluate, resolve_targets, track
+from energysim.briefing.plots import CHARTS
 from energysim.errors import ScenarioError
+from energysim.results.dataset import indicators, summary
+from energysim.scenario import loads_scenario
 
 __all__ = ["EnergysimAccessor", "PlotMethods"]
 
@@ -36,16 +41,12 @@ class PlotMethods:
         self._ds = ds
 
     def __getattr__(self, name: str):
-        from energysim.briefing.plots import CHARTS
-
         if name.startswith("_") or name not in CHARTS:
             raise AttributeError(
                 f"no chart {name!r} (expected one of {', '.join(CHARTS)})")
         return functools.partial(CHARTS[name], self._ds)
 
     def __dir__(self) -> list[str]:
-        from energysim.briefing.plots import CHARTS
-
         return sorted(CHARTS)
 
 
@@ -67,20 +68,14 @@ class EnergysimAccessor:
 
     def summary(self, quantiles=(0.05, 0.5, 0.95)) -> xr.Dataset:
         """:func:`energysim.results.dataset.summary` of this Dataset."""
-        from energysim.results.dataset import summary
-
         return summary(self._results(), quantiles)
 
     def indicators(self, years=None, stat: str = "p50"):
         """:func:`energysim.results.dataset.indicators` (pandas.DataFrame in the report's units)."""
-        from energysim.results.dataset import indicators
-
         return indicators(self._results(), years, stat)
 
     def targets(self, targets=None, *, lang: str = "zh", thresholds=None):
         """:func:`energysim.analysis.targets.evaluate`: the target table (pandas.DataFrame)."""
-        from energysim.analysis.targets import Thresholds, evaluate
-
         return evaluate(self._results(), targets, lang=lang,
                         thresholds=thresholds if thresholds is not None else Thresholds())
 
@@ -93,16 +88,10 @@ class EnergysimAccessor:
             A target, a mapping of its fields (indicator, year, comparator, value …), or the
             indicator of one of the run's own targets (``"co2_peak_year"``).
         """
-        from energysim.analysis.targets import track
-
         ds = self._results()
         if isinstance(target, str):
             target = self._own_target(target)
         elif isinstance(target, dict):
-            import yaml
-
-            from energysim.scenario import loads_scenario
-
             text = yaml.safe_dump({"name": "track", "targets": [dict(target)]},
                                   allow_unicode=True)
             target = loads_scenario(text, file="<ds.es.track>").targets[0]
@@ -113,8 +102,6 @@ class EnergysimAccessor:
 
     def _own_target(self, indicator: str):
         """The run's own target of ``indicator`` (the earliest year)."""
-        from energysim.analysis.targets import resolve_targets
-
         own = [t for t in resolve_targets(self._ds, None) if t.indicator == indicator]
         if not own:
             names = sorted({t.indicator for t in resolve_targets(self._ds, None)})

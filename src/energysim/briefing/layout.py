@@ -118,6 +118,7 @@ class Table:
         return head_h + sum(heights) + 0.05
 
     def draw(self, ax, x0: float, y0: float) -> float:
+        # lazy: matplotlib (~0.2 s) loads only when drawing
         from matplotlib.patches import Rectangle
 
         heads, cells, heights, head_h = self.layout()
@@ -176,7 +177,7 @@ def text_block(height: float, draw_text: Callable) -> Block:
 
 
 def page(blocks: list[Block]):
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     fig = Figure(figsize=(PAGE_W, PAGE_H), layout="constrained")
     fig.get_layout_engine().set(w_pad=MARGIN * 0.55, h_pad=0.04, hspace=0.0, wspace=0.02)

@@ -13,7 +13,9 @@ matplotlib is imported inside the functions that draw.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +38,9 @@ from energysim.briefing.layout import (
     table_block,
 )
 from energysim.briefing.plots import lever_color, style
+from energysim.errors import ScenarioError
+from energysim.scenario.loader import load_scenario
+from energysim.text.labels import category_names, scenario_label
 from energysim.units import CURRENCY_YEAR
 
 
@@ -55,7 +60,7 @@ def mac_chart(ac: AbatementCosts, *, lang: str = "zh", ax=None, fig=None, label=
     -------
     matplotlib.figure.Figure or SubFigure
     """
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib (~0.2 s) loads only when drawing
 
 
     if ax is None:
@@ -101,9 +106,8 @@ def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None
                      title: str | None = None):
     """Stacked bars of investment by asset and year (central values) [亿元/yr = 10⁸ CNY/yr];
     ``title`` names the scenario (default: its id)."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib (~0.2 s) loads only when drawing
 
-    from energysim.text.labels import category_names
 
     if ax is None:
         if fig is None:
@@ -133,9 +137,8 @@ def investment_chart(ds, *, lang: str = "zh", ax=None, fig=None, end: int | None
 def levelised_chart(datasets: Mapping[str, Any], *, lang: str = "zh", ax=None, fig=None):
     """LCOE of wind, solar and coal and LCOH of both routes over the years (first scenario solid,
     others dashed)."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib (~0.2 s) loads only when drawing
 
-    from energysim.text.labels import category_names
 
     if ax is None:
         if fig is None:
@@ -169,8 +172,6 @@ def levelised_chart(datasets: Mapping[str, Any], *, lang: str = "zh", ax=None, f
 def write_money_charts(datasets: Mapping[str, Any], abatement: Sequence[AbatementCosts],
                        outdir, *, lang: str = "zh") -> list:
     """Write the money charts (PNG) of a comparison; returns the paths written."""
-    from pathlib import Path
-
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -247,9 +248,6 @@ def _labels(brief):
     def label(name: str) -> str:
         if name in brief.comparison.scenarios:
             return brief.label(name)
-        from energysim.errors import ScenarioError
-        from energysim.scenario.loader import load_scenario
-        from energysim.text.labels import scenario_label
 
         try:
             return scenario_label(load_scenario(name), brief.lang)
@@ -306,8 +304,6 @@ def money_page(brief):
 
 def money_html(brief, dpi: int = 110) -> str:
     """The money section of the HTML brief."""
-    import html
-
 
     lang = brief.lang
     e = html.escape

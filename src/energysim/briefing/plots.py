@@ -33,13 +33,21 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
+import unicodedata
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from energysim.analysis.compare import central_params
+from energysim.analysis.targets import select_indicator
+from energysim.analysis.wedges import lever_name
 from energysim.errors import ScenarioError
+from energysim.results.dataset import atomic_path
+from energysim.scenario import loads_scenario
 from energysim.text.labels import (
     category_names,
     check_lang,
@@ -48,6 +56,7 @@ from energysim.text.labels import (
     var_label,
     var_name,
 )
+from energysim.text.numbers import fmt_number
 
 __all__ = [
     "capacity_mix",
@@ -103,7 +112,7 @@ def font_families() -> tuple[str, ...]:
     ScenarioError
         When no CJK font can be found (the ``pylopdf-fonts-zh-cn`` package is missing).
     """
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     path = _cjk_font_path()
     font_manager.fontManager.addfont(str(path))
@@ -113,7 +122,7 @@ def font_families() -> tuple[str, ...]:
 
 def _cjk_font_path() -> Path:
     try:
-        import pylopdf_fonts_zh_cn
+        import pylopdf_fonts_zh_cn  # lazy: the font package loads only when fonts are registered
 
         path = Path(pylopdf_fonts_zh_cn.sans_path())
         if path.is_file():
@@ -152,7 +161,7 @@ def rc_params() -> dict[str, Any]:
 @contextlib.contextmanager
 def style():
     """Context in which charts are built and saved (fonts registered lazily)."""
-    import matplotlib
+    import matplotlib  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     with matplotlib.rc_context(rc_params()):
         yield
@@ -173,7 +182,7 @@ def _chart(fn: Callable) -> Callable:
 def _figure(fig, figsize: tuple[float, float]):
     if fig is not None:
         return fig
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     return Figure(figsize=figsize, layout="constrained")
 
@@ -208,8 +217,6 @@ def _title(target, zh: str, en: str, lang: str) -> None:
 
 def save(fig, path: str | os.PathLike, *, dpi: int = 150, format: str | None = None) -> Path:
     """Save a chart atomically (temporary name, then rename); returns the path."""
-    from energysim.results.dataset import atomic_path
-
     target = Path(path)
     fmt = format or (target.suffix.lstrip(".").lower() or "png")
     root = getattr(fig, "figure", fig) or fig
@@ -338,8 +345,6 @@ def _stack_vars(ax, years, ds, names: Sequence[str], lang: str, factor: float,
 
 def _short(name: str) -> str:
     """A legend label: the long name without parenthesised qualifiers."""
-    import re
-
     return re.sub(r"\s*[(（][^()（）]*[)）]", "", name).strip() or name
 
 
@@ -392,9 +397,9 @@ def _legend_below(fig, axes: Sequence, *, ncol: int = 3) -> None:
 def _fitting_columns(fig, labels: Sequence[str], ncol: int) -> int:
     """The most legend columns (≤ ``ncol``) whose rows fit the figure's width, so that the
     legends of charts side by side never run into each other."""
-    import unicodedata
+    from matplotlib import rcParams  # lazy: matplotlib (~0.2 s) loads only when drawing
 
-    from matplotlib import rcParams
+    # lazy: matplotlib (~0.2 s) loads only when drawing
     from matplotlib.font_manager import FontProperties
 
     size = FontProperties(size=rcParams["legend.fontsize"]).get_size_in_points()
@@ -430,9 +435,6 @@ def _ylim0(ax) -> None:
 
 @functools.lru_cache(maxsize=16)
 def _central(yaml_text: str, end_year: int):
-    from energysim.analysis.compare import central_params
-    from energysim.scenario import loads_scenario
-
     return central_params(loads_scenario(yaml_text, file="<results>"), end_year=end_year)
 
 
@@ -833,7 +835,7 @@ def energy_flows(ds, year: int) -> list[tuple[str, str, float]]:
 
 def _band_path(x0, y0a, y0b, x1, y1a, y1b):
     """Closed Bézier band from (x0, y0a..y0b) to (x1, y1a..y1b)."""
-    from matplotlib.path import Path as MPath
+    from matplotlib.path import Path as MPath  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     xm = (x0 + x1) / 2.0
     verts = [(x0, y0a), (xm, y0a), (xm, y1a), (x1, y1a), (x1, y1b), (xm, y1b), (xm, y0b),
@@ -864,6 +866,7 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
         Its Axes carries ``energysim_series["flows"]`` (the flow values drawn, display unit)
         and ``energysim_flows`` (the list of (source, target, value)).
     """
+    # lazy: matplotlib (~0.2 s) loads only when drawing
     from matplotlib.patches import PathPatch, Rectangle
 
     years = _years(ds)
@@ -932,8 +935,6 @@ def energy_flow(ds, year: int | None = None, *, lang: str = "zh", fig=None):
 
 
 def _fmt(v: float) -> str:
-    from energysim.text.numbers import fmt_number
-
     return fmt_number(v)
 
 
@@ -983,8 +984,6 @@ def scenario_comparison(datasets, *, lang: str = "zh", fig=None,
     -------
     Figure
     """
-    from energysim.analysis.targets import select_indicator
-
     runs = _names_of(datasets)
     if not runs:
         raise ScenarioError("no results to compare (expected one or more, got none)",
@@ -1048,7 +1047,7 @@ def tornado(table, *, lang: str = "zh", fig=None, base: float | None = None,
     -------
     Figure
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     df = pd.DataFrame(table).copy()
     if "parameter" in df.columns:
@@ -1109,7 +1108,6 @@ def lever_color(lever: str) -> str:
     colour from its name, so it too keeps its colour across charts)."""
     if lever in LEVER_COLORS:
         return LEVER_COLORS[lever]
-    import zlib
 
     return _SPARE_COLORS[zlib.crc32(lever.encode("utf-8")) % len(_SPARE_COLORS)]
 
@@ -1134,8 +1132,6 @@ def wedges(result, *, lang: str = "zh", fig=None, output: str = "co2_total"):
         (reductions below the parent's path, increases above); right: the contributions in
         :attr:`~energysim.analysis.wedges.WedgeResult.year` as bars.
     """
-    from energysim.analysis.wedges import lever_name
-
     if output not in result.outputs:
         raise ScenarioError(f"no wedges for {output!r} (expected one of "
                             f"{', '.join(result.outputs)})", key="output")

@@ -30,6 +30,18 @@ from typing import Any
 
 import numpy as np
 
+from energysim.analysis.compare import compare
+from energysim.analysis.money import abatement_costs
+from energysim.analysis.sensitivity import top_drivers
+from energysim.analysis.targets import (
+    evaluate,
+    status_rule,
+    summary_counts,
+    target_text,
+    value_with_unit,
+)
+from energysim.analysis.wedges import decompose, wedge_parent
+from energysim.briefing import plots
 from energysim.briefing.layout import (
     INK,
     MARGIN,
@@ -51,8 +63,14 @@ from energysim.briefing.layout import (
     table_block,
     text_block,
 )
+from energysim.briefing.money_pages import money_html, money_page
+from energysim.briefing.plots import style, units_like
 from energysim.errors import ScenarioError
+from energysim.results.dataset import atomic_path
+from energysim.scenario import load_scenario
+from energysim.scenario.display import leaf_text
 from energysim.text.labels import check_lang, scenario_label
+from energysim.text.numbers import fmt_number
 
 __all__ = ["Brief", "build_brief", "write_brief", "render_pages", "FORMATS", "TITLE"]
 
@@ -138,10 +156,7 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
     -------
     Brief
     """
-    from energysim import __version__
-    from energysim.analysis.compare import compare
-    from energysim.analysis.targets import evaluate
-    from energysim.analysis.wedges import decompose, wedge_parent
+    from energysim import __version__  # lazy: importlib.metadata (~20 ms) only when written
 
     check_lang(lang)
     if not scenarios:
@@ -173,14 +188,11 @@ def build_brief(scenarios: Sequence[Any], *, samples: int = 1, seed: int | None 
             continue
         wedges[name] = w
         parents[name] = parent
-    from energysim.analysis.money import abatement_costs  # issue 16: the money page
 
     # against the same parent as the wedges (a copied bundled scenario: that bundled scenario)
     money = [abatement_costs(comp.scenarios[name], parents[name]) for name in wedges]
     top = None
     if drivers:
-        from energysim.analysis.sensitivity import top_drivers
-
         first = next(iter(comp.scenarios.values()))
         if first.uncertain or first.projects:
             top = top_drivers(first, trajectories=int(drivers), seed=seed or 0, lang=lang)
@@ -236,8 +248,6 @@ def conclusion(brief: Brief, name: str) -> str:
     ``"基准情景:2030年前未实现碳达峰(2032年达峰),2030年排放10,483万吨,新能源发电占比28%;
     12项目标中达标2项、有风险4项、未达标6项。"``
     """
-    from energysim.analysis.targets import summary_counts
-
     lang = brief.lang
     table = brief.comparison.table
     ref = brief.names[0]
@@ -309,8 +319,6 @@ def water_shortfall_text(ds, lang: str = "zh") -> str:
 
 
 def _key_numbers_table(brief: Brief) -> Table:
-    from energysim.text.numbers import fmt_number
-
     lang = brief.lang
     table = brief.comparison.table
     names = brief.names
@@ -344,8 +352,6 @@ def _key_numbers_table(brief: Brief) -> Table:
 
 
 def _target_table(brief: Brief) -> Table:
-    from energysim.analysis.targets import target_text, value_with_unit
-
     lang = brief.lang
     names = brief.names
     first = brief.targets[names[0]]
@@ -375,8 +381,6 @@ def _target_table(brief: Brief) -> Table:
 
 
 def _status_legend(brief: Brief) -> str:
-    from energysim.analysis.targets import status_rule
-
     lang = brief.lang
     extra = _t(lang, "。(力争)为力争/预期性目标,其余为确保或约束性目标。",
                ". (aspirational) marks 力争/expected targets; the others are firm or binding.")
@@ -399,8 +403,6 @@ def _diff_table(brief: Brief, max_rows: int) -> tuple[Table | None, str]:
     vw = (width - pw) / len(names)
     cols = [Col(_t(lang, "参数", "parameter"), pw)]
     cols += [Col(brief.label(n), vw) for n in names]
-    from energysim.scenario import load_scenario
-    from energysim.scenario.display import leaf_text
 
     rows = []
     scen = brief.comparison.scenarios
@@ -436,8 +438,6 @@ def assumption_name(param, lang: str) -> str:
 
 
 def _wedge_table(brief: Brief, name: str) -> Table:
-    from energysim.text.numbers import fmt_number
-
     lang = brief.lang
     w = brief.wedges[name]
     tab = w.table(lang=lang)
@@ -554,8 +554,6 @@ _MIN_COMPARISON_H = 3.1
 
 
 def _comparison_fn(brief: Brief) -> Callable:
-    from energysim.briefing import plots
-
     titles = {n: brief.label(n) for n in brief.names}
     return lambda sf: plots.scenario_comparison(brief.comparison.datasets, lang=brief.lang,
                                                 fig=sf, titles=titles)
@@ -569,8 +567,6 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
     capacity mix of the first and last scenario, and (when the comparison went to page 1) the
     energy flows of the last scenario. One scenario: CO2, capacity, generation, coal, flows.
     """
-    from energysim.briefing import plots
-
     lang = brief.lang
     runs = brief.comparison.datasets
     names = list(runs)
@@ -603,8 +599,6 @@ def _chart_fns(brief: Brief, comparison_done: bool = False
 
 def _in_units_of(reference, fn, *args, **kw):
     """``fn(*args, **kw)`` with charts in the display units of ``reference``."""
-    from energysim.briefing.plots import units_like
-
     with units_like(reference):
         return fn(*args, **kw)
 
@@ -698,8 +692,6 @@ def _page3(brief: Brief) -> list:
 
 def _wedge_chart(brief: Brief, w, sf):
     """The wedge chart of one alternative, titled with the scenarios' reader names."""
-    from energysim.briefing import plots
-
     fig = plots.wedges(w, lang=brief.lang, fig=sf)
     names = {n: brief.label(n) for n in (w.child_name, w.parent_name) if n in brief.names}
     texts = [t for ax in fig.axes for t in (ax.title, ax._left_title, *(
@@ -718,8 +710,6 @@ def render_pages(brief: Brief) -> list:
     """The brief's pages as matplotlib Figures (A4 portrait); chart and wedge sections run
     over as many pages as they need (up to six scenarios: every scenario's charts and every
     alternative's wedges, nothing dropped)."""
-    from energysim.briefing.plots import style
-
     with style():
         first, done = _page1_blocks(brief)
         second = _page2_blocks(brief, done)
@@ -736,8 +726,6 @@ def render_pages(brief: Brief) -> list:
 
 
 def _money_page(brief: Brief):
-    from energysim.briefing.money_pages import money_page
-
     return money_page(brief)
 
 
@@ -775,9 +763,6 @@ def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = N
     -------
     pathlib.Path
     """
-    from energysim.briefing.plots import style
-    from energysim.results.dataset import atomic_path
-
     target = Path(path)
     fmt = _format_of(target, format)
     if fmt == "html":
@@ -788,6 +773,7 @@ def write_brief(brief: Brief, path: str | os.PathLike, *, format: str | None = N
     pages = render_pages(brief)
     with style(), atomic_path(target) as tmp:
         if fmt == "pdf":
+            # lazy: matplotlib (~0.2 s) loads only when drawing
             from matplotlib.backends.backend_pdf import PdfPages
 
             with PdfPages(tmp, metadata=_pdf_metadata(brief)) as pdf:
@@ -805,7 +791,9 @@ def _pdf_metadata(brief: Brief) -> dict[str, str]:
 
 
 def _stack_png(pages: list, path: str, dpi: int) -> None:
-    import matplotlib.image as mimage
+    import matplotlib.image as mimage  # lazy: matplotlib (~0.2 s) loads only when drawing
+
+    # lazy: matplotlib (~0.2 s) loads only when drawing
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     images = []
@@ -834,9 +822,6 @@ vertical-align:-.1em}.note{color:#666;font-size:12px}img{max-width:100%}
 
 def render_html(brief: Brief, *, dpi: int = 110) -> str:
     """The brief as one self-contained HTML document (charts as base64 PNG)."""
-    from energysim.briefing import plots
-    from energysim.briefing.plots import style
-
     lang = brief.lang
     zh, en = TITLE
     main, sub = (zh, en) if lang == "zh" else (en, zh)
@@ -883,8 +868,5 @@ def render_html(brief: Brief, *, dpi: int = 110) -> str:
 
 def _money_html(brief: Brief, dpi: int) -> str:
     """The money section (issue 16; energysim.briefing.money_pages)."""
-    from energysim.briefing.money_pages import money_html
-    from energysim.briefing.plots import style
-
     with style():
         return money_html(brief, dpi)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -74,6 +75,7 @@ def add_lang_argument(p: argparse.ArgumentParser, *, default: str = "zh") -> Non
 
 
 def _version() -> str:
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim import __version__
 
     return __version__
@@ -160,8 +162,6 @@ def environment_error_line(exc: BaseException) -> str:
 
 
 def _silence_stdout() -> None:
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -182,7 +182,10 @@ def validate_command(args) -> int:
     required parameters, correlations, targets) run for all that does not depend on a value
     that failed; after two or more problems, one last line names the checks skipped because
     of them (a single problem stays the one line of a bad input)."""
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.analysis.targets import target_problems
+
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.loader import check_scenario
 
     status = 0
@@ -220,6 +223,7 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 @arguments(_show_args)
 def show_command(args) -> int:
     """``energysim show FILE [--all]``: the resolved scenario with sources."""
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.loader import load_scenario
 
     s = load_scenario(args.file)
@@ -230,8 +234,13 @@ def show_command(args) -> int:
 def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> str:
     """Text of a resolved scenario: metadata, parameters (in the report's units, as a scenario
     writes them: :func:`energysim.scenario.display.leaf_text`) with file:line."""
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.analysis.targets import output_units
+
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.display import leaf_text
+
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.spec import default_leaf
 
     units = output_units()
@@ -273,6 +282,7 @@ def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> s
             tol = ""
             base = t.indicator.split("[")[0]  # `var[a,b]` selects labels of var
             if t.comparator == "≈" and base in units:
+                # lazy: a command loads its layers only when it runs (start-up)
                 from energysim.text.labels import show_value
 
                 tol = " ± " + show_value(t.tolerance_in(units[base]), units[base], lang,
@@ -286,6 +296,7 @@ def render_scenario(s, *, include_defaults: bool = False, lang: str = "zh") -> s
 
 
 def _target_value(t, units: dict[str, str], lang: str = "zh") -> str:
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.text.labels import show_value
 
     base = t.indicator.split("[")[0]
@@ -310,13 +321,17 @@ def _params_args(p: argparse.ArgumentParser) -> None:
 def params_command(args) -> int:
     """``energysim params [--markdown] [--sector S] [--lang zh|en]`` (``--zh``: old spelling of
     ``--lang zh``, kept as a hidden alias)."""
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.paramdoc import catalogue_markdown, catalogue_table
+
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.spec import resolve_catalogue
 
     cat = resolve_catalogue(None)
     if args.sector:
         sectors = sorted({p.sector for p in cat.values()})
         if args.sector not in sectors:
+            # lazy: only on the error path (a did-you-mean hint)
             from difflib import get_close_matches
 
             close = get_close_matches(args.sector, sectors, n=1)
@@ -337,7 +352,10 @@ def params_command(args) -> int:
 @arguments(lambda p: None)
 def list_command(args) -> int:
     """``energysim list``: bundled scenarios with their titles."""
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.loader import BUNDLED_DIR, bundled_names
+
+    # lazy: a command loads its layers only when it runs (start-up)
     from energysim.scenario.yamlio import read_yaml
 
     names = bundled_names()

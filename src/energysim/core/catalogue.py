@@ -16,12 +16,11 @@ Conventions (see docs/glossary.md):
 from __future__ import annotations
 
 from energysim.core.param import Param
+from energysim.core.sectors import PARAMS
 
 __all__ = ["Param", "catalogue"]
 
 
 def catalogue() -> dict[str, Param]:
     """All parameters, keyed by dotted path, in the order they are declared."""
-    from energysim.core.sectors import PARAMS  # lazy: sector modules load numpy (start-up)
-
     return {p.path: p for p in PARAMS}

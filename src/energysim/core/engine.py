@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.catalogue import catalogue
 from energysim.core.model import (
     chemicals,
     coal,
@@ -58,7 +59,9 @@ from energysim.core.model import (
     transport,
     water,
 )
-from energysim.core.params import Params
+from energysim.core.params import Params, interpolate
+from energysim.core.sectors import SECTOR_MODULES
+from energysim.errors import ScenarioError
 
 __all__ = [
     "simulate",
@@ -128,9 +131,6 @@ def default_params(years: Iterable[int] | None = None, n_samples: int = 1) -> Pa
     -------
     Params
     """
-    from energysim.core.catalogue import catalogue
-    from energysim.core.params import interpolate
-
     yrs = np.arange(BASE_YEAR, END_YEAR + 1) if years is None else np.asarray(list(years))
     yrs = yrs.astype(np.int64)
     values = {}
@@ -426,8 +426,6 @@ def _dispatch_mode(P: Mapping[str, np.ndarray]) -> bool:
     """
     switch = P["power.dispatch"]
     if switch.size > 1 and np.ptp(switch) != 0.0:
-        from energysim.errors import ScenarioError
-
         raise ScenarioError(
             "must be the same for every sample and year (expected 0 or 1, got a varying value)",
             key="power.dispatch",
@@ -954,8 +952,6 @@ _CATEGORICAL: frozenset[str] | None = None
 
 
 def _sector_modules():
-    from energysim.core.sectors import SECTOR_MODULES
-
     return SECTOR_MODULES
 
 

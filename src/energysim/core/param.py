@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from energysim.units import dimension_of
+
 
 @dataclass(frozen=True)
 class Param:
@@ -51,6 +53,4 @@ class Param:
     @property
     def dimension(self) -> str:
         """The pint dimensionality of ``unit`` as text, e.g. ``"[mass] / [time]"``."""
-        from energysim.units import dimension_of
-
         return dimension_of(self.unit)

@@ -96,7 +96,7 @@ def tune_allocator() -> bool:
     if os.environ.get("ENERGYSIM_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
+        import ctypes  # lazy: glibc only
 
         libc = ctypes.CDLL("libc.so.6")
         m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # <malloc.h>

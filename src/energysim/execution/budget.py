@@ -20,6 +20,8 @@ docs/robustness.md lists the limits and the measurements behind :data:`THROUGHPU
 from __future__ import annotations
 
 from energysim.errors import MemoryBudgetError, ScenarioError
+from energysim.execution.memory import memory_budget
+from energysim.text.numbers import format_size
 
 #: Model sample-years simulated per second on the reference machine (2 cores; 1,000,000
 #: samples × 39 years in ≈ 12 s in summary mode gives ≈ 3.2e6; a third less for margin).
@@ -80,9 +82,6 @@ def check_runs(runs: int, n_years: int, *, yes: bool = False, what: str = "model
 def check_design(runs: int, n_params: int, *, max_memory=None, what: str = "sampling design",
                  extra: int = 0) -> int:
     """Refuse a design of ``runs × n_params`` float64 (plus ``extra`` bytes) over the budget."""
-    from energysim.execution.memory import memory_budget
-    from energysim.text.numbers import format_size
-
     need = int(runs) * int(n_params) * _BYTES + int(extra)
     budget, origin = memory_budget(max_memory)
     if need > budget:

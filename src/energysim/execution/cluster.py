@@ -8,6 +8,7 @@ bit for bit, as a local one. distributed is imported only when a DaskExecutor is
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
 
@@ -33,8 +34,7 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, n_workers: int = 2, client=None,
                  timeout: str | None = None) -> None:
-        import logging
-
+        # lazy: distributed (~0.4 s) loads only for --dask/--scheduler
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -57,6 +57,7 @@ class DaskExecutor:
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or n_workers)
 
     def map(self, jobs: Sequence[Job], on_block=None) -> Iterator[tuple[int, dict]]:
+        # lazy: distributed (~0.4 s) loads only for --dask/--scheduler
         from distributed import as_completed
 
         window = self.workers * WINDOW

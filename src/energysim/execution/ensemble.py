@@ -389,7 +389,7 @@ def check_keep(keep) -> tuple[str, list[str] | None]:
     specs = engine.output_specs()
     unknown = [k for k in keep if k not in specs]
     if unknown or not keep:
-        import difflib
+        import difflib  # lazy: only on the error path (a did-you-mean hint)
 
         close = difflib.get_close_matches(unknown[0], list(specs), n=1) if unknown else []
         raise ScenarioError(

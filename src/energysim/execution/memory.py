@@ -66,7 +66,7 @@ def available_memory() -> int:
         ``MemAvailable`` (or psutil's ``available``); 4 GiB when neither can be read.
     """
     try:
-        import psutil
+        import psutil  # lazy: optional dependency (distributed brings it)
 
         return int(psutil.virtual_memory().available)
     except Exception:  # noqa: BLE001 - psutil missing or unsupported platform

@@ -43,7 +43,7 @@ class _Bar(_Silent):
     """A tqdm bar whose updates may come from worker threads."""
 
     def __init__(self, total: int, desc: str, unit: str, delay: float) -> None:
-        from tqdm import tqdm
+        from tqdm import tqdm  # lazy: tqdm loads only when a progress bar is shown
 
         self._lock = threading.Lock()
         self._bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, delay=delay,

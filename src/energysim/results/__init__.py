@@ -13,6 +13,8 @@ The public functions of :mod:`~energysim.results.dataset` are also reachable her
 
 from __future__ import annotations
 
+from energysim.results import dataset
+
 #: Names re-exported from :mod:`energysim.results.dataset` on first use.
 _DATASET = (
     "assemble",
@@ -34,7 +36,6 @@ def __getattr__(name: str):
     if name not in _DATASET:
         raise AttributeError(f"module 'energysim.results' has no attribute {name!r}")
     # lazy: the dataset module loads numpy; `energysim --help` and `validate` do not need it
-    from energysim.results import dataset
 
     value = getattr(dataset, name)
     globals()[name] = value

@@ -19,6 +19,7 @@ xarray, pandas and XlsxWriter are imported inside the functions that need them.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
+
+from energysim.core import engine
+from energysim.errors import ScenarioError
+from energysim.text.labels import category_names, display_unit, magnitude_of, round_sig
+from energysim.text.tables import text_width, year_blocks
 
 __all__ = [
     "assemble",
@@ -75,6 +82,7 @@ def scenario_hash(yaml_text: str) -> str:
 
 def _version() -> str:
     try:
+        # lazy: importlib.metadata (~20 ms) loads only when the version is asked
         from importlib.metadata import version
 
         return version("energysim")
@@ -117,9 +125,8 @@ def assemble(
     -------
     xarray.Dataset
     """
-    import xarray as xr
+    import xarray as xr  # lazy: xarray (~0.3 s) loads only when a Dataset is built or read
 
-    from energysim.core import engine
 
     specs = engine.output_specs() if specs is None else specs
     out_dims, coords = engine.output_layout() if layout is None else layout
@@ -209,7 +216,7 @@ def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
         Same variables without ``sample`` and with a leading ``stat`` dimension
         (``mean``, ``std``, ``p…``); attributes kept; ``std`` uses ``ddof=0``.
     """
-    import xarray as xr
+    import xarray as xr  # lazy: xarray (~0.3 s) loads only when a Dataset is built or read
 
     q = np.asarray(quantiles, dtype=np.float64)
     stats = _stat_names(q)
@@ -311,12 +318,11 @@ def indicators(ds, years: Iterable[int] | None = None, stat: str = "p50", *, sca
         and ``unit_en`` (the same unit's English label); a last row
         ``co2_peak_year`` gives the peak year in its first year column.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     yrs = _choose_years(summ["year"].values, years)
     records = []
-    from energysim.text.labels import display_unit, magnitude_of
 
     for key, en, zh, get in _indicator_table():
         try:
@@ -365,8 +371,6 @@ def _choose_years(available: np.ndarray, years: Iterable[int] | None) -> list[in
     chosen = [int(y) for y in years]
     missing = [y for y in chosen if y not in avail]
     if missing:
-        from energysim.errors import ScenarioError
-
         raise ScenarioError(
             f"indicator years outside the simulated years (expected {avail[0]}–{avail[-1]}, "
             f"got {missing})",
@@ -392,8 +396,6 @@ def format_indicators(ds, years: Iterable[int] | None = None, *, width: int | No
     -------
     str
     """
-    from energysim.text.tables import year_blocks
-
     summ = _summary_of(ds, (0.05, 0.5, 0.95))
     mid = indicators(summ, years, "p50")
     n = ds.sizes["sample"] if "sample" in ds.dims else int(ds.attrs.get("n_samples", 1))
@@ -424,8 +426,6 @@ def format_indicators(ds, years: Iterable[int] | None = None, *, width: int | No
 
 def _fmt_value(v: float) -> str:
     """A table value to three significant digits (whole numbers from 1000 up)."""
-    from energysim.text.labels import round_sig
-
     return round_sig(float(v), 3) if abs(v) < 1000 else f"{v:.0f}"
 
 
@@ -502,8 +502,6 @@ def _write_netcdf_buffered(ds, path: str) -> bool:
 
     Larger Datasets are written directly (their size was checked against the free space).
     """
-    import io
-
     if ds.nbytes > NETCDF_BUFFER_BYTES:
         return _write_netcdf4_h5py(ds, path)
     buf = io.BytesIO()
@@ -573,7 +571,7 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
             return False
         plan.append((name, var.dims, data, kind, vattrs))
 
-    import h5py
+    import h5py  # lazy: h5py (~0.15 s) loads only when a NetCDF file is written
 
     str_type = h5py.string_dtype("utf-8")
     with h5py.File(path, "w", track_order=True) as f:
@@ -617,7 +615,7 @@ def _tidy(summ):
     DataFrame per variable, which cost ~0.3 s of every ``energysim run``. Values are converted
     by :func:`display_scale` and rounded by :func:`meaningful`.
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     cat_cols = _category_dims(summ)
     names = ["variable", "指标", "indicator", *cat_cols, "year", "stat", "value", "unit"]
@@ -650,8 +648,6 @@ def display_scale(var) -> tuple[float, str]:
     """Factor and (Chinese) label of the unit a summary variable is shown in, decided by
     :func:`energysim.text.labels.display_unit` from its canonical ``units`` attribute and the size
     of its central values (summed over categories, as a chart stacks them)."""
-    from energysim.text.labels import display_unit, magnitude_of
-
     values = np.asarray(var.values, dtype=np.float64)
     dims = list(var.dims)
     if "stat" in dims:
@@ -761,7 +757,7 @@ def write_summary_xlsx(
     -------
     pathlib.Path
     """
-    import xlsxwriter
+    import xlsxwriter  # lazy: XlsxWriter loads only when summary.xlsx is written
 
     summ = _for_writing(ds, quantiles)
     with atomic_path(path) as tmp:
@@ -816,8 +812,6 @@ def _long_rows(summ) -> tuple[list[str], list[list]]:
     """The long sheet: variable, 指标, 分类 (category names, zh), year, stat, value, unit —
     the columns a pivot table needs (summary.csv has the English names and one column per
     category dimension)."""
-    from energysim.text.labels import category_names
-
     long = _tidy(summ)
     cats = [c for c in _category_dims(summ) if c in long.columns]
     names = np.full(len(long), "", dtype=object)
@@ -851,8 +845,6 @@ def _cell(x: float):
 
 
 def _category_label(summ, cats: list[str], idx: tuple) -> tuple[str, str]:
-    from energysim.text.labels import category_names
-
     zh, en = [], []
     for c, i in zip(cats, idx, strict=True):
         label = str(summ[c].values[i])
@@ -894,8 +886,6 @@ def _table_sheet(wb, formats: dict, title: str, header: list, rows: list[list], 
         Text cells, then numbers from ``first_number_col`` (``number_cols`` of them, default
         to the end of the row), then text.
     """
-    from energysim.text.tables import text_width
-
     ws = wb.add_worksheet(title)
     n_text = first_number_col
     n_num = (len(header) - n_text) if number_cols is None else number_cols
@@ -950,8 +940,6 @@ def _about_sheet(wb, summ, formats: dict) -> None:
 
 def _scenario_title(attrs) -> str:
     """The scenario's titles (zh / en) from the YAML kept in the results, or ``""``."""
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10× faster
     try:
         title = (yaml.load(attrs.get("scenario_yaml") or "", Loader=loader) or {}).get("title")

@@ -19,7 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from energysim.errors import ScenarioError
+from energysim.errors import ScenarioError, display_path
+from energysim.results.resultset import safe_component
 
 __all__ = ["MARKER", "run_variant", "default_run_dir", "run_identity", "claim_output_dir",
            "mark_output_dir", "output_file"]
@@ -55,8 +56,6 @@ def run_variant(*, from_year: int | None = None, end_year: int | None = None,
 
 def default_run_dir(scenario_name: str, **variant: Any) -> Path:
     """``results/<scenario name><variant>`` (see :func:`run_variant`)."""
-    from energysim.results.resultset import safe_component  # issue 13: never outside results/
-
     return Path("results") / f"{safe_component(scenario_name)}{run_variant(**variant)}"
 
 
@@ -71,8 +70,6 @@ def run_identity(scenario, **variant: Any) -> dict[str, Any]:
 
 
 def _describe(identity: dict[str, Any]) -> str:
-    from energysim.errors import display_path
-
     variant = identity.get("variant") or ""
     file = identity.get("file")
     return f"{identity.get('scenario')}{variant}, {display_path(file) if file else '?'}"

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from energysim.errors import OutputError, display_path
+from energysim.text.numbers import format_size
 
 __all__ = [
     "safe_component",
@@ -207,8 +208,6 @@ def check_space(p: Path, need_bytes: int) -> None:
     except OSError:
         return
     if free < need_bytes + SPACE_MARGIN:
-        from energysim.text.numbers import format_size
-
         raise _fail(f"not enough free disk space (expected about {format_size(need_bytes)} "
                     f"for the results, got {format_size(free)} free)", p,
                     "free space, choose another folder with -o, or keep less (--keep summary)")
@@ -227,7 +226,7 @@ class _Lock:
         self.fd: int | None = None
 
     def acquire(self) -> None:
-        import fcntl
+        import fcntl  # lazy: POSIX only
 
         for _ in range(20):
             try:
@@ -578,8 +577,8 @@ def _disk_error(err: OSError, folder: Path) -> OutputError:
 
 def stamp_png(path: Path, run_id: str) -> None:
     """Add the run id to a PNG as a text chunk (``energysim run_id``)."""
-    from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
+    from PIL import Image  # lazy: pillow loads only when a PNG is stamped
+    from PIL.PngImagePlugin import PngInfo  # lazy: pillow loads only when a PNG is stamped
 
     with Image.open(path) as img:
         img.load()

@@ -34,7 +34,13 @@ import numpy as np
 from energysim.core.params import Params
 from energysim.errors import ScenarioError
 from energysim.scenario.loader import correlation_matrix, load_scenario
-from energysim.scenario.spec import FrozenDict, Leaf, Scenario
+from energysim.scenario.projects import (
+    FLOW_FRACTIONS,
+    STOCK_FRACTIONS,
+    load_register,
+    project_arrays,
+)
+from energysim.scenario.spec import FrozenDict, Leaf, Scenario, default_leaf
 from energysim.scenario.uncertainty import (
     DEFAULT_SEED,
     METHODS,
@@ -166,8 +172,6 @@ class CompiledScenario:
         ``u`` (design rows, or ``None`` for the central run) gives the sampled columns of
         :attr:`timed`; the other projects take their prior's mode (``timing: planned``: 0).
         """
-        from energysim.scenario.projects import load_register
-
         reg = load_register()
         planned = self.scenario.project_timing == "planned"
         rows = 1 if u is None else len(u)
@@ -187,7 +191,6 @@ class CompiledScenario:
         """Add the included projects to their parameters (and set the first-year fractions)."""
         if not self.projects:
             return
-        from energysim.scenario.projects import FLOW_FRACTIONS, STOCK_FRACTIONS, project_arrays
 
         paths = {p.parameter for p in self.projects}
         fpaths = {FLOW_FRACTIONS.get(x) or STOCK_FRACTIONS.get(x) for x in paths} - {None}
@@ -384,7 +387,6 @@ def _projects_of(s: Scenario) -> tuple[tuple, tuple[str, ...]]:
     """The scenario's projects (register order) and the ids whose timing is sampled."""
     if not s.projects:
         return (), ()
-    from energysim.scenario.projects import load_register
 
     reg = load_register()
     projects = tuple(reg.projects[i] for i in s.projects)
@@ -409,8 +411,6 @@ def _fixed_arrays(s: Scenario, years: np.ndarray) -> dict[str, Any]:
     distribution on the value, a placeholder of NaN that :meth:`CompiledScenario.params`
     always replaces.
     """
-    from energysim.scenario.spec import default_leaf
-
     out = {}
     for path, param in s.catalogue.items():
         leaf = s.parameters.get(path)

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from energysim.text.labels import display_unit, round_sig
+from energysim.scenario.series import Const, Growth, Series
+from energysim.text.labels import display_unit, magnitude_of, round_sig
 
 __all__ = ["is_share", "param_display", "leaf_text", "leaf_yaml", "leaf_magnitude"]
 
@@ -44,8 +45,6 @@ def is_share(param: Any) -> bool:
 
 def leaf_magnitude(leaf: Any) -> float | None:
     """The typical size of a leaf's values, in its canonical unit (None if none)."""
-    from energysim.scenario.series import Const, Growth, Series
-
     values: list[float] = []
     b = getattr(leaf, "base", None)
     if isinstance(b, Const):
@@ -60,7 +59,6 @@ def leaf_magnitude(leaf: Any) -> float | None:
             if k in _PURE_ARGS:
                 continue
             values.extend(float(x) for x in (v if isinstance(v, tuple) else (v,)))
-    from energysim.text.labels import magnitude_of
 
     return magnitude_of(values) if values else None
 
@@ -91,8 +89,6 @@ def leaf_text(leaf: Any, param: Any, lang: str = "zh") -> str:
         ``"470 万千瓦"``, ``"15%"``, ``"{2022: 132, 2023: 264} 万千瓦 (step)"``,
         ``"triangular(low=2000, mode=2400, high=2800) 小时"``, ``"… × triangular(0.6, 1, 1.2)"``.
     """
-    from energysim.scenario.series import Const, Series
-
     f, label = param_display(param, lang, leaf_magnitude(leaf))
     pct = label == "%"
     unit = "" if pct or not label else f" {label}"
@@ -146,8 +142,6 @@ def leaf_yaml(leaf: Any, param: Any) -> str:
     It reads back (:func:`energysim.scenario.loader.loads_scenario`) to the same value to
     six significant digits.
     """
-    from energysim.scenario.series import Const, Series
-
     f, label = param_display(param, "zh", leaf_magnitude(leaf))
     if label and not label.isascii():
         label = label.removesuffix("/年")  # 万千瓦/年 → 万千瓦: the parameter's unit is per year

@@ -22,6 +22,7 @@ import dataclasses
 import numbers
 
 from energysim.errors import ScenarioError
+from energysim.scenario.loader import HISTORY_YEARS
 
 __all__ = ["with_base_year"]
 
@@ -47,8 +48,6 @@ def with_base_year(scenario, year: int):
     ScenarioError
         For a year outside that range (key ``from_year``).
     """
-    from energysim.scenario.loader import HISTORY_YEARS
-
     lo, hi = scenario.base_year - HISTORY_YEARS, scenario.base_year
     if isinstance(year, bool) or not isinstance(year, numbers.Integral) or not lo <= year <= hi:
         raise ScenarioError(

@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from energysim.errors import BoundsError, InheritanceError, ScenarioError, UnitError, display_path
+from energysim.scenario.projects import load_register
 from energysim.scenario.series import INTERPOLATIONS, Const, Growth, Series
 from energysim.scenario.spec import (
     ACCOUNTS,
@@ -49,6 +53,7 @@ from energysim.scenario.spec import (
 )
 from energysim.scenario.uncertainty import KINDS, Distribution, cholesky_or_none
 from energysim.scenario.yamlio import YNode, parse_yaml, read_yaml
+from energysim.text.labels import display_unit
 from energysim.units import format_quantity, parse_quantity
 
 #: Where bundled scenarios live (``scenarios/`` at the repository root links here).
@@ -118,7 +123,7 @@ def _index(cat: Mapping) -> _Index:
 
 
 def _did_you_mean(word: str, candidates) -> str | None:
-    import difflib  # only on errors
+    import difflib  # lazy: only on errors
 
     match = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else None
@@ -728,8 +733,6 @@ class _Parser:
     def _top_projects(self, node: YNode, line: int) -> None:
         """``projects: all`` | ``[id, …]`` | ``{include: all | [id, …], exclude: [id, …],
         timing: uncertain | planned}`` (ids checked against the register)."""
-        from energysim.scenario.projects import load_register
-
         reg = load_register()
         if node.value is None:
             self.out.projects = ([], [], None, line)
@@ -1078,8 +1081,6 @@ def _shown(x: float, unit: str) -> str:
     """A value for a person: in the report's unit (万千瓦, 亿吨, % …) where there is one
     (:func:`energysim.text.labels.display_unit`, the one decision of display units), else as
     :func:`format_quantity` writes the canonical unit."""
-    from energysim.text.labels import display_unit  # only when a message is written
-
     try:
         factor, label = display_unit(unit, "zh")
     except Exception:  # noqa: BLE001 - a unit the display table does not know: canonical
@@ -1208,8 +1209,6 @@ def locate(source: str | os.PathLike) -> tuple[Path, str]:
 def _check_parent_file(ref: str, path: Path, child: _File, line: int) -> None:
     """A parent named by path is a regular ``.yaml``/``.yml`` file (after symlinks), so that
     ``extends`` cannot be used to read other files (devices, pipes, /etc/…)."""
-    import stat
-
     def refuse(what: str) -> InheritanceError:
         return InheritanceError(
             f"parent must be a scenario file (expected a regular .yaml file, got {what})",
@@ -1559,8 +1558,6 @@ def _scale_inherited(prev: Leaf | None, leaf: Leaf, param) -> Leaf:
 
 def _merge_projects(selected: list[str], timing: str, spec: tuple) -> tuple[list[str], str]:
     """Apply one file's ``projects:`` to the inherited selection (register order kept)."""
-    from energysim.scenario.projects import load_register
-
     include, exclude, new_timing, _ = spec
     reg = load_register()
     if include == "all":
@@ -1612,8 +1609,6 @@ class _ResolvedChecks:
         self._correlations()
 
     def _horizon(self, path: str, leaf: Leaf) -> None:
-        import numpy as np
-
         s = self.s
         lo_year, hi_year = s.base_year - HISTORY_YEARS, s.end_year
         b = leaf.base
@@ -1717,8 +1712,6 @@ class _ResolvedChecks:
 
 def correlation_matrix(s: Scenario):
     """The correlation matrix over :attr:`Scenario.uncertain` (``None`` if uncorrelated)."""
-    import numpy as np
-
     if not s.correlations:
         return None
     cols = {p: i for i, p in enumerate(s.uncertain)}

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from energysim.scenario.display import param_display
+from energysim.text.labels import magnitude_of, round_sig
+from energysim.text.tables import terminal_width, wrap, wrapped_table
 from energysim.units import describe_dimension
 
 
@@ -51,8 +54,6 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
     canonical units. The description wraps so that no line is wider than ``width`` (default:
     the terminal's).
     """
-    from energysim.text.tables import terminal_width, wrap, wrapped_table
-
     header = ("path", "单位" if lang == "zh" else "unit", "default" if lang == "en" else "默认值",
               "bounds" if lang == "en" else "取值范围", "description" if lang == "en" else "说明")
     rows = [(p.path, *display_columns(p, lang), p.en if lang == "en" else p.zh)
@@ -65,9 +66,6 @@ def catalogue_table(cat: Mapping, *, lang: str = "en", width: int | None = None)
 
 def display_columns(param, lang: str = "en") -> tuple[str, str, str]:
     """Unit, default and bounds of a catalogue parameter in its display unit."""
-    from energysim.scenario.display import param_display
-    from energysim.text.labels import magnitude_of, round_sig
-
     d = param.default
     values = [] if d is None else list(d.values()) if isinstance(d, Mapping) else [d]
     f, label = param_display(param, lang, magnitude_of(values) if values else None)

@@ -35,6 +35,9 @@ import numpy as np
 
 from energysim.core.model.stocks import running_total
 from energysim.errors import ScenarioError, display_path
+from energysim.scenario.spec import resolve_catalogue
+from energysim.scenario.yamlio import read_yaml
+from energysim.units import parse_quantity
 
 #: The bundled register.
 REGISTER_FILE = Path(__file__).resolve().parents[1] / "data" / "projects" / "register.yaml"
@@ -222,9 +225,6 @@ def _bundled() -> Register:
 
 
 def _load(path: Path, catalogue: Mapping | None) -> Register:
-    from energysim.scenario.spec import resolve_catalogue
-    from energysim.scenario.yamlio import read_yaml
-
     cat = resolve_catalogue(catalogue)
     display = display_path(path)
     root = read_yaml(path, display=display)
@@ -278,8 +278,6 @@ def _prior(verb: str, node, fail) -> Prior:
 
 
 def _project(item, priors: Mapping[str, Prior], cat: Mapping, fail) -> Project:
-    from energysim.units import parse_quantity
-
     if not item.is_map:
         raise fail(f"a project is a mapping (expected keys id, type, … got {item.plain()!r})",
                    item.line, "projects")

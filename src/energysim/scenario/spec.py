@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from energysim.core.catalogue import catalogue
 from energysim.errors import ScenarioError
 from energysim.scenario.frozen import FrozenDict
 from energysim.scenario.series import Const, Growth, Series
@@ -320,8 +323,6 @@ class Scenario:
 
     def to_yaml(self) -> str:
         """:meth:`to_dict` as YAML text (UTF-8, Chinese kept readable)."""
-        import yaml
-
         return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -340,8 +341,6 @@ def _target_plain(t: Target) -> dict:
 # -- the catalogue a scenario is validated against, and its defaults as leaves ------------------
 @functools.cache
 def _default_catalogue() -> Mapping:
-    from energysim.core.catalogue import catalogue  # lazy: loads every sector module (start-up)
-
     return FrozenDict(catalogue())
 
 

@@ -174,7 +174,7 @@ _CLOSED_FORM = frozenset({"uniform", "triangular"})
 
 
 def _scipy_frozen(kind: str, a: Mapping[str, Any]):
-    from scipy import stats
+    from scipy import stats  # lazy: scipy (~0.4-0.7 s) loads only for this computation
 
     if kind == "normal":
         return stats.norm(loc=a["mean"], scale=a["sd"])
@@ -250,7 +250,7 @@ def lhs_design(seed: int, n: int, d: int) -> np.ndarray:
     """
     if d == 0:
         return np.empty((n, 0))
-    from scipy.stats import qmc
+    from scipy.stats import qmc  # lazy: scipy (~0.4-0.7 s) loads only for this computation
 
     engine = _qmc_engine(qmc.LatinHypercube, d, seed)
     return np.ascontiguousarray(engine.random(n))
@@ -266,7 +266,7 @@ def sobol_design(seed: int, n: int, d: int) -> np.ndarray:
     """
     if d == 0:
         return np.empty((n, 0))
-    from scipy.stats import qmc
+    from scipy.stats import qmc  # lazy: scipy (~0.4-0.7 s) loads only for this computation
 
     engine = _qmc_engine(qmc.Sobol, d, seed, scramble=True)
     m = int(n).bit_length() - 1
@@ -311,6 +311,7 @@ def apply_copula(u: np.ndarray, chol: np.ndarray) -> np.ndarray:
         column unchanged. Computed column by column with element-wise operations, so each row
         depends only on itself (chunk invariance, bit for bit).
     """
+    # lazy: scipy (~0.4-0.7 s) loads only for this computation
     from scipy.special import ndtr, ndtri
 
     n, d = u.shape

@@ -18,7 +18,9 @@ node graph is turned into a tree of :class:`YNode` (value, file, line). On the w
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,9 +153,6 @@ def read_yaml(path: str | Path, *, display: str | None = None, echo: bool = True
 def _read_regular(path: str | Path, file: str) -> bytes:
     """At most ``MAX_BYTES + 1`` bytes of a regular file; a FIFO, device or socket is refused
     without blocking (opened non-blocking, checked with ``fstat`` before reading)."""
-    import os
-    import stat
-
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):

@@ -22,7 +22,15 @@ Only the standard library and :mod:`energysim.units` are imported here.
 from __future__ import annotations
 
 import functools
+import math
+import re
 from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from energysim.core.sectors import SECTOR_MODULES
+from energysim.errors import ScenarioError
+from energysim.units import conversion_factor
 
 __all__ = [
     "LANGS",
@@ -115,8 +123,6 @@ STATUS_TEXT = {
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is ``"zh"`` or ``"en"``, else raise ScenarioError."""
     if lang not in LANGS:
-        from energysim.errors import ScenarioError
-
         raise ScenarioError(f"unknown language (expected zh or en, got {lang!r})", key="lang")
     return lang
 
@@ -180,8 +186,6 @@ def display_unit(
 
 def np_isfinite(x: float) -> bool:
     """``math.isfinite`` that accepts numpy scalars."""
-    import math
-
     try:
         return math.isfinite(float(x))
     except (TypeError, ValueError):
@@ -193,8 +197,6 @@ def magnitude_of(values) -> float | None:
     non-zero absolute values (None when there is none). A median, not the maximum, so that a
     path that is mostly below 1亿吨 is shown in 万吨 (CO2: 5800万吨), one mostly above in 亿吨
     (raw coal: 3.2亿吨)."""
-    import numpy as np
-
     a = np.abs(np.asarray(values, dtype=np.float64)).ravel()
     a = a[np.isfinite(a) & (a > 0)]
     return float(np.median(a)) if a.size else None
@@ -233,8 +235,6 @@ def show_value(value: float, canonical: str, lang: str = "zh", *, share: bool = 
 
 def round_sig(x: float, digits: int = 3) -> str:
     """``x`` to ``digits`` significant digits, without exponent for everyday sizes."""
-    import math
-
     if not np_isfinite(x):
         return str(x)
     if x == 0:
@@ -251,8 +251,6 @@ def round_sig(x: float, digits: int = 3) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _factor(src: str, dst: str) -> float:
-    from energysim.units import conversion_factor
-
     return conversion_factor(src, dst)
 
 
@@ -273,8 +271,6 @@ def var_label(da, lang: str = "zh") -> str:
 @functools.lru_cache(maxsize=1)
 def _zh_tables() -> tuple[dict[str, str], ...]:
     """Every ``*_ZH`` label table of the sector modules."""
-    from energysim.core.sectors import SECTOR_MODULES
-
     tables = []
     for m in SECTOR_MODULES:
         for name in dir(m):
@@ -333,8 +329,6 @@ def scenario_label(s, lang: str) -> str:
     """A scenario's short name for readers: its title in ``lang`` up to the first colon
     (``基准情景:落实…`` → ``基准情景``; ``Accelerated transition: …`` → ``Accelerated
     transition``), the other language's title, or its name."""
-    import re
-
     for key in ((lang, "zh", "en") if lang == "zh" else (lang, "en", "zh")):
         title = str(s.title.get(key, "") or "").strip()
         if title:

@@ -18,6 +18,8 @@ matplotlib load when used.
 
 from __future__ import annotations
 
+import importlib
+
 _LAZY = {
     "calibrate": ("energysim.analysis.calibration.run", "calibrate"),
     "Calibration": ("energysim.analysis.calibration.run", "Calibration"),
@@ -40,7 +42,6 @@ def __getattr__(name: str):
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'energysim.analysis.calibration' has no attribute {name!r}")
-    import importlib
 
     value = getattr(importlib.import_module(target[0]), target[1])
     globals()[name] = value

@@ -53,7 +53,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from energysim.analysis.calibration.variables import parse_expr
 from energysim.errors import ScenarioError, display_path
+from energysim.scenario.spec import resolve_catalogue
+from energysim.scenario.yamlio import read_yaml
+from energysim.units import format_quantity, parse_quantity
 
 __all__ = ["FitParam", "ObsSpec", "CalibrationConfig", "load_config", "ROLES", "KINDS"]
 
@@ -166,7 +170,7 @@ class _Reader:
                            f"{_kind(node.value)})", node, key)
         for k in node.value:
             if k not in allowed:
-                import difflib
+                import difflib  # lazy: only on the error path (a did-you-mean hint)
 
                 close = difflib.get_close_matches(str(k), allowed, n=1)
                 raise ScenarioError(
@@ -184,8 +188,6 @@ class _Reader:
                *, percent: bool = False) -> float:
         v = node.value
         if isinstance(v, str) and percent:
-            from energysim.units import parse_quantity
-
             v = parse_quantity(v, expected_unit="", key=key, file=self.file, line=node.line)
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise self.err(f"not a number (expected a number, got {_show(node.value)})", node, key)
@@ -240,8 +242,6 @@ def load_config(path: str | os.PathLike) -> CalibrationConfig:
     ScenarioError
         One line ``file:line: key: what is wrong (expected …, got …)``.
     """
-    from energysim.scenario.yamlio import read_yaml
-
     path = Path(path)
     file = os.fspath(path) if not path.is_absolute() else display_path(path)
     if not path.is_file():
@@ -315,9 +315,6 @@ def load_config(path: str | os.PathLike) -> CalibrationConfig:
 
 
 def _parameters(rd: _Reader, node) -> tuple[FitParam, ...]:
-    from energysim.scenario.spec import resolve_catalogue
-    from energysim.units import parse_quantity
-
     if not node.is_map or not node.value:
         raise rd.err(f"expected a mapping of catalogue paths to {{bounds: [lo, hi]}} (got "
                      f"{_kind(node.value) if node.value else 'nothing'})", node, "parameters")
@@ -327,7 +324,7 @@ def _parameters(rd: _Reader, node) -> tuple[FitParam, ...]:
         key = f"parameters.{path}"
         line = node.key_lines.get(path)
         if path not in cat:
-            import difflib
+            import difflib  # lazy: only on the error path (a did-you-mean hint)
 
             close = difflib.get_close_matches(str(path), list(cat), n=1)
             raise ScenarioError(
@@ -358,8 +355,6 @@ def _parameters(rd: _Reader, node) -> tuple[FitParam, ...]:
         if kind == "value":
             clo, chi = param.bounds
             if (clo is not None and lo < clo) or (chi is not None and hi > chi):
-                from energysim.units import format_quantity
-
                 rng = (f"{format_quantity(clo, unit) if clo is not None else '-inf'} … "
                        f"{format_quantity(chi, unit) if chi is not None else 'inf'}")
                 raise rd.err(f"bounds outside the catalogue's (expected within {rng}, got "
@@ -396,7 +391,6 @@ def _observations(rd: _Reader, node, base_dir: Path) -> tuple[ObsSpec, ...]:
             if req not in f:
                 raise rd.err(f"missing key (expected {req!r}, got none)", item, f"{key}.{req}")
         variable = rd.text(f["variable"], f"{key}.variable")
-        from energysim.analysis.calibration.variables import parse_expr
 
         parse_expr(variable, file=rd.file, line=f["variable"].line, key=f"{key}.variable")
         ref = rd.text(f["file"], f"{key}.file")

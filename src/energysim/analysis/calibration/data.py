@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from energysim.errors import DataError, UnitError, display_path
+from energysim.units import describe_dimension, parse_quantity
 
 __all__ = [
     "LAST_DATA_YEAR",
@@ -152,7 +153,7 @@ class DataFile:
         ]
         if not rows:
             known = sorted({r.indicator for r in self.records})
-            import difflib
+            import difflib  # lazy: only on the error path (a did-you-mean hint)
 
             close = difflib.get_close_matches(indicator, known, n=1)
             what = f"indicator {indicator!r}"
@@ -346,8 +347,6 @@ def _record(fields: list[str], col: dict[str, int], file: str, line: int) -> Rec
 
 
 def _check_unit(unit: str, file: str, line: int) -> None:
-    from energysim.units import describe_dimension
-
     if not unit:
         raise DataError(
             "empty unit (expected a unit such as 亿元, 万千瓦, 亿吨 or %, got '')",
@@ -372,8 +371,6 @@ def to_unit(record: Record, unit: str, *, variable: str = "") -> float:
     DataError
         When the record's unit has another dimension (``file:line: unit: …``).
     """
-    from energysim.units import describe_dimension, parse_quantity
-
     try:
         factor = parse_quantity(f"1 {record.unit}", expected_unit=unit)
     except UnitError:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import numpy as np
+
+from energysim.core.engine import output_specs
 
 __all__ = ["draw_figures", "slug"]
 
@@ -43,14 +46,11 @@ def draw_figures(cal, out_dir: Path, write) -> dict[str, Path]:
     dict of str to Path
         ``"figure:<variable>"`` → file.
     """
-    import io
-
-    import matplotlib
+    import matplotlib  # lazy: matplotlib (~0.2 s) loads only when drawing
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: matplotlib (~0.2 s) loads only when drawing
 
-    from energysim.core.engine import output_specs
 
     specs = output_specs()
     problem = cal.problem

@@ -80,6 +80,7 @@ def fit(problem: Problem, *, loss: str = "linear", f_scale: float = 1.0,
     -------
     FitResult
     """
+    # lazy: scipy (~0.4-0.7 s) loads only for this computation
     from scipy.optimize import least_squares
 
     fps = problem.fit_params

@@ -26,8 +26,11 @@ import numpy as np
 from energysim.analysis.calibration.config import FitParam, ObsSpec
 from energysim.analysis.calibration.data import DataFile, Record, read_data, to_unit
 from energysim.analysis.calibration.variables import Expr, parse_expr
+from energysim.core.engine import simulate
 from energysim.core.params import Params
 from energysim.errors import DataError
+from energysim.execution.threads import simulate_blocks
+from energysim.scenario import compile_scenario
 
 __all__ = ["Observation", "Problem", "load_observations", "central_values"]
 
@@ -99,8 +102,6 @@ def central_values(compiled) -> dict[str, np.ndarray]:
     The compiler's ``method="central"`` values (modes of triangular/PERT distributions,
     medians of the others; :func:`energysim.scenario.uncertainty.central_value`).
     """
-    from energysim.scenario import compile_scenario
-
     central = compile_scenario(compiled.scenario, method="central",
                                end_year=int(compiled.years[-1]))
     return dict(central.params().values)
@@ -125,8 +126,6 @@ class Problem:
 
     def __init__(self, scenario, params: Sequence[FitParam],
                  observations: Sequence[Observation], end_year: int, fit_years=None) -> None:
-        from energysim.scenario import compile_scenario
-
         self.scenario = scenario
         self.fit_params = tuple(params)
         self.observations = tuple(observations)
@@ -195,14 +194,10 @@ class Problem:
 
     def simulate(self, x) -> dict[str, np.ndarray]:
         """One deterministic run at ``x``: the outputs the observations need."""
-        from energysim.core.engine import simulate
-
         return simulate(self.params(x), keep=self.keep)
 
     def simulate_all(self, x, keep=None) -> dict[str, np.ndarray]:
         """One deterministic run at ``x`` keeping ``keep`` (default all) outputs."""
-        from energysim.core.engine import simulate
-
         return simulate(self.params(x), keep=keep)
 
     # -- comparison ---------------------------------------------------------------------
@@ -240,9 +235,6 @@ class Problem:
         compiled : CompiledScenario
         outputs : dict of str to ndarray, ``(samples | 1, n_years[, k])``
         """
-        from energysim.execution.threads import simulate_blocks
-        from energysim.scenario import compile_scenario
-
         compiled = compile_scenario(self.scenario, samples=samples, seed=seed, method=method,
                                     end_year=int(self.years[-1]))
         outputs = simulate_blocks(lambda a, b: self.params(x, compiled.params(a, b)),

@@ -9,6 +9,7 @@ the old one.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import hashlib
 import io
@@ -17,9 +18,16 @@ import os
 from pathlib import Path
 
 import numpy as np
+import yaml
 
-from energysim.errors import display_path
+from energysim.analysis.calibration.figures import draw_figures
+from energysim.errors import ScenarioError, display_path
+from energysim.scenario.loader import loads_scenario
+from energysim.scenario.series import Const, Growth, Series
+from energysim.scenario.spec import Leaf
+from energysim.scenario.uncertainty import central_value
 from energysim.text.numbers import fmt_sig as _g  # short: used in long f-strings
+from energysim.units import format_quantity
 
 __all__ = ["write_all", "parameters_yaml", "atomic_write"]
 
@@ -56,11 +64,6 @@ def _sha(path: Path) -> str:
 
 def _fitted_leaf(cal, fp, x: float):
     """The scenario leaf of a fitted parameter (a value, or the scaled path)."""
-    import dataclasses
-
-    from energysim.scenario.series import Const, Growth, Series
-    from energysim.scenario.spec import Leaf
-
     if fp.kind == "value":
         return Leaf(fp.path, fp.unit, Const(float(x)))
     leaf = cal.problem.scenario.leaf(fp.path)
@@ -72,7 +75,6 @@ def _fitted_leaf(cal, fp, x: float):
     elif isinstance(b, Growth):
         base = Growth(b.start * x, b.years, b.rates)
     else:  # a distribution on the value: fitted as its central value times x
-        from energysim.scenario.uncertainty import central_value
 
         return Leaf(fp.path, fp.unit, Const(central_value(leaf.dist) * x))
     return dataclasses.replace(leaf, base=base)
@@ -80,8 +82,6 @@ def _fitted_leaf(cal, fp, x: float):
 
 def _plain(value) -> str:
     """One YAML line's value: a scalar as text, a mapping in flow style."""
-    import yaml
-
     if isinstance(value, str):
         return value
     if isinstance(value, float):
@@ -92,8 +92,7 @@ def _plain(value) -> str:
 
 def parameters_yaml(cal, *, when: str, data_files: dict) -> str:
     """Text of the calibrated parameter file (a scenario fragment with a header)."""
-    from energysim import __version__
-    from energysim.units import format_quantity
+    from energysim import __version__  # lazy: importlib.metadata (~20 ms) only when written
 
     cfg, res, problem = cal.config, cal.result, cal.problem
     fps = problem.fit_params
@@ -268,7 +267,7 @@ def _params_table(cal, problem, result) -> list[str]:
 
 
 def _report_md(cal, when: str, files: dict, data_files: dict) -> str:
-    from energysim import __version__
+    from energysim import __version__  # lazy: importlib.metadata (~20 ms) only when written
 
     cfg, res, problem = cal.config, cal.result, cal.problem
     years = problem.years
@@ -372,9 +371,6 @@ def _report_md(cal, when: str, files: dict, data_files: dict) -> str:
 def write_all(cal, out_dir: Path, params_out: Path, *, figures: bool = True,
               data_files: dict | None = None) -> dict[str, Path]:
     """Write the parameter file, report, tables and figures; returns name → path."""
-    from energysim.errors import ScenarioError
-    from energysim.scenario.loader import loads_scenario
-
     data_files = data_files or {}
     when = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
     files: dict[str, Path] = {}
@@ -396,8 +392,6 @@ def write_all(cal, out_dir: Path, params_out: Path, *, figures: bool = True,
             out_dir / "ensemble-weights.csv",
             _csv(rows, ("sample", "ssr", "rms_rel_error", "importance_weight", "accepted")))
     if figures:
-        from energysim.analysis.calibration.figures import draw_figures
-
         files.update(draw_figures(cal, out_dir, atomic_write))
     report_path = out_dir / "fit-report.md"
     files = {"report": report_path, **files}

@@ -20,12 +20,14 @@ Steps (docs/calibration.md):
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from energysim.analysis.calibration import report
 from energysim.analysis.calibration.config import CalibrationConfig, load_config
 from energysim.analysis.calibration.data import LAST_DATA_YEAR
 from energysim.analysis.calibration.fit import (
@@ -38,7 +40,9 @@ from energysim.analysis.calibration.fit import (
 )
 from energysim.analysis.calibration.problem import Problem, load_observations
 from energysim.errors import ScenarioError
+from energysim.scenario.frozen import FrozenDict
 from energysim.scenario.hindcast import with_base_year
+from energysim.scenario.loader import load_scenario
 
 __all__ = ["Calibration", "Hindcast", "Ensemble", "calibrate", "without_file"]
 
@@ -137,14 +141,11 @@ def without_file(scenario, file: Path):
     Exact when ``file`` extends nothing and is the lowest-precedence parent, which is how a
     calibrated parameter file is used.
     """
-    import dataclasses
-
     target = Path(file).resolve()
     params = {p: leaf for p, leaf in scenario.parameters.items()
               if Path(leaf.source.file).resolve() != target}
     if len(params) == len(scenario.parameters):
         return scenario
-    from energysim.scenario.frozen import FrozenDict
 
     return dataclasses.replace(scenario, parameters=FrozenDict(params))
 
@@ -214,8 +215,6 @@ def calibrate(
     ScenarioError
         Invalid configuration, scenario or data (``DataError``), one line.
     """
-    from energysim.scenario.loader import load_scenario
-
     cfg = config if isinstance(config, CalibrationConfig) else load_config(config)
     holdout = cfg.holdout if holdout is None else holdout
     if isinstance(holdout, bool) or not isinstance(holdout, int) or holdout < 0:
@@ -271,16 +270,12 @@ def calibrate(
         cal.ensemble = _ensemble(problem, result.x, n_samples, seed, method, cfg)
 
     if write:
-        from energysim.analysis.calibration import report
-
         cal.files = report.write_all(cal, out_dir, params_out, figures=figures,
                                      data_files=cache)
     return cal
 
 
 def _hindcast(cfg: CalibrationConfig, observations, holdout: int, *outs: Path) -> Hindcast:
-    from energysim.scenario.loader import load_scenario
-
     if cfg.hindcast_from is None:
         raise ScenarioError(
             "--holdout needs a hindcast start year (expected hindcast: {from_year: …} in the "

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from energysim.core.engine import output_coords, output_specs
 from energysim.errors import ScenarioError
 
 __all__ = ["Expr", "parse_expr"]
@@ -126,8 +127,6 @@ class Expr:
 
 
 def _coords() -> dict[str, tuple[str, ...]]:
-    from energysim.core.engine import output_coords
-
     return output_coords()
 
 
@@ -141,8 +140,6 @@ def parse_expr(text, *, file: str | None = None, line: int | None = None,
         Unknown variable or label, labels on a variable without a category dimension, a
         malformed expression (``file:line: key: …``).
     """
-    from energysim.core.engine import output_specs
-
     where = {"file": file, "line": line, "key": key}
     if not isinstance(text, str) or not text.strip():
         raise ScenarioError(
@@ -161,7 +158,7 @@ def parse_expr(text, *, file: str | None = None, line: int | None = None,
     name = m.group("name")
     specs = output_specs()
     if name not in specs:
-        import difflib
+        import difflib  # lazy: only on the error path (a did-you-mean hint)
 
         close = difflib.get_close_matches(name, list(specs), n=1)
         raise ScenarioError(

@@ -14,6 +14,7 @@ display unit (:func:`energysim.text.labels.display_unit`); the page multiplies.
 from __future__ import annotations
 
 import datetime as _dt
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -22,9 +23,22 @@ from typing import Any
 
 import numpy as np
 
-from energysim.briefing.app.levers import Lever, changed, child_yaml, levers_for
+from energysim.analysis.targets import (
+    check_targets,
+    evaluate,
+    indicator_label,
+    parse_indicator,
+    target_display,
+)
+from energysim.briefing.app.levers import Lever, changed, child_yaml, levers_for, override_text
+from energysim.briefing.report import build_brief, write_brief
+from energysim.core.engine import output_specs
 from energysim.errors import ScenarioError
+from energysim.execution import pipeline
+from energysim.scenario.frozen import FrozenDict
+from energysim.scenario.loader import BUNDLED_DIR, load_scenario, loads_scenario, locate
 from energysim.scenario.spec import Scenario
+from energysim.text.labels import category_names, display_unit, magnitude_of, var_name
 
 #: Default ensemble of the uncertainty band: samples and seed (the same seed on every update,
 #: so the band moves with the levers, not with the sampling noise).
@@ -89,9 +103,6 @@ def base_from_source(source: str) -> Base:
     ScenarioError
         Exactly as ``energysim validate`` would (one line).
     """
-    from energysim.analysis.targets import check_targets
-    from energysim.scenario.loader import load_scenario, locate
-
     scenario = load_scenario(source)
     check_targets(scenario)
     path, _ = locate(source)
@@ -108,25 +119,18 @@ def base_from_text(text: str, filename: str, base_dir: str | Path | None = None)
     ScenarioError
         The one line ``energysim validate FILENAME`` prints for the same file.
     """
-    from energysim.analysis.targets import check_targets
-    from energysim.scenario.loader import loads_scenario
-
     scenario = loads_scenario(text, file=filename, base_dir=base_dir)
     check_targets(scenario)
     return Base(scenario=scenario, extends=None, label=filename)
 
 
 def _bundled_dir() -> Path:
-    from energysim.scenario.loader import BUNDLED_DIR
-
     return Path(BUNDLED_DIR)
 
 
 # -- answers -------------------------------------------------------------------------------------
 def _units(var: str, canonical: str, values=None) -> dict[str, dict[str, Any]]:
     """Display factor and label per language; ``values`` pick 亿吨 or 万吨 by their size."""
-    from energysim.text.labels import display_unit, magnitude_of
-
     magnitude = magnitude_of(values) if values is not None else None
     out = {}
     for lang in ("zh", "en"):
@@ -136,8 +140,6 @@ def _units(var: str, canonical: str, values=None) -> dict[str, dict[str, Any]]:
 
 
 def _names(da) -> dict[str, str]:
-    from energysim.text.labels import var_name
-
     return {lang: var_name(da.attrs, lang, str(da.name)) for lang in ("zh", "en")}
 
 
@@ -160,8 +162,6 @@ def series_answers(ds) -> dict[str, Any]:
         "labels", "names": {lang: [...]}, "values": [[...] per label], "units", "titles"}``;
         ``peak_year`` [yr]; ``headline`` (values in ``HEADLINE_YEAR``).
     """
-    from energysim.text.labels import category_names
-
     years = [int(y) for y in ds["year"].values]
     series = {}
     for var in SERIES_VARS:
@@ -206,8 +206,6 @@ def target_labels(ds, targets) -> list[dict[str, dict[str, Any]]]:
 
     They depend on the variables' attributes only, so a session computes them once.
     """
-    from energysim.analysis.targets import indicator_label, target_display
-
     out = []
     for t in targets:
         row = {}
@@ -225,8 +223,6 @@ def target_answers(ds, targets, labels) -> list[dict[str, Any]]:
 
     ``labels`` is :func:`target_labels` of the same targets.
     """
-    from energysim.analysis.targets import evaluate
-
     if not targets:
         return []
     table = evaluate(ds, targets, lang="zh")
@@ -247,9 +243,6 @@ def target_answers(ds, targets, labels) -> list[dict[str, Any]]:
 
 
 def _ensemble_keep(targets) -> list[str]:
-    from energysim.analysis.targets import parse_indicator
-    from energysim.core.engine import output_specs
-
     names = set(output_specs())
     keep = {v for v in (*BAND_VARS, "co2_peak_year") if v in names}
     for t in targets:
@@ -282,11 +275,9 @@ class Session:
 
     # state
     def _set(self, base: Base) -> None:
-        import energysim as es
-
         groups = levers_for(base.scenario)
         levers = [lv for g in groups for lv in g["levers"]]
-        ds = es.run(base.scenario)
+        ds = pipeline.run(base.scenario)
         labels = target_labels(ds, base.scenario.targets)
         baseline = self._answers(base, levers, labels, {}, samples=1)
         with self._lock:
@@ -330,10 +321,6 @@ class Session:
         would re-read the parents on every slider move). The tests check that the downloaded
         file gives the same numbers with ``energysim run``.
         """
-        from energysim.briefing.app.levers import override_text
-        from energysim.scenario.frozen import FrozenDict
-        from energysim.scenario.loader import loads_scenario
-
         base = base or self.base
         levers = levers if levers is not None else self.levers
         moved = changed(levers, values)
@@ -351,17 +338,15 @@ class Session:
                             text=self.child_text(values, base=base, levers=levers))
 
     def _answers(self, base: Base, levers, labels, values, *, samples: int) -> dict[str, Any]:
-        import energysim as es
-
         scenario = self.child_scenario(values, base=base, levers=levers)
         if samples == 1:
-            ds = es.run(scenario)
+            ds = pipeline.run(scenario)
             out = series_answers(ds)
             out["targets"] = target_answers(ds, scenario.targets, labels)
             out["kind"] = "det"
             return out
         keep = _ensemble_keep(scenario.targets)
-        ds = es.run(scenario, samples=samples, seed=self.seed, keep=keep)
+        ds = pipeline.run(scenario, samples=samples, seed=self.seed, keep=keep)
         return {"kind": "ens", "bands": band_answers(ds),
                 "targets": target_answers(ds, scenario.targets, labels),
                 "n_samples": samples, "seed": self.seed}
@@ -403,10 +388,6 @@ class Session:
         The base scenario is the reference; the what-if scenario, when a lever moved, is the
         alternative (with its policy wedges against the base).
         """
-        import tempfile
-
-        from energysim.briefing.report import build_brief, write_brief
-
         base = self.base
         with tempfile.TemporaryDirectory(prefix="energysim-brief-") as tmp:
             scenarios: list[Any] = [base.scenario]

@@ -38,6 +38,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import yaml
+
+from energysim.errors import ScenarioError
+from energysim.scenario.series import Const, Series
+from energysim.scenario.spec import dist_to_plain, quantity_text
+from energysim.scenario.uncertainty import central_value
+from energysim.text.labels import REPORT_UNITS, display_unit
+from energysim.units import conversion_factor, parse_quantity
 
 __all__ = [
     "LeverSpec",
@@ -195,8 +203,6 @@ def lever_path(scenario, path: str) -> np.ndarray:
     A parameter whose value is itself a distribution gives its central value in every year;
     an uncertainty multiplier is not applied (it is kept when the lever writes the path).
     """
-    from energysim.scenario.uncertainty import central_value
-
     leaf = scenario.leaf(path)
     years = np.arange(scenario.base_year, scenario.end_year + 1)
     if leaf.base is None:
@@ -222,9 +228,6 @@ def nice_step(span: float) -> float:
 
 def _display(unit: str, zh_unit: str | None) -> dict[str, dict[str, Any]]:
     """Per language: factor from the canonical unit, label shown, pint unit written to YAML."""
-    from energysim.text.labels import REPORT_UNITS, display_unit
-    from energysim.units import conversion_factor
-
     out = {}
     for lang in ("zh", "en"):
         factor, label = display_unit(unit, lang)
@@ -351,9 +354,6 @@ def _quantity(value: float, lever: Lever) -> Any:
 def _exact(value: float, lever: Lever) -> Any:
     """``value`` [canonical] as text that reads back bit for bit (years the lever keeps): the
     report's unit when its 9 digits do, else the canonical unit in full (``repr``)."""
-    from energysim.scenario.spec import quantity_text
-    from energysim.units import parse_quantity
-
     text = _quantity(value, lever)
     try:
         if parse_quantity(text, expected_unit=lever.unit) == value:
@@ -380,8 +380,6 @@ def _points(scenario, lever: Lever, value: float) -> tuple[dict[int, float], str
     A series keeps its own points and interpolation (scaled, or replaced by the level, from
     ``start`` on); anything else becomes a step series of the yearly path, one point per change.
     """
-    from energysim.scenario.series import Const, Series
-
     base = scenario.leaf(lever.path).base
     years = np.arange(scenario.base_year, scenario.end_year + 1)
     start = lever.start
@@ -421,8 +419,6 @@ def override_plain(scenario, lever: Lever, value: float) -> Any:
     written in the report's unit to 9 significant digits, and the scenario's uncertainty
     multiplier is kept. The page runs the text it writes, so the file reproduces the page.
     """
-    from energysim.scenario.spec import dist_to_plain
-
     leaf = scenario.leaf(lever.path)
     if leaf.dist is not None:
         return _scaled_distribution(leaf.dist, lever, value / lever.baseline)
@@ -481,8 +477,6 @@ def changed(levers: Sequence[Lever], values: Mapping[str, float]) -> dict[str, f
 
     Unknown paths and non-finite values raise ``ScenarioError`` (one line, key = the path).
     """
-    from energysim.errors import ScenarioError
-
     by_path = {lv.path: lv for lv in levers}
     out = {}
     for path, raw in values.items():
@@ -505,8 +499,6 @@ def changed(levers: Sequence[Lever], values: Mapping[str, float]) -> dict[str, f
 
 def override_text(scenario, levers: Sequence[Lever], values: Mapping[str, float]) -> str:
     """The ``parameters:`` block (YAML text) of the levers moved away from their marks."""
-    import yaml
-
     by_path = {lv.path: lv for lv in levers}
     moved = changed(levers, values)
     params = {p: override_plain(scenario, by_path[p], v) for p, v in moved.items()}
@@ -536,8 +528,6 @@ def child_yaml(scenario, levers: Sequence[Lever], values: Mapping[str, float], *
     note : str
         A comment line at the top (date, tool).
     """
-    import yaml
-
     name = name or f"{scenario.name}-whatif"
     title = {"zh": f"{scenario.title.get('zh', scenario.name)}(情景推演)",
              "en": f"{scenario.title.get('en', scenario.name)} (what-if)"}

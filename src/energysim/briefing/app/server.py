@@ -23,6 +23,7 @@ keeps what it drew.
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -44,14 +45,14 @@ MAX_UPLOAD = 2_000_000
 
 def plotly_js() -> Path:
     """plotly.min.js shipped inside the installed ``plotly`` Python package."""
-    import plotly
+    import plotly  # lazy: plotly only to locate its plotly.min.js
 
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
 def cjk_font() -> Path:
     """Noto Sans SC from ``pylopdf-fonts-zh-cn`` (already a dependency for the charts)."""
-    import pylopdf_fonts_zh_cn
+    import pylopdf_fonts_zh_cn  # lazy: the font package loads only when fonts are registered
 
     return Path(pylopdf_fonts_zh_cn.__file__).resolve().parent / "NotoSansSC-Regular.otf"
 
@@ -177,9 +178,7 @@ def serve(session: Session, host: str = "127.0.0.1", port: int = 8050, *,
     ScenarioError
         When the address cannot be bound (port in use, unknown host): one line.
     """
-    import socket
-
-    import uvicorn
+    import uvicorn  # lazy: uvicorn loads only when the app is served
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

@@ -14,7 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from energysim.briefing.app.answers import Session, base_from_source
+from energysim.briefing.app.server import serve
 from energysim.cli import arguments
+from energysim.errors import ScenarioError
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -32,18 +35,14 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def app_command(args: argparse.Namespace) -> int:
     """Start the page; returns when interrupted."""
-    from energysim.errors import ScenarioError
-
     if not 0 <= args.port <= 65535:
         raise ScenarioError(f"port out of range (expected 0–65535, got {args.port})",
                             key="--port")
     if args.samples < 2:
         raise ScenarioError(f"too few samples for a band (expected ≥ 2, got {args.samples})",
                             key="--samples")
-    from energysim.briefing.app.answers import Session, base_from_source
 
     session = Session(base_from_source(args.scenario), samples=args.samples, seed=args.seed)
-    from energysim.briefing.app.server import serve
 
     def announce(url: str) -> None:
         print(f"energysim app: {url}  (scenario {args.scenario}; Ctrl-C stops)", flush=True)

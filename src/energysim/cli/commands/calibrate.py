@@ -23,8 +23,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from energysim.analysis.calibration.run import calibrate
 from energysim.cli import arguments
+from energysim.errors import ScenarioError, display_path
+from energysim.results.outputs import claim_output_dir, mark_output_dir, run_identity
+from energysim.text.numbers import fmt_sig as _g
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -53,8 +58,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def calibrate_command(args: argparse.Namespace) -> int:
     """Calibrate, print the fitted parameters and goodness of fit; returns the exit status."""
-    from energysim.analysis.calibration.run import calibrate
-
     argv = " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("energysim") else None
     command = f"energysim {argv}" if argv else f"energysim calibrate {args.config}"
     output = calibration_folder(args)
@@ -62,8 +65,6 @@ def calibrate_command(args: argparse.Namespace) -> int:
                     samples=args.samples, seed=args.seed, method=args.method,
                     figures=not args.no_figures, command=command)
     if output is not None:
-        from energysim.results.outputs import mark_output_dir
-
         mark_output_dir(output, _identity(args))
     print(summary_text(cal))
     sys.stdout.flush()
@@ -71,8 +72,6 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
 
 def _identity(args: argparse.Namespace) -> dict:
-    from energysim.results.outputs import run_identity
-
     class _Config:  # the configuration file is what identifies a calibration
         name = "calibration"
         file = args.config
@@ -86,11 +85,6 @@ def calibration_folder(args: argparse.Namespace):
     ``--update-bundled``. Checked before fitting
     (:func:`energysim.results.outputs.claim_output_dir`).
     """
-    from pathlib import Path
-
-    from energysim.errors import ScenarioError
-    from energysim.results.outputs import claim_output_dir
-
     if args.update_bundled:
         if args.output:
             raise ScenarioError("-o DIR and --update-bundled exclude each other (expected one of "
@@ -103,9 +97,6 @@ def calibration_folder(args: argparse.Namespace):
 
 def summary_text(cal) -> str:
     """Fitted parameters, goodness of fit and files, for the terminal."""
-    from energysim.errors import display_path
-    from energysim.text.numbers import fmt_sig as _g
-
     res, problem = cal.result, cal.problem
     lines = [f"{problem.scenario.name}: {len(problem.fit_params)} parameters fitted to "
              f"{problem.n_residuals} points in {res.nfev} runs (cost {res.cost:.3g}; "

@@ -14,8 +14,19 @@ scenario after the first, exactly the parameters whose resolved values differ fr
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from energysim.analysis.compare import compare, format_comparison, format_diff
+from energysim.analysis.money import (
+    comparison_abatement,
+    format_abatement,
+    format_money_table,
+    money_table,
+)
+from energysim.briefing.chart_files import write_comparison_charts
+from energysim.briefing.money_pages import write_money_charts
 from energysim.cli import arguments
+from energysim.cli.commands.run import parse_years
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -37,12 +48,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def compare_command(args: argparse.Namespace) -> int:
     """Run the scenarios, print the table and diffs, write the charts."""
-    from pathlib import Path
-
-    from energysim.analysis.compare import compare, format_comparison, format_diff
-    from energysim.briefing.chart_files import write_comparison_charts
-    from energysim.cli.commands.run import parse_years
-
     comp = compare(args.scenarios, samples=args.samples, seed=args.seed, method=args.method,
                    years=parse_years(args.years), lang=args.lang)
     print(format_comparison(comp.table, args.lang))
@@ -68,13 +73,6 @@ def _print_money(comp, lang: str) -> list:
 
     Returns the abatement costs of the scenarios that extend a parent (for the MAC charts).
     """
-    from energysim.analysis.money import (
-        comparison_abatement,
-        format_abatement,
-        format_money_table,
-        money_table,
-    )
-
     print()
     print(format_money_table(money_table(comp.datasets, lang), lang))
     abatement = comparison_abatement(comp.scenarios)
@@ -85,6 +83,4 @@ def _print_money(comp, lang: str) -> list:
 
 
 def _money_charts(comp, abatement: list, out, lang: str) -> list:
-    from energysim.briefing.money_pages import write_money_charts
-
     return write_money_charts(comp.datasets, abatement, out, lang=lang)

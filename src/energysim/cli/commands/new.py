@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import json
 import os
 import sys
 from pathlib import Path
 
 from energysim.cli import arguments
 from energysim.errors import ScenarioError
+from energysim.scenario.display import leaf_text, leaf_yaml
+from energysim.scenario.loader import load_scenario, loads_scenario, looks_like_path
+from energysim.scenario.spec import default_leaf
 
 #: The levers a planner changes most often (catalogue paths), in the order written.
 LEVERS: tuple[str, ...] = (
@@ -56,8 +60,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def new_command(args: argparse.Namespace) -> int:
     """Write the new scenario file; print its name and the next steps."""
-    from energysim.scenario.loader import load_scenario, loads_scenario
-
     name = args.name.strip()
     if not name or "/" in name or os.sep in name or name.startswith("."):
         raise ScenarioError(f"invalid scenario name (expected a name such as 我的情景 without "
@@ -82,8 +84,6 @@ def new_command(args: argparse.Namespace) -> int:
 def parent_reference(parent: str, out: Path) -> str:
     """How the new file names its parent: a bundled name as is, a file by its path relative to
     the new file's directory."""
-    from energysim.scenario.loader import looks_like_path
-
     if not looks_like_path(parent) and not Path(parent).is_file():
         return parent
     rel = os.path.relpath(Path(parent).resolve(), out.resolve().parent)
@@ -102,9 +102,6 @@ def scenario_text(name: str, parent_ref: str, parent) -> str:
     parent : Scenario
         The parent, resolved: its values fill the commented lever lines.
     """
-    from energysim.scenario.display import leaf_text, leaf_yaml
-    from energysim.scenario.spec import default_leaf
-
     today = _dt.date.today().isoformat()
     ptitle = parent.title.get("zh") or parent.name
     lines = [
@@ -141,7 +138,5 @@ def scenario_text(name: str, parent_ref: str, parent) -> str:
 
 def _yaml_str(text: str) -> str:
     """``text`` as a YAML scalar: plain when safe, else double-quoted."""
-    import json
-
     plain = text and not any(c in text for c in ":#{}[],&*?|<>=!%@`'\"") and text.strip() == text
     return text if plain else json.dumps(text, ensure_ascii=False)

@@ -17,17 +17,21 @@ column such as ``ST``; a table of ``energysim sensitivity`` with several outputs
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
+from energysim.briefing import plots
+from energysim.briefing.plots import CHARTS
 from energysim.cli import arguments
 from energysim.errors import ScenarioError
+from energysim.results.outputs import output_file
+from energysim.results.resultset import MANIFEST, STAGING
 
 MULTI = ("scenario_comparison",)
 TABLE = ("tornado",)
 
 
 def _chart_names() -> list[str]:
-    from energysim.briefing.plots import CHARTS
-
     return [*CHARTS, *MULTI, *TABLE]
 
 
@@ -55,9 +59,7 @@ def open_results(path: str):
     ScenarioError
         When the file is missing or is not an energysim results file.
     """
-    from pathlib import Path
-
-    import xarray as xr
+    import xarray as xr  # lazy: xarray (~0.3 s) loads only when a Dataset is built or read
 
     p = Path(path)
     if not p.is_file():
@@ -82,8 +84,6 @@ def check_in_set(path, ds) -> None:
     Refuses, with one line, a file from an interrupted publish or from another run than the
     manifest beside it names (a mixed folder). Files outside a set (no manifest) are read as is.
     """
-    from energysim.results.resultset import MANIFEST, STAGING
-
     folder = path.parent
     if any((s / MANIFEST).is_file() for s in folder.glob(f"{STAGING}*")):
         raise ScenarioError("interrupted result set (expected a published set, got a run killed "
@@ -93,7 +93,6 @@ def check_in_set(path, ds) -> None:
     rid = ds.attrs.get("run_id")
     if not manifest.is_file() or rid is None:
         return
-    import json
 
     try:
         named = json.loads(manifest.read_text(encoding="utf-8")).get("run_id")
@@ -105,7 +104,7 @@ def check_in_set(path, ds) -> None:
 
 
 def _read_table(path: str):
-    import pandas as pd
+    import pandas as pd  # lazy: pandas (~0.2 s) loads only for tables
 
     try:
         return pd.read_csv(path)
@@ -118,8 +117,6 @@ def _read_table(path: str):
 def plot_command(args: argparse.Namespace) -> int:
     """Draw one chart from saved results and write it atomically."""
 
-    from energysim.briefing import plots
-    from energysim.results.outputs import output_file
 
     out = output_file(args.output, f"{args.chart}.png")
     if args.chart in TABLE:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 
 from energysim.cli import arguments
+from energysim.scenario import load_scenario
+from energysim.scenario.projects import load_register
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -27,8 +29,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 def format_register(ids=None, *, show_all: bool = False, timing: str = "uncertain") -> str:
     """The register (or the given ids) as aligned text, one project per line."""
-    from energysim.scenario.projects import load_register
-
     reg = load_register()
     chosen = list(reg.projects) if ids is None else list(ids)
     rows = [("id", "parameter", "size", "planned", "verb", "P(on time)", "P(never)", "central")]
@@ -60,7 +60,6 @@ def projects_command(args: argparse.Namespace) -> int:
     if args.scenario is None:
         print(format_register(show_all=args.all))
         return 0
-    from energysim.scenario import load_scenario
 
     s = load_scenario(args.scenario)
     print(f"{s.name}: {len(s.projects)} projects, timing {s.project_timing}")

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 
+from energysim.briefing.report import build_brief, write_brief
 from energysim.cli import arguments
+from energysim.results.outputs import output_file
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -43,8 +45,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def report_command(args: argparse.Namespace) -> int:
     """Build and write the brief; prints the file written."""
 
-    from energysim.briefing.report import build_brief, write_brief
-    from energysim.results.outputs import output_file
 
     fmt = args.format
     out = output_file(args.output, f"brief.{fmt or 'pdf'}")

@@ -21,15 +21,25 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from energysim.analysis.money import run_lines
+from energysim.analysis.targets import check_targets
 from energysim.cli import arguments
 from energysim.errors import ScenarioError
 from energysim.execution import budget, ensemble, sinks
 from energysim.execution.cluster import check_scheduler
 from energysim.execution.memory import estimate_bytes
+from energysim.execution.pipeline import run
 from energysim.execution.summaries import DEFAULT_BINS, DEFAULT_QUANTILES
 from energysim.results import dataset as results
-from energysim.results.outputs import mark_output_dir
+from energysim.results.outputs import (
+    claim_output_dir,
+    default_run_dir,
+    mark_output_dir,
+    run_identity,
+)
+from energysim.results.resultset import ResultSet, check_output_path, default_output, new_run_id
 from energysim.scenario import load_scenario
+from energysim.text.tables import terminal_width, wrap
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -147,8 +157,6 @@ def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
     """The folder a run writes to and the run's identity, checked BEFORE the run: a folder
     holding another run's results is refused (one line) unless ``--force``
     (:mod:`energysim.results.outputs`)."""
-    from energysim.results.outputs import claim_output_dir, default_run_dir, run_identity
-
     variant = dict(
         from_year=getattr(args, "from_year", None),
         end_year=args.end_year,
@@ -163,11 +171,6 @@ def output_folder(args: argparse.Namespace, scenario) -> tuple[Path, dict]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from energysim.execution.pipeline import run
-    from energysim.results import dataset as results
-    from energysim.results.outputs import mark_output_dir
-    from energysim.scenario import load_scenario
-
     years = parse_years(args.years)
     check_run_arguments(args)
     scen = load_scenario(args.scenario)  # one line on a bad file, before any folder is made
@@ -208,11 +211,7 @@ def _run(args: argparse.Namespace) -> int:
 def _print_money(ds) -> None:
     """Investment, system cost and levelised costs of the run (issue 16;
     energysim.analysis.money)."""
-    from energysim.analysis.money import run_lines
-
     if "investment" in ds and "system_cost" in ds:
-        from energysim.text.tables import terminal_width, wrap
-
         width = terminal_width()  # lines fit the terminal; continuations indented
         for zh, en in zip(run_lines(ds, lang="zh"), run_lines(ds, lang="en"), strict=True):
             for line in (zh, en):
@@ -242,8 +241,6 @@ def check_run_arguments(args: argparse.Namespace) -> None:
 
 def check_before_run(scen, args: argparse.Namespace, years: list[int] | None) -> None:
     """What ``validate`` checks (targets) and the indicator years, before anything runs."""
-    from energysim.analysis.targets import check_targets
-
     check_targets(scen)
     if years is None:
         return
@@ -259,8 +256,6 @@ def check_before_run(scen, args: argparse.Namespace, years: list[int] | None) ->
 
 def result_folder(option: str | None, name: str, *sub: str) -> Path:
     """The output folder: ``-o DIR`` as given, else ``results/<safe name>[/sub]``, checked."""
-    from energysim.results.resultset import check_output_path, default_output
-
     out = Path(option) if option else default_output(name, *sub)
     return check_output_path(out)
 
@@ -268,8 +263,6 @@ def result_folder(option: str | None, name: str, *sub: str) -> Path:
 def open_result_set(out: Path, *, need_bytes: int = 0, **meta):
     """A :class:`~energysim.results.resultset.ResultSet` with a fresh run id (locks and checks
     ``out``)."""
-    from energysim.results.resultset import ResultSet, new_run_id
-
     return ResultSet(out, run_id=new_run_id(), meta=dict(meta), need_bytes=need_bytes)
 
 

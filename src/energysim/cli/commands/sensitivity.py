@@ -17,7 +17,19 @@ import argparse
 import sys
 import time
 
+from energysim.analysis import sensitivity
+from energysim.briefing.chart_files import write_tornado_charts
 from energysim.cli import arguments
+from energysim.cli.commands.run import (
+    add_scale_out_arguments,
+    check_count,
+    check_run_arguments,
+    open_result_set,
+    result_folder,
+)
+from energysim.execution.cluster import check_scheduler
+from energysim.results.dataset import with_run_id
+from energysim.scenario import load_scenario
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -47,9 +59,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", default=None, metavar="SIZE",
                    help="memory budget of the design, e.g. 4GB (default: half of the available "
                         "memory); larger designs are refused before they are drawn")
-    from energysim.cli.commands.run import (  # where the runs go (ensembles.md)
-        add_scale_out_arguments,
-    )
 
     add_scale_out_arguments(p)
 
@@ -57,17 +66,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def sensitivity_command(args: argparse.Namespace) -> int:
     """Compute, print and write the sensitivity table and charts; returns the exit status."""
-    from energysim.analysis import sensitivity
-    from energysim.cli.commands.run import (
-        check_count,
-        check_run_arguments,
-        open_result_set,
-        result_folder,
-    )
-    from energysim.execution.cluster import check_scheduler
-    from energysim.results.dataset import with_run_id
-    from energysim.scenario import load_scenario
-
     check_count(args.workers, "--workers")
     check_scheduler(args.scheduler)
     check_run_arguments(args)
@@ -86,8 +84,6 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         result.table = with_run_id(result.table, rs.run_id)
         rs.adopt(sensitivity.write(result, rs.staging))
         if not args.no_chart:
-            from energysim.briefing.chart_files import write_tornado_charts
-
             rs.adopt(write_tornado_charts(result, rs.staging, lang=args.lang))
     print(f"computed in {elapsed:.2f} s; wrote " + ", ".join(str(p) for p in rs.published))
     sys.stdout.flush()

@@ -11,10 +11,20 @@ row per lever combination and writes ``sweep.csv`` to DIR (default ``results/<sw
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 
-from energysim.cli import arguments
+from energysim.analysis import sweep
+from energysim.cli import add_lang_argument, arguments
+from energysim.cli.commands.run import (
+    add_scale_out_arguments,
+    check_count,
+    open_result_set,
+    result_folder,
+)
+from energysim.execution.cluster import check_scheduler
+from energysim.results.dataset import with_run_id
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -22,12 +32,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="DIR",
                    help="output directory (default: results/<sweep name>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    from energysim.cli import add_lang_argument
 
     add_lang_argument(p)
-    from energysim.cli.commands.run import (  # where the runs go (ensembles.md)
-        add_scale_out_arguments,
-    )
 
     add_scale_out_arguments(p)
 
@@ -35,13 +41,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def sweep_command(args: argparse.Namespace) -> int:
     """Run the sweep, print and write the table; returns the exit status."""
-    import dataclasses
-
-    from energysim.analysis import sweep
-    from energysim.cli.commands.run import check_count, open_result_set, result_folder
-    from energysim.execution.cluster import check_scheduler
-    from energysim.results.dataset import with_run_id
-
     check_count(args.workers, "--workers")
     check_scheduler(args.scheduler)
     spec = sweep.load_sweep(args.file)

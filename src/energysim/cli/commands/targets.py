@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from energysim.analysis import targets
+from energysim.analysis.compare import run_scenario
 from energysim.cli import arguments
 
 
@@ -38,9 +40,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @arguments(_configure)
 def targets_command(args: argparse.Namespace) -> int:
     """Run the scenario, evaluate its targets, print the table."""
-    from energysim.analysis import targets
-    from energysim.analysis.compare import run_scenario
-
     ds = run_scenario(args.scenario, samples=args.samples, seed=args.seed, method=args.method,
                       end_year=args.end_year)
     chosen = args.targets if args.targets is not None else None

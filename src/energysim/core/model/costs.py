@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 
 from energysim.core.model import Output
+from energysim.core.model.hydrogen import electrolyser_stock
+from energysim.core.model.power import coal_burn
 from energysim.core.param import Param
 from energysim.units import CURRENCY_YEAR
 
@@ -683,8 +685,6 @@ def cost_outputs(P: Mapping[str, np.ndarray], o: Mapping[str, np.ndarray]) -> di
     Quantities are computed at their own sample width (1 for deterministic ones) and widened
     only where they meet an uncertain one, so a deterministic asset costs one column.
     """
-    from energysim.core.model.power import coal_burn
-
     r = P["costs.discount_rate"]
     inv: list[np.ndarray] = []  # by asset, in ASSETS order
     fom = _Total()
@@ -890,8 +890,6 @@ class _TimeMajorParams:
 def _electrolyser_additions(P: Mapping[str, np.ndarray]) -> np.ndarray:
     """Electrolyser capacity added per year, rebuilt retirements included [GW/yr],
     year-major ``(n_years, m)``."""
-    from energysim.core.model.hydrogen import electrolyser_stock
-
     return np.ascontiguousarray(electrolyser_stock(_TimeMajorParams(P))["add"].T)
 
 

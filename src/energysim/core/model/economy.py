@@ -31,6 +31,7 @@ import numpy as np
 
 from energysim.core.model import Output
 from energysim.core.param import Param
+from energysim.errors import ScenarioError
 
 _REPORT = "report 2022 (zhungeer-2023-government-work-report.txt)"
 
@@ -307,8 +308,6 @@ def rest_of_economy_base(gdp_base, coal_va):
     """
     rest = gdp_base - coal_va
     if np.any(rest <= 0.0):
-        from energysim.errors import ScenarioError
-
         worst = int(np.argmin(np.broadcast_to(rest, np.shape(rest))))
         va = float(np.broadcast_to(coal_va, np.shape(rest)).flat[worst])
         base = float(np.broadcast_to(gdp_base, np.shape(rest)).flat[worst])

@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from energysim.core.model import Output
+from energysim.core.model.chemicals import product_sum, substitution_room
 from energysim.core.model.stocks import (
     history_with_pre,
     initial_vintages,
@@ -476,8 +477,6 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
         per tonne of chemical output [kt H2 per Mt]; ``stock`` (the :func:`electrolyser_stock`
         dict).
     """
-    from energysim.core.model.chemicals import substitution_room
-
     e = "hydrogen.electrolyser"
     stock = electrolyser_stock(params)
     op = stock["operating"]
@@ -564,8 +563,6 @@ def step_hydrogen(
         ``h2_grey_coal_use``, ``h2_grey_co2`` [Mt/yr]. The balance
         ``supply + grey = truck + substitution + other + export`` holds after broadcasting.
     """
-    from energysim.core.model.chemicals import product_sum
-
     other = pre["other_demand"][t]
     room = product_sum(pre["room_per_t"][t], chem_output.T)
     a = allocate_hydrogen(supply, truck_h2_demand, room, other)

@@ -44,6 +44,7 @@ import numpy as np
 from energysim.core.model import Output
 from energysim.core.model.stocks import (
     SCALE_FLOOR,
+    alive_vintages,
     initial_vintages,
     retirements_time_major,
     s_curve,
@@ -709,8 +710,6 @@ def fleet_alive(state: dict[str, np.ndarray], h: int, lifetime: np.ndarray) -> n
 
     Their sum over the last axis equals ``state["stock"].T`` after :func:`step_fleet` at ``h``.
     """
-    from energysim.core.model.stocks import alive_vintages
-
     hist = np.transpose(state["hist"], (2, 1, 0))  # (n, 3, n_hist)
     return alive_vintages(hist, h, lifetime) * state["scale"].T[..., None]
 
