@@ -57,10 +57,10 @@ def blocks(n: int, size: int) -> list[tuple[int, int]]:
     sample is merged into the previous block: results then never depend on the chunk size.
     """
     size = max(2, int(size)) if n >= 2 else 1
-    blocks = [(a, min(a + size, n)) for a in range(0, n, size)]
-    if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] == 1:
-        blocks[-2:] = [(blocks[-2][0], n)]
-    return blocks
+    out = [(a, min(a + size, n)) for a in range(0, n, size)]
+    if len(out) > 1 and out[-1][1] - out[-1][0] == 1:
+        out[-2:] = [(out[-2][0], n)]
+    return out
 
 
 _ALLOCATOR_TUNED = False
