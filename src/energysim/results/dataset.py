@@ -438,16 +438,6 @@ def _fmt(v: float) -> str:
     return "{:.2f}"
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-justify to ``width`` display columns."""
-    return text + " " * max(width - _width(text), 1)
-
-
 # ---------------------------------------------------------------------------------------------
 # writers
 # ---------------------------------------------------------------------------------------------
