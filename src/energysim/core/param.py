@@ -2,7 +2,7 @@
 
 A leaf module: sector modules (:mod:`energysim.core.model`) declare their ``PARAMS`` with it and
 the catalogue (:mod:`energysim.core.catalogue`) collects them, so neither imports the other to
-get the type. Only the standard library is imported at module level.
+get the type. Besides the standard library it imports only :mod:`energysim.units` (a leaf).
 """
 
 from __future__ import annotations
