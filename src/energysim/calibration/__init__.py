@@ -1,8 +1,8 @@
 """Deprecated import path: use :mod:`energysim.analysis.calibration` (docs/calibration.md).
 
 ``energysim.calibration`` was documented before the package tree was layered (issue 15); it still
-works and
-gives the objects of :mod:`energysim.analysis.calibration`, with a :class:`DeprecationWarning`.
+works and gives the objects of :mod:`energysim.analysis.calibration`, with a
+:class:`DeprecationWarning`.
 """
 
 import warnings
