@@ -392,7 +392,8 @@ def dispatch(
         dr = room_dis[0::2] + room_dis[1::2]
         c = np.minimum(cp, storage_energy * storage_cycles * 1e-3 * _SEASON_SHARE)
         rte_b = np.broadcast_to(rte, dr.shape)
-        lim = np.divide(dr, rte_b, out=np.zeros(dr.shape), where=rte_b > 0.0)
+        with np.errstate(over="ignore"):  # a tiny efficiency: no limit (inf), as intended
+            lim = np.divide(dr, rte_b, out=np.zeros(dr.shape), where=rte_b > 0.0)
         np.minimum(c, lim, out=c)
         fc = np.divide(c, cp, out=np.zeros(c.shape), where=cp > 0.0)
         fd = np.divide(c * rte, dr, out=np.zeros(c.shape), where=dr > 0.0)
