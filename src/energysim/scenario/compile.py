@@ -269,10 +269,13 @@ def _sample_leaf(leaf: Leaf, u: np.ndarray, base: np.ndarray, scenario: Scenario
         x = leaf.dist.ppf(u)
         return np.broadcast_to(x[None, :], (n_years, len(u))).T
     m = leaf.multiplier.ppf(u)
-    out = base.T * m
+    flat = bool(np.all(base == base[:, :1]))  # a constant path: one row serves every year
+    out = base[0, 0] * m if flat else base.T * m
     lo, hi = scenario.catalogue[leaf.path].bounds
     if lo is not None or hi is not None:
         np.clip(out, lo if lo is not None else -np.inf, hi if hi is not None else np.inf, out=out)
+    if flat:  # as a distribution on the value: zero stride along the years, the same values
+        return np.broadcast_to(out[None, :], (n_years, len(u))).T
     return out.T
 
 
