@@ -227,11 +227,11 @@ def mc_column(seed: int, path: str, start: int, stop: int) -> np.ndarray:
     for block in range(start // MC_BLOCK, (stop - 1) // MC_BLOCK + 1 if stop > start else 0):
         b0 = block * MC_BLOCK
         lo, hi = max(start, b0), min(stop, b0 + MC_BLOCK)
-        rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, key)))
-        )
-        # the first k draws of a stream do not depend on how many are drawn
-        out[lo - start : hi - start] = rng.random(hi - b0)[lo - b0 :]
+        bits = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, key)))
+        # draw i of the stream is the (i+1)-th 64-bit output (``random`` takes one per double):
+        # jump over the draws of earlier samples instead of drawing and dropping them
+        bits.advance(lo - b0)
+        out[lo - start : hi - start] = np.random.Generator(bits).random(hi - lo)
     return out
 
 
