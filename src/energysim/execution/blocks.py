@@ -239,6 +239,7 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
     out: dict[str, Any] = {"moments": {}, "frame": {}, "ties": {}, "hist": {}, "collect": {},
                            "ulps": {}, "arrays": {}, "shapes": {}}
     parts: dict[str, list[np.ndarray]] = {}
+    count_dtype = np.int32 if job.n < 2**31 else np.int64
     for a, b in job.blocks:
         m = b - a
         res = engine.simulate(compiled.params(a, b), keep=names)
@@ -251,8 +252,8 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
                 if job.frame is None:
                     mom[v] = reduce_block(x, m)
                     continue
-                if v not in out["frame"]:
-                    out["frame"][v] = np.zeros((x.shape[0], job.bins + 3), dtype=np.int64)
+                if v not in out["frame"]:  # a job's counts fit in int32: half the memory
+                    out["frame"][v] = np.zeros((x.shape[0], job.bins + 3), dtype=count_dtype)
                     out["ties"][v] = np.zeros((x.shape[0], 2), dtype=np.int64)
                 mom[v] = reduce_block(x, m, job.frame[v], job.bins, out["frame"][v],
                                        out["ties"][v])

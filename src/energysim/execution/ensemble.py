@@ -119,11 +119,12 @@ __all__ = [
 ]
 
 
-#: Samples per block when streaming. A block's full outputs (~32 kB per sample for the
-#: baseline since the dispatch, accounts and costs: ~0.5 GB at 16,384) are alive in each
-#: worker while it is reduced; 8,192 halves that, which keeps a 1,000,000-sample summary
-#: under its 2 GB budget, at a few % more time.
-STREAM_CHUNK = 8192
+#: Samples per block when streaming. A block's full outputs (~49 kB per sample for the
+#: baseline since the dispatch, accounts and costs) and the model's temporaries (~50 kB more
+#: at the peak) are alive in each worker while it is reduced. Measured peak of a summary
+#: (2026-12-05, 400,000 samples, 2 threads, docs/performance.md): 1.97 GiB at 8,192,
+#: 1.53 GiB at 6,144 in the same time, 1.21 GiB at 4,096 but 24% slower.
+STREAM_CHUNK = 6144
 #: Samples of the pilot that fixes the histogram frame of streamed summaries (the first ones;
 #: independent of the block size, so the quantile estimates are too).
 PILOT_SAMPLES = 8192

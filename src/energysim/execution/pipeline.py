@@ -31,7 +31,7 @@ def run(
     seed: int | None = None,
     method: str | None = None,
     end_year: int | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     keep: Iterable[str] | None = None,
     workers: int | None = None,
     from_year: int | None = None,
@@ -53,8 +53,10 @@ def run(
         of triangular/PERT, medians of other distributions) and ``"mc"`` for more.
     end_year : int, optional
         Last simulated year (default: the scenario's).
-    chunk_size : int
-        Samples per block; results do not depend on it.
+    chunk_size : int, optional
+        Samples per block (default :data:`~energysim.execution.blocks.DEFAULT_CHUNK`, and
+        :data:`~energysim.execution.ensemble.STREAM_CHUNK` for streamed summaries); results do
+        not depend on it.
     keep : iterable of str or "key", optional
         Output variables to keep (default all; see :func:`engine.output_specs`); ``"key"`` keeps
         :data:`engine.KEY_OUTPUTS` (for the baseline ~10 kB instead of ~23 kB per sample).
@@ -116,7 +118,8 @@ def run(
     kept = engine.output_specs() if keep is None else keep
     memory.check_memory(compiled.n_samples, compiled.n_years, kept)  # before any allocation
     outputs = threads.simulate_blocks(
-        compiled.params, compiled.n_samples, chunk_size=chunk_size, keep=keep, workers=workers
+        compiled.params, compiled.n_samples, chunk_size=chunk_size or DEFAULT_CHUNK, keep=keep,
+        workers=workers,
     )
     scen = compiled.scenario
     attrs = results.run_attrs(

@@ -337,12 +337,13 @@ def min_max(a: tuple, b: tuple) -> tuple:
 
 
 def accumulate(total: dict[str, np.ndarray], part: Mapping[str, np.ndarray]) -> None:
-    """Add each variable's integer counts of ``part`` into ``total`` (in place)."""
+    """Add each variable's integer counts of ``part`` into ``total`` (in place, int64: a job's
+    counts may come as int32)."""
     for v, c in part.items():
         if v in total:
             total[v] += c
         else:
-            total[v] = c
+            total[v] = np.array(c, dtype=np.int64)
 
 
 def stat_names(quantiles: Sequence[float]) -> list[str]:
