@@ -976,7 +976,8 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
             gen = [coal_gen, vre_gen - solar_gen, solar_gen]
             row["power_gen"] = gen
             # hours are an outcome: generation per operating capacity
-            row["power_hours"] = [g * 1e3 / max(op[tech][t], TINY) for g, tech in zip(gen, TECHS)]
+            row["power_hours"] = [g * 1e3 / max(op[tech][t], TINY)
+                                  for g, tech in zip(gen, TECHS, strict=True)]
             row["export_bound"] = export_grid + export_corr
             row["coal_below_min"] = sum_slices(el["below_min"]) / net_keep
             row["curtailed_by_slice"] = el["curtailed"]

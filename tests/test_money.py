@@ -127,11 +127,12 @@ def test_the_baseline_samples_its_costs_and_the_run_lines_show_the_band():
     from energysim.scenario import load_scenario
 
     base = load_scenario("baseline")
-    assert {"costs.discount_rate", "costs.capex.wind", "costs.price.hydrogen"} <= set(base.uncertain)
+    sampled = {"costs.discount_rate", "costs.capex.wind", "costs.price.hydrogen"}
+    assert sampled <= set(base.uncertain)
     ds = pipeline.run("baseline", samples=60, seed=5)
     lines = money.run_lines(ds, "en")
-    lo, hi = map(lambda x: float(x.replace(",", "")),
-                 re.search(r"investment 2023–2060: [\d,]+ \[([\d,]+)–([\d,]+)\]", lines[1]).groups())
+    got = re.search(r"investment 2023–2060: [\d,]+ \[([\d,]+)–([\d,]+)\]", lines[1])
+    lo, hi = (float(x.replace(",", "")) for x in got.groups())
     total = ds["investment"].sel(year=slice(2023, 2060)).sum(["year", "asset"]) * 10
     assert lo == pytest.approx(float(total.quantile(0.05)), abs=0.5)
     assert hi == pytest.approx(float(total.quantile(0.95)), abs=0.5)

@@ -470,11 +470,12 @@ def _driver_blocks(brief: Brief) -> list:
             Col(_t(lang, "相对影响", "share"), 0.9, "right")]
     rows = [[names.get(r.output, r.output) if r.rank == 1 else "", str(r.rank), r.label,
              f"{100 * r.share:.0f}%"] for r in t.itertuples()]
-    note = _t(lang, f"{brief.label(brief.names[0])}的Morris筛选(平均绝对基本效应μ*占该指标全部因素之和的比例);"
+    note = _t(lang, f"{brief.label(brief.names[0])}的Morris筛选"
+                    "(平均绝对基本效应μ*占该指标全部因素之和的比例);"
                     "“投运时间”为项目库中按动词先验抽样的投运延迟。",
-              f"Morris screening of {brief.label(brief.names[0])} (mean absolute elementary effect μ* as a share "
-              "of the sum over all inputs); \"commissioning year\" is a register project's delay "
-              "drawn from its verb's prior.")
+              f"Morris screening of {brief.label(brief.names[0])} (mean absolute elementary "
+              "effect μ* as a share of the sum over all inputs); \"commissioning year\" is a "
+              "register project's delay drawn from its verb's prior.")
     return [heading(_t(lang, "主要不确定性来源", "Top drivers of uncertainty"),
                      _t(lang, "Top drivers of uncertainty", "主要不确定性来源")),
             table_block(Table(cols, rows, size=6.8, zebra=True), note)]

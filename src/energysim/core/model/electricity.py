@@ -84,8 +84,8 @@ PARAMS: list[Param] = [
         f"{_PSS} §1) closes the balance (≈40 TWh ÷ 5,000 h = 8 GW); 2021: less the 1.32 GW of "
         "汇能长滩, whose 1000 kV line (a 蒙西—天津南 supporting project, §1) came with it in 2022; "
         "2023 + 2.64 GW for the "
-        "国电建投长滩 and 京泰酸刺沟二期 units, both 蒙西—天津南 supporting plants (§1); 2026 + 2.64 "
-        "GW assumed for the 汇能/蒙能 units started in 2023; range ±25%",
+        "国电建投长滩 and 京泰酸刺沟二期 units, both 蒙西—天津南 supporting plants (§1); "
+        "2026 + 2.64 GW assumed for the 汇能/蒙能 units started in 2023; range ±25%",
     ),
     Param(
         "power.export.grid_max_hours",

@@ -103,7 +103,8 @@ def _stock_params(
                 else " (used only with power.dispatch = 0; dispatch makes them an outcome)."
             ),
             f"{zh}利用小时数"
-            + ("(弃电前)。" if tech != "coal" else "(仅在power.dispatch = 0时使用;调度模式下为结果)。"),
+            + ("(弃电前)。" if tech != "coal"
+               else "(仅在power.dispatch = 0时使用;调度模式下为结果)。"),
             "power",
             index=("tech", tech),
             source=hours_src,
