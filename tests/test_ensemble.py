@@ -121,6 +121,17 @@ def test_streamed_summary_simulates_each_block_once(monkeypatch):
     assert sorted(calls) == [100, 250, 250, 300]  # the blocks of 250, 250, 100 and the pilot
 
 
+def test_streamed_summaries_use_their_own_block_size(monkeypatch):
+    """``STREAM_CHUNK`` sets the blocks of a streamed summary run through ``energysim.run``
+    (it used to be overridden by the engine's default block)."""
+    monkeypatch.setattr(ensemble, "STREAM_CHUNK", 250)
+    summ = pipeline.run("baseline", samples=N, seed=7, keep="summary", stream=True)
+    assert "over blocks of 250 samples" in summ.attrs["summary_method"]
+    summ = pipeline.run("baseline", samples=N, seed=7, keep="summary", stream=True,
+                        chunk_size=300)
+    assert "over blocks of 300 samples" in summ.attrs["summary_method"]
+
+
 def test_streamed_quantiles_do_not_depend_on_the_block_size(monkeypatch):
     """The frame comes from the first PILOT_SAMPLES samples whatever the blocks, and the
     counts are integers: histogram quantiles are the same numbers for any chunk size."""

@@ -236,3 +236,22 @@ def test_compiled_scenario_pickles(load):
     a, b = c.params(5, 15), again.params(5, 15)
     for path in a:
         np.testing.assert_array_equal(a[path], b[path])
+
+
+def test_mc_column_is_its_streams_draws_from_the_block_start():
+    """A block of samples takes draws ``lo − b0 … hi − b0`` of its parameter's stream (the
+    stream jumps there with ``PCG64.advance``): the numbers every earlier version drew."""
+    import zlib
+
+    from energysim.scenario.uncertainty import mc_column
+
+    key = zlib.crc32(b"power.wind.hours")
+    for lo, hi in ((0, 10), (7, 300), (MC_BLOCK - 3, MC_BLOCK + 4), (2 * MC_BLOCK + 5, 2 * MC_BLOCK + 9)):
+        want = []
+        for block in range(lo // MC_BLOCK, (hi - 1) // MC_BLOCK + 1):
+            b0 = block * MC_BLOCK
+            a, b = max(lo, b0), min(hi, b0 + MC_BLOCK)
+            rng = np.random.Generator(
+                np.random.PCG64(np.random.SeedSequence(9, spawn_key=(block, key))))
+            want.append(rng.random(b - b0)[a - b0:])
+        np.testing.assert_array_equal(mc_column(9, "power.wind.hours", lo, hi), np.concatenate(want))
