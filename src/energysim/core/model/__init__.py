@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Output:
@@ -40,3 +42,27 @@ class Output:
     zh: str
     dims: tuple[str, ...] = ()
     sector: str = ""
+
+
+def time_major(a: np.ndarray) -> np.ndarray:
+    """A parameter ``(n|1, n_years)`` as ``(n_years, n|1)`` with contiguous rows.
+
+    A view when the transpose has contiguous rows already (the engine hands the sectors
+    transposes of its year-major arrays, and a parameter drawn once per sample keeps its zero
+    stride along the years: one row's memory for all years); otherwise a contiguous copy.
+    Callers never write into the result.
+    """
+    t = np.asarray(a, dtype=np.float64).T
+    if t.ndim == 2 and (t.shape[1] == 1 or t.strides[1] == t.itemsize):
+        return t
+    return np.ascontiguousarray(t)
+
+
+def same_every_year(a: np.ndarray) -> bool:
+    """Whether a parameter ``(n|1, n_years)`` has the same value in every year: drawn once per
+    sample (a zero stride along the years), a single year, or a constant deterministic path."""
+    if a.ndim != 2:
+        return False
+    if a.shape[1] == 1 or a.strides[1] == 0:
+        return True
+    return a.shape[0] == 1 and bool(np.all(a == a[:, :1]))

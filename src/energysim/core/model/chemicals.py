@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.model import Output
+from energysim.core.model import Output, same_every_year, time_major
 from energysim.core.param import Param
 
 #: Products on the ``product`` dimension.
@@ -535,9 +535,19 @@ NEEDS = (
 
 
 def _stack(params, suffix: str) -> np.ndarray:
-    """Product params → time-major product-first array (n_years, k, n|1)."""
+    """Product params → time-major product-first array (n_years, k, n|1).
+
+    When every product's parameter is the same in every year (drawn once per sample, or a
+    constant path), one year is stacked and broadcast along the years (a zero stride: the same
+    values, 1/n_years of the memory and of the arithmetic that follows on it).
+    """
     arrs = [params[f"chemicals.{p}.{suffix}"] for p in PRODUCTS]
     n = max(a.shape[0] for a in arrs)
+    if all(same_every_year(a) for a in arrs):
+        row = np.empty((1, len(arrs), n))
+        for j, a in enumerate(arrs):
+            row[0, j, :] = a[:, 0]
+        return np.broadcast_to(row, (arrs[0].shape[1], len(arrs), n))
     out = np.empty((arrs[0].shape[1], len(arrs), n))
     for j, a in enumerate(arrs):
         out[:, j, :] = a.T  # year-major rows: a contiguous copy (broadcast when a is (1, T))
@@ -606,9 +616,9 @@ def precompute_chemicals(params) -> dict[str, np.ndarray]:
     pre = {s: _stack(params, s) for s, *_ in INTENSITIES}
     capacity = operating_capacity(_stack(params, "capacity"), _stack(params, "first_year_fraction"))
     pre["gross"] = gross_output(capacity, _stack(params, "utilization"))
-    pre["coal_saved"] = np.ascontiguousarray(params["chemicals.h2_sub.coal_saved_per_t"].T)
-    pre["co2_avoided"] = np.ascontiguousarray(params["chemicals.h2_sub.co2_avoided_per_t"].T)
-    pre["density"] = np.ascontiguousarray(params["chemicals.coal_to_gas.density"].T)
+    pre["coal_saved"] = time_major(params["chemicals.h2_sub.coal_saved_per_t"])
+    pre["co2_avoided"] = time_major(params["chemicals.h2_sub.co2_avoided_per_t"])
+    pre["density"] = time_major(params["chemicals.coal_to_gas.density"])
     return pre
 
 

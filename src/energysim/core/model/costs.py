@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
-from energysim.core.model import Output
+from energysim.core.model import Output, same_every_year
 from energysim.core.model.hydrogen import electrolyser_stock
 from energysim.core.model.power import coal_burn
 from energysim.core.param import Param
@@ -548,7 +548,8 @@ def capital_recovery_factor(rate, lifetime):
     """
     rate = np.asarray(rate, dtype=float)
     lifetime = np.asarray(lifetime, dtype=float)
-    if _year_constant(rate) and _year_constant(lifetime) and max(len(rate), len(lifetime)) > 1:
+    if (rate.ndim == lifetime.ndim == 2 and same_every_year(rate.T) and same_every_year(lifetime.T)
+            and max(len(rate), len(lifetime)) > 1):
         # sampled once per run (zero stride along the years): one row, the same numbers
         shape = np.broadcast_shapes(rate.shape, lifetime.shape)
         return np.broadcast_to(capital_recovery_factor(rate[:1], lifetime[:1]), shape)
@@ -556,12 +557,6 @@ def capital_recovery_factor(rate, lifetime):
     r = np.where(small, 1.0, rate)
     crf = r / -np.expm1(-lifetime * np.log1p(r))
     return np.where(small, 1.0 / lifetime, crf)
-
-
-def _year_constant(x: np.ndarray) -> bool:
-    """Whether a year-major array ``(n_years, m)`` holds one row for every year (a parameter
-    drawn once per sample and broadcast along the years, or a single year)."""
-    return x.ndim == 2 and (x.shape[0] == 1 or x.strides[0] == 0)
 
 
 def investment(additions, unit_cost, scale):

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.model import Output
+from energysim.core.model import Output, time_major
 from energysim.core.model.chemicals import product_sum, substitution_room
 from energysim.core.model.stocks import (
     history_with_pre,
@@ -396,8 +396,6 @@ def allocate_hydrogen(
 
 
 # ------------------------------------------------------------------------ engine entry points
-def _tm(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(a, dtype=np.float64).T)
 
 
 def electrolyser_stock(params) -> dict[str, np.ndarray]:
@@ -485,25 +483,30 @@ def precompute_hydrogen(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np
     elec = op * hours * 1e-3
     flex = op * (1.0 - ded) * (1.0 - hours / 8760.0) * params[f"{e}.surplus_uptake"]
     # the room is linear in the output: evaluate it for 1 Mt of every product
-    room = substitution_room(
-        chem_pre["h2_per_t"] * 1e3,
+    inputs = (
+        chem_pre["h2_per_t"],
         chem_pre["coal_per_t"],
         chem_pre["co2_per_t"],
-        _tm(params["hydrogen.max_substitution_share"])[:, None, :],
+        time_major(params["hydrogen.max_substitution_share"])[:, None, :],
         chem_pre["coal_saved"][:, None, :],
         chem_pre["co2_avoided"][:, None, :],
     )
+    shape = np.broadcast_shapes(*(np.shape(x) for x in inputs))
+    if all(x.shape[0] == 1 or x.strides[0] == 0 for x in inputs):  # the same in every year
+        inputs = tuple(x[:1] for x in inputs)  # one year, broadcast (the same numbers)
+    h2, coal, co2, share, saved, avoided = inputs
+    room = np.broadcast_to(substitution_room(h2 * 1e3, coal, co2, share, saved, avoided), shape)
     return {
-        "electrolyser_cap": _tm(stock["cap"]),
-        "elec_dedicated": _tm(elec * ded),
-        "elec_grid": _tm(elec * (1.0 - ded)),
-        "flex_power": _tm(np.maximum(flex, 0.0)),
-        "kwh_per_kg": _tm(params[f"{e}.kwh_per_kg"]),
-        "water_per_kg": _tm(params[f"{e}.water_per_kg"]),
-        "room_per_t": np.ascontiguousarray(room),
-        "other_demand": _tm(params["hydrogen.other_demand"]),
-        "grey_coal": _tm(params["hydrogen.grey.coal_per_t"]),
-        "grey_co2": _tm(params["hydrogen.grey.co2_per_t"]),
+        "electrolyser_cap": time_major(stock["cap"]),
+        "elec_dedicated": time_major(elec * ded),
+        "elec_grid": time_major(elec * (1.0 - ded)),
+        "flex_power": time_major(np.maximum(flex, 0.0)),
+        "kwh_per_kg": time_major(params[f"{e}.kwh_per_kg"]),
+        "water_per_kg": time_major(params[f"{e}.water_per_kg"]),
+        "room_per_t": room,
+        "other_demand": time_major(params["hydrogen.other_demand"]),
+        "grey_coal": time_major(params["hydrogen.grey.coal_per_t"]),
+        "grey_co2": time_major(params["hydrogen.grey.co2_per_t"]),
         "stock": stock,
     }
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.model import Output
+from energysim.core.model import Output, time_major
 from energysim.core.model.stocks import (
     SCALE_FLOOR,
     alive_vintages,
@@ -715,9 +715,6 @@ def fleet_alive(state: dict[str, np.ndarray], h: int, lifetime: np.ndarray) -> n
 
 
 # ------------------------------------------------------------------------ engine entry points
-def _tm(a: np.ndarray) -> np.ndarray:
-    """(n|1, n_years) → time-major (n_years, n|1), contiguous."""
-    return np.ascontiguousarray(np.asarray(a, dtype=np.float64).T)
 
 
 def _shares_for(params, fleet: str) -> np.ndarray:
@@ -778,22 +775,22 @@ def precompute_transport(params) -> dict[str, np.ndarray]:
         "mining_lifetime": life_m,
         "mining_span": params.at(f"{m}.existing_age_span", 0),
         "mining_initial_shares": _initial_shares(params, "mining_trucks"),
-        "mining_per_output": _tm(params[f"{m}.trucks_per_coal_output"]),
-        "mining_diesel": _tm(params[f"{m}.diesel_per_vehicle"]),
-        "mining_elec": _tm(params[f"{m}.elec_per_vehicle"]),
-        "mining_h2": _tm(params[f"{m}.h2_per_vehicle"]),
-        "mining_diesel_factor": _tm(
+        "mining_per_output": time_major(params[f"{m}.trucks_per_coal_output"]),
+        "mining_diesel": time_major(params[f"{m}.diesel_per_vehicle"]),
+        "mining_elec": time_major(params[f"{m}.elec_per_vehicle"]),
+        "mining_h2": time_major(params[f"{m}.h2_per_vehicle"]),
+        "mining_diesel_factor": time_major(
             1.0 - params[f"{m}.autonomous_share"] * params[f"{m}.autonomous_fuel_saving"]
         ),
-        "trucks_per_station": _tm(params["transport.trucks_per_station"]),
+        "trucks_per_station": time_major(params["transport.trucks_per_station"]),
     }
     # heavy trucks: exogenous fleet, simulated here once
     shares_h = _shares_for(params, "heavy_trucks")
-    growth = _tm(params[f"{hv}.fleet_growth"])
+    growth = time_major(params[f"{hv}.fleet_growth"])
     init = params.at(f"{hv}.fleet_initial", 0)
     span_h = params.at(f"{hv}.existing_age_span", 0)
     ish = _initial_shares(params, "heavy_trucks")
-    d_h, e_h, h_h = (_tm(params[f"{hv}.{k}_per_vehicle"]) for k in ("diesel", "elec", "h2"))
+    d_h, e_h, h_h = (time_major(params[f"{hv}.{k}_per_vehicle"]) for k in ("diesel", "elec", "h2"))
     n_h = max(
         a.shape[-1]
         for a in (shares_h[0], growth[0], init, span_h, life_h, ish, d_h[0], e_h[0], h_h[0])

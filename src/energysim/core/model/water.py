@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from energysim.core.model import Output
+from energysim.core.model import Output, time_major
 from energysim.core.param import Param
 
 #: Water users on the ``sector`` dimension of ``water_use`` (reserved users first).
@@ -229,8 +229,6 @@ def allocate_water(
 
 
 # ------------------------------------------------------------------------ engine entry points
-def _tm(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(a, dtype=np.float64).T)
 
 
 def precompute_water(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -260,8 +258,8 @@ def precompute_water(params, chem_pre: dict[str, np.ndarray]) -> dict[str, np.nd
     # only in years where something must be cut
     order = intensity_order(wpt, axis=1) if wpt.shape[-1] == 1 else (None, None)
     return {
-        "cap": _tm(params["water.cap"]),
-        "binding": _tm(params["water.cap_binding"]),
+        "cap": time_major(params["water.cap"]),
+        "binding": time_major(params["water.cap_binding"]),
         "fixed": np.ascontiguousarray(np.stack(fixed).transpose(2, 0, 1)),
         "order": order[0],
         "inverse": order[1],
