@@ -6,7 +6,8 @@ order), exact minimum and maximum, and counts in a histogram frame fixed by a pi
 (:func:`frame_of`, :func:`frame_bin`, :func:`reduce_block`). The frame bins and the plain bins
 of later passes (:func:`bin_of`) are monotone in the value, so the exact float bounds of each
 bin are found by bisection on ordered float keys (:func:`frame_lower_bound`,
-:func:`lower_bound`). The derivation is in docs/ensembles.md. Only numpy.
+:func:`lower_bound`). The derivation is in docs/ensembles.md. Ensembles reduce with the
+compiled kernel of :mod:`energysim.execution.summary_kernel`; the numpy code here defines it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
+
+from energysim.core.model.kernels import use_compiled
 
 __all__ = [
     "DEFAULT_QUANTILES",
@@ -187,6 +190,10 @@ def reduce_block(x: np.ndarray, m: int, frame: Frame | None = None, bins: int = 
             counts[rows, frame_bin(v, frame.lo, frame.scale, bins) + 1] += m
             ties += m * np.stack([v == frame.lo, v == frame.top], axis=1)
         return (m, v, np.zeros_like(v), v, v)
+    if use_compiled(w):  # ensembles: the same reduction, one compiled pass per cell
+        from energysim.execution import summary_kernel  # lazy: numba, for ensembles only
+
+        return summary_kernel.reduce_rows(x, m, frame, bins, counts, ties)
     mean, m2 = np.empty(C), np.zeros(C)
     vmin, vmax = np.empty(C), np.empty(C)
     slab = np.empty((min(_SLAB_ROWS, C), w))

@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from energysim.core.model import Output
+from energysim.core.model.kernels import use_compiled
 from energysim.core.param import Param
 
 _PSS = "power-system-sources.md"
@@ -326,6 +327,16 @@ def dispatch(
         wind_pot, solar_pot, dedicated, grid_demand, loss_share, coal_min, coal_max,
         export_grid, export_corridor, corridor_re_share, storage_power, storage_energy,
         storage_cycles, rte, flex_power))
+    if use_compiled(m):  # ensembles: the same operations compiled (kernels/dispatch.py)
+        # lazy: numba loads only for ensembles (a single run keeps its start-up time)
+        from energysim.core.model.kernels import dispatch as compiled
+
+        return compiled.dispatch(
+            m,
+            (wind_pot, solar_pot, dedicated, grid_demand, loss_share, coal_min, coal_max,
+             export_grid, export_corridor, corridor_re_share, storage_power, storage_energy,
+             storage_cycles, rte, flex_power),
+            (_S, _W, _LAMBDA, _TAU, _H, _SEASON_SHARE), _TINY)
     shape = (len(SLICES), m)
     e = np.empty
     solar = np.multiply(solar_pot, _S, out=e(shape))

@@ -1,0 +1,158 @@
+"""The compiled kernels (core/model/kernels) equal the numpy functions bit for bit.
+
+Ensembles run the kernels (numba); single runs and ``ENERGYSIM_COMPILED=0`` run numpy. Every
+output of every bundled scenario and of fully perturbed ensembles must be the same array either
+way, and a single run must not import numba.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from energysim.core import engine
+from energysim.core.model import electricity, kernels
+from energysim.scenario import compile_scenario
+from test_reference import SEEDS, perturbed
+
+SCENARIOS = ("baseline", "accelerated", "coal_lockin", "hydrogen_storage", "water_constrained")
+
+
+def both_ways(monkeypatch, run):
+    """``run()`` with numpy only, then with the kernels (which must have been called)."""
+    from energysim.core.model.kernels import dispatch as compiled
+
+    calls = []
+    real = compiled.dispatch
+    monkeypatch.setattr(compiled, "dispatch", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setenv("ENERGYSIM_COMPILED", "0")
+    plain = run()
+    assert not calls
+    monkeypatch.setenv("ENERGYSIM_COMPILED", "1")
+    fast = run()
+    assert calls, "the compiled dispatch did not run"
+    return plain, fast
+
+
+def assert_identical(plain: dict, fast: dict) -> None:
+    assert set(plain) == set(fast)
+    differ = [k for k in plain if not np.array_equal(plain[k], fast[k])]
+    assert not differ, f"compiled and numpy results differ in {differ}"
+
+
+def test_numba_is_installed():
+    """numba is a dependency: ensembles must not fall back to numpy silently."""
+    assert kernels.available()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_bundled_scenario_ensembles_identical(monkeypatch, name):
+    params = compile_scenario(name, samples=48, seed=3).params()
+    assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("dispatch", [1.0, 0.0])
+def test_perturbed_ensembles_identical(monkeypatch, seed, dispatch):
+    params = perturbed(6, seed, dispatch)
+    if dispatch:
+        assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
+    else:  # fixed hours: no dispatch, nothing compiled to compare
+        monkeypatch.setenv("ENERGYSIM_COMPILED", "1")
+        assert_identical(engine.simulate(params), engine.simulate(params))
+
+
+@st.composite
+def dispatch_inputs(draw):
+    """The dispatch's 15 inputs for 2–40 samples, with exact zeros mixed in (no storage, no
+    corridor, no dedicated electrolysis in some samples) and the ends of the bounds."""
+    m = draw(st.integers(2, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    zeros = draw(st.floats(0.0, 1.0))
+
+    def u(lo, hi):
+        x = rng.uniform(lo, hi, m)
+        return np.where(rng.random(m) < zeros, lo, x)
+
+    coal_min = u(0, 40)
+    return dict(
+        wind_pot=u(0, 40), solar_pot=u(0, 60), dedicated=u(0, 10), grid_demand=u(0, 60),
+        loss_share=u(0, 0.2), coal_min=coal_min, coal_max=coal_min + u(0, 60),
+        export_grid=u(0, 80), export_corridor=u(0, 40), corridor_re_share=u(0, 1),
+        storage_power=u(0, 5), storage_energy=u(0, 20), storage_cycles=u(0, 400),
+        rte=u(0, 1), flex_power=u(0, 3),
+    )
+
+
+@given(dispatch_inputs())
+def test_dispatch_kernel_equals_numpy(inp):
+    from energysim.core.model.kernels import dispatch as compiled
+
+    m = len(inp["wind_pot"])
+    fast = compiled.dispatch(
+        m, tuple(inp.values()),
+        (electricity._S, electricity._W, electricity._LAMBDA, electricity._TAU, electricity._H,
+         electricity._SEASON_SHARE), electricity._TINY)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ENERGYSIM_COMPILED", "0")
+        plain = electricity.dispatch(**inp)
+    assert_identical(plain, fast)
+
+
+def test_single_run_does_not_import_numba():
+    """``energysim run`` of a deterministic scenario keeps its start-up time: no numba."""
+    code = ("import sys; from energysim.core import engine; "
+            "from energysim.scenario import compile_scenario; "
+            "engine.simulate(compile_scenario('baseline').params()); "
+            "assert 'numba' not in sys.modules, 'numba imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("count_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize(("cells", "m", "bins"), [(70, 500, 16), (40, 6144, 2048), (9, 129, 7)])
+def test_summary_kernel_equals_numpy_reduction(monkeypatch, count_dtype, cells, m, bins):
+    """The compiled block reduction (execution/summary_kernel.py) against the numpy one:
+    minimum, maximum, mean, frame-bin counts and end ties equal; M2 to rounding. With constant
+    rows, point masses at both ends, a frame narrower than the values, NaN and infinities."""
+    from energysim.execution import summaries
+
+    rng = np.random.default_rng(cells + m)
+    x = rng.normal(size=(cells, m)) * rng.lognormal(size=(cells, 1)) + rng.normal(size=(cells, 1))
+    x[5] = 2.0
+    x[6] = 0.1  # constant, and its numpy sum / m is not 0.1
+    x[7:9] = -1.5
+    x[2] = np.abs(x[2])
+    x[2, : m // 2] = 0.0  # a point mass at the low end
+    x[3] = np.minimum(x[3], 0.5)
+    x[3, m // 5:] = 4.0  # and at the top
+    x[4, 3] = np.nan
+    x[1, 7] = np.inf
+    x[0, :] = -np.inf
+    with np.errstate(all="ignore"):
+        lo, top = np.nanmin(x, axis=1), np.nanmax(x, axis=1)
+    lo[10:13] += 0.3  # a frame narrower than the block's values
+    top[10:13] -= 0.3
+    frame = summaries.frame_of(lo, top, bins)
+    got = {}
+    for mode in ("0", "1"):
+        monkeypatch.setenv("ENERGYSIM_COMPILED", mode)
+        counts = np.zeros((cells, bins + 3), count_dtype)
+        ties = np.zeros((cells, 2), np.int64)
+        with np.errstate(all="ignore"):
+            framed = summaries.reduce_block(x, m, frame, bins, counts, ties)
+            plain = summaries.reduce_block(x, m)
+        got[mode] = (framed, plain, counts, ties)
+    (f0, p0, c0, t0), (f1, p1, c1, t1) = got["0"], got["1"]
+    for a, b in ((f0, f1), (p0, p1)):
+        assert a[0] == b[0] == m
+        for i in (1, 3, 4):  # mean, min, max
+            assert np.array_equal(a[i], b[i], equal_nan=True)
+        np.testing.assert_allclose(b[2], a[2], rtol=1e-13, atol=0.0)  # M2 (NaN where NaN)
+    assert np.array_equal(c0, c1) and np.array_equal(t0, t1)
+    assert c1.sum(axis=1).tolist() == [m] * cells
+    assert t1[2, 0] == m // 2 and t1[5].tolist() == [m, m]
