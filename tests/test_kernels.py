@@ -23,19 +23,32 @@ from test_reference import SEEDS, perturbed
 SCENARIOS = ("baseline", "accelerated", "coal_lockin", "hydrogen_storage", "water_constrained")
 
 
-def both_ways(monkeypatch, run):
-    """``run()`` with numpy only, then with the kernels (which must have been called)."""
-    from energysim.core.model.kernels import dispatch as compiled
+#: The kernels' entry points: (module under energysim.core.model.kernels, function).
+ENTRY_POINTS = (("dispatch", "dispatch"), ("stocks", "retire_and_rebuild"),
+                ("stocks", "capital_value"))
 
-    calls = []
-    real = compiled.dispatch
-    monkeypatch.setattr(compiled, "dispatch", lambda *a: calls.append(1) or real(*a))
+
+def both_ways(monkeypatch, run, calls=None):
+    """``run()`` with numpy only, then with the kernels (at least one of which must run);
+    ``calls`` collects the names of the kernels that ran."""
+    import importlib
+
+    calls = [] if calls is None else calls
+    for module, name in ENTRY_POINTS:
+        mod = importlib.import_module(f"energysim.core.model.kernels.{module}")
+        real = getattr(mod, name)
+
+        def spy(*a, _real=real, _name=f"{module}.{name}"):
+            calls.append(_name)
+            return _real(*a)
+
+        monkeypatch.setattr(mod, name, spy)
     monkeypatch.setenv("ENERGYSIM_COMPILED", "0")
     plain = run()
     assert not calls
     monkeypatch.setenv("ENERGYSIM_COMPILED", "1")
     fast = run()
-    assert calls, "the compiled dispatch did not run"
+    assert calls, "no compiled kernel ran"
     return plain, fast
 
 
@@ -53,18 +66,17 @@ def test_numba_is_installed():
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_bundled_scenario_ensembles_identical(monkeypatch, name):
     params = compile_scenario(name, samples=48, seed=3).params()
-    assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
+    calls = []
+    assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params), calls))
+    if name == "baseline":  # every kernel runs in the baseline's ensembles
+        assert {f"{m}.{f}" for m, f in ENTRY_POINTS} <= set(calls)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("dispatch", [1.0, 0.0])
 def test_perturbed_ensembles_identical(monkeypatch, seed, dispatch):
     params = perturbed(6, seed, dispatch)
-    if dispatch:
-        assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
-    else:  # fixed hours: no dispatch, nothing compiled to compare
-        monkeypatch.setenv("ENERGYSIM_COMPILED", "1")
-        assert_identical(engine.simulate(params), engine.simulate(params))
+    assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
 
 
 @st.composite

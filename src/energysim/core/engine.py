@@ -59,6 +59,7 @@ from energysim.core.model import (
     transport,
     water,
 )
+from energysim.core.model.kernels import use_compiled
 from energysim.core.params import Params, interpolate
 from energysim.core.sectors import SECTOR_MODULES
 from energysim.errors import ScenarioError
@@ -279,7 +280,15 @@ def stock_path(initial, age_span, add, lifetime, replace=None):
     hist[:n_pre] = pre.T
     hist[n_pre:] = add
     life = np.atleast_1d(lifetime)
-    if rebuild:  # a rebuilt vintage retires again: year by year
+    if (rebuild or life.shape[0] > 1) and use_compiled(m):  # the loops below, compiled
+        # lazy: numba loads only for ensembles (a single run keeps its start-up time)
+        from energysim.core.model.kernels import stocks as compiled
+
+        retire = compiled.retire_and_rebuild(hist, n_pre, stocks.whole_years(life, 1),
+                                             replace if rebuild else None)
+        if rebuild:
+            add = hist[n_pre:]
+    elif rebuild:  # a rebuilt vintage retires again: year by year
         retire = np.empty((n_years, m))
         for t in range(n_years):
             retire[t] = stocks.retirements_time_major(hist, n_pre + t, life)

@@ -41,6 +41,7 @@ import numpy as np
 
 from energysim.core.model import Output, same_every_year
 from energysim.core.model.hydrogen import electrolyser_stock
+from energysim.core.model.kernels import use_compiled
 from energysim.core.model.power import coal_burn
 from energysim.core.param import Param
 from energysim.units import CURRENCY_YEAR
@@ -610,6 +611,11 @@ def capital_value(stock, additions, invest, value_before, before=None):
     prev_k = np.maximum(stock[0] - additions[0], 0.0) if before is None else before
     n_years = stock.shape[0]
     shape = np.broadcast_shapes(np.shape(value_before), np.shape(prev_k), stock.shape[1:])
+    if len(shape) == 1 and use_compiled(shape[0]):  # ensembles: the loop compiled
+        # lazy: numba loads only for ensembles (a single run keeps its start-up time)
+        from energysim.core.model.kernels import stocks as compiled
+
+        return compiled.capital_value(stock, additions, invest, value_before, prev_k, shape[0])
     v = np.array(np.broadcast_to(value_before, shape), dtype=float)
     value = np.empty((n_years,) + shape)
     survive = np.empty(shape)
