@@ -89,6 +89,61 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
+class GroupPeak:
+    """Peak memory of this process and its forked workers together [bytes], sampled.
+
+    Streamed summaries run on forked worker processes (``energysim.execution.processes``), so
+    the high-water mark of one process no longer tells the memory a run needs. A thread sums the
+    proportional set size (``Pss`` of ``/proc/PID/smaps_rollup``: shared pages divided among
+    the processes mapping them, so nothing is counted twice) of this process and its
+    children every ``interval`` seconds and keeps the maximum. Linux only; elsewhere it reports
+    :func:`peak_rss`.
+    """
+
+    def __init__(self, interval: float = 0.1) -> None:
+        import threading
+
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def now() -> int:
+        pids = [os.getpid()]
+        try:
+            with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+        except OSError:
+            return peak_rss()
+        total = 0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as fh:
+                    for line in fh:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
+            except OSError:  # a worker that just ended
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.now())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> GroupPeak:
+        self.peak = self.now()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.now())
+
+
 def run_child(code: str, timeout: float = 600) -> dict:
     """Run Python ``code`` in a fresh interpreter; it prints one JSON line, returned parsed.
 

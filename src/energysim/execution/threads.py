@@ -1,9 +1,12 @@
-"""Blocks of samples on a thread pool (numpy releases the GIL in the model's arithmetic).
+"""Blocks of samples on this machine's cores: threads, and forked processes for summaries.
 
-* :func:`simulate_blocks` — the engine run block by block into full-size outputs: every
-  block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in place;
-* :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`) on threads, at most
-  :data:`WINDOW` per worker in flight.
+* :func:`simulate_blocks` — the engine run block by block into full-size outputs on a thread
+  pool: every block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in
+  place;
+* :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`): those returning no
+  arrays (streamed summaries, sensitivity, sweeps) on forked worker processes
+  (:mod:`~energysim.execution.processes`), the others on threads, at most :data:`WINDOW` per
+  worker in flight.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 
 from energysim.core import engine
 from energysim.core.params import Params
+from energysim.execution import processes
 from energysim.execution.blocks import DEFAULT_CHUNK, Job, run_job, tune_allocator
 from energysim.execution.blocks import blocks as sample_blocks
 
@@ -117,7 +121,16 @@ WINDOW = 2
 
 
 class LocalExecutor:
-    """Jobs on a thread pool (numpy releases the GIL in the model's array arithmetic)."""
+    """Jobs on this machine: array-less jobs on forked worker processes, others on threads.
+
+    Jobs that return no sample arrays (streamed summaries, sensitivity, sweeps) run on
+    :func:`~energysim.execution.processes.run_forked` when two or more workers run jobs of
+    :data:`~energysim.execution.processes.MIN_SAMPLES` samples in all on Linux: the model's
+    year loop works on rows of one block, so two threads hand the GIL over at nearly every
+    operation and run little faster than one (docs/performance.md); processes share no GIL,
+    and only the jobs' reductions travel back. Jobs returning arrays stay on threads (the
+    arrays would have to be copied back). Every way gives the same numbers.
+    """
 
     reports_blocks = True
 
@@ -129,6 +142,11 @@ class LocalExecutor:
         if self.workers == 1 or len(jobs) == 1:
             for i, job in enumerate(jobs):
                 yield i, run_job(job, on_block)
+            return
+        if (not any(job.arrays for job in jobs) and processes.available()
+                and sum(job.n for job in jobs) >= processes.MIN_SAMPLES):
+            yield from processes.run_forked(lambda i, report: run_job(jobs[i], report),
+                                            range(len(jobs)), self.workers, on_block)
             return
         window = self.workers * WINDOW
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
