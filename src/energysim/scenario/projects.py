@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from energysim.core.model.kernels import use_compiled
 from energysim.core.model.stocks import running_total
 from energysim.errors import ScenarioError, display_path
 from energysim.scenario.spec import resolve_catalogue
@@ -407,6 +408,17 @@ def project_arrays(
         # has a month, the weighted mean is the scenario's fraction (exact, the common case)
         weigh = fg is not None and any(p.planned_month is not None for _, p in mine)
         fgt = None if fg is None else fg.T  # (n_years, 1 | m)
+        g = np.asarray(base[path], dtype=np.float64).T  # (n_years, 1 | m)
+        if use_compiled(m) and g.shape[1] <= m:  # ensembles: the loop below, compiled
+            # lazy: numba loads only for ensembles (a single run keeps its start-up time)
+            from energysim.scenario import project_kernel
+
+            add, frac = project_kernel.path_arrays(mine, delays, g, fgt, is_flow, n_years,
+                                                   base_year, NEVER)
+            if frac is not None:
+                out[fpath] = frac.T
+            out[path] = add.T
+            continue
         add = np.zeros((n_years, m))  # project additions commissioned in each year
         wsum = np.zeros((n_years, m)) if weigh else None  # Σ s_p · f_p
         for j, p in mine:
@@ -420,7 +432,6 @@ def project_arrays(
                 if p.planned_month is not None:  # on time: from the month; late: unknown month
                     f = np.where(delays[ok, j] == 0, p.first_year_fraction, f)
                 wsum[y, r] += p.size * f
-        g = np.asarray(base[path], dtype=np.float64).T  # (n_years, 1 | m)
         if weigh:
             if is_flow:
                 generic = np.maximum(g, 0.0)
