@@ -2,7 +2,8 @@
 
 Ensembles run the kernels (numba); single runs and ``ENERGYSIM_COMPILED=0`` run numpy. Every
 output of every bundled scenario and of fully perturbed ensembles must be the same array either
-way, and a single run must not import numba.
+way, and a single run must not import numba. (The dispatch kernel on hypothesis-drawn inputs:
+tests/properties/test_dispatch.py.)
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from energysim.core import engine
-from energysim.core.model import electricity, kernels
+from energysim.core.model import kernels
 from energysim.scenario import compile_scenario
 from test_reference import SEEDS, perturbed
 
@@ -77,43 +76,6 @@ def test_bundled_scenario_ensembles_identical(monkeypatch, name):
 def test_perturbed_ensembles_identical(monkeypatch, seed, dispatch):
     params = perturbed(6, seed, dispatch)
     assert_identical(*both_ways(monkeypatch, lambda: engine.simulate(params)))
-
-
-@st.composite
-def dispatch_inputs(draw):
-    """The dispatch's 15 inputs for 2–40 samples, with exact zeros mixed in (no storage, no
-    corridor, no dedicated electrolysis in some samples) and the ends of the bounds."""
-    m = draw(st.integers(2, 40))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    zeros = draw(st.floats(0.0, 1.0))
-
-    def u(lo, hi):
-        x = rng.uniform(lo, hi, m)
-        return np.where(rng.random(m) < zeros, lo, x)
-
-    coal_min = u(0, 40)
-    return dict(
-        wind_pot=u(0, 40), solar_pot=u(0, 60), dedicated=u(0, 10), grid_demand=u(0, 60),
-        loss_share=u(0, 0.2), coal_min=coal_min, coal_max=coal_min + u(0, 60),
-        export_grid=u(0, 80), export_corridor=u(0, 40), corridor_re_share=u(0, 1),
-        storage_power=u(0, 5), storage_energy=u(0, 20), storage_cycles=u(0, 400),
-        rte=u(0, 1), flex_power=u(0, 3),
-    )
-
-
-@given(dispatch_inputs())
-def test_dispatch_kernel_equals_numpy(inp):
-    from energysim.core.model.kernels import dispatch as compiled
-
-    m = len(inp["wind_pot"])
-    fast = compiled.dispatch(
-        m, tuple(inp.values()),
-        (electricity._S, electricity._W, electricity._LAMBDA, electricity._TAU, electricity._H,
-         electricity._SEASON_SHARE), electricity._TINY)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ENERGYSIM_COMPILED", "0")
-        plain = electricity.dispatch(**inp)
-    assert_identical(plain, fast)
 
 
 def test_single_run_does_not_import_numba():

@@ -1,7 +1,8 @@
 """Experiment (2026-12-05): the year's dispatch compiled with numba, two ways, vs numpy.
 
-Not part of the package or the test suite; numba is not a dependency. Run with numba installed
-(``pip install numba``) from the repository root::
+Not part of the test suite. The samples-innermost kernel became the engine's own
+(``energysim.core.model.kernels.dispatch``, numba is now a dependency); this script keeps the
+comparison with a kernel written one sample at a time. Run from the repository root::
 
     python benchmarks/experiments/numba_dispatch.py
 
@@ -19,6 +20,7 @@ First call 1.2–1.4 s to compile, 0.19 s from numba's cache; ``import numba`` 0
 docs/performance.md draws the conclusion.
 """
 
+import os
 import time
 
 import numpy as np
@@ -28,6 +30,7 @@ import numba as nb  # noqa: E402 - timed import
 
 t_imp = time.perf_counter() - t0
 from energysim.core.model import electricity as E  # noqa: E402
+from energysim.core.model.kernels import dispatch as compiled  # noqa: E402
 
 S, W, LAM, TAU, H, SEAS = (
     np.ascontiguousarray(np.asarray(x, dtype=np.float64).ravel())
@@ -192,174 +195,12 @@ def kernel(
             out[11, s, i] = below
 
 
-@nb.njit(nogil=True, error_model="numpy", cache=True)
-def kernel_simd(
-    wp,
-    sp,
-    dd,
-    gd,
-    ls,
-    cmin,
-    cmax,
-    xgr,
-    xco,
-    r,
-    spw,
-    se,
-    sc,
-    ef,
-    fp,
-    S,
-    W,
-    LAM,
-    TAU,
-    H,
-    SEAS,
-    out,
-    n,
-    u,
-    imp,
-    cut,
-    ex,
-    nmin,
-    vre,
-    sol,
-    vg,
-    served,
-    busbar,
-    frac,
-):
-    m = wp.shape[0]
-    for i in range(m):
-        vt = wp[i] + sp[i]
-        sv = min(dd[i], vt)
-        served[i] = sv
-        busbar[i] = gd[i] + (dd[i] - sv) / (1.0 - ls[i])
-        frac[i] = sv / max(vt, TINY)
-    for s in range(4):
-        Ss = S[s]
-        Ws = W[s]
-        Ls = LAM[s]
-        Ts = TAU[s]
-        for i in range(m):
-            solar = sp[i] * Ss
-            v = wp[i] * Ws + solar
-            ded = v * frac[i] if served[i] > 0.0 else 0.0
-            g = v - ded
-            load = busbar[i] * Ls
-            a = g - load
-            q = max(-a, 0.0)
-            a = max(a, 0.0)
-            xg = xgr[i] * Ts
-            xk = xco[i] * Ts
-            xv = min(a, xk)
-            a = a - xv
-            xk = xk - xv
-            ri = r[i]
-            rho = (1.0 - ri) / ri if ri > 0.0 else 0.0
-            carry = xv * rho if xv > 0.0 else 0.0
-            xk = min(xk, carry) if ri > 0.0 else xk
-            xvg = min(a, xg)
-            a = max(a - xvg, 0.0)
-            room = xg - xvg + xk
-            exports = xvg + xv
-            q += room
-            nm = cmin[i] * Ts
-            nn = min(max(q, nm), cmax[i] * Ts)
-            short = q - nn
-            uu = max(-short, 0.0) + a
-            short = max(short, 0.0)
-            exports += room
-            c = min(short, room)
-            n[s, i] = nn
-            u[s, i] = uu
-            imp[s, i] = short - c
-            cut[s, i] = c
-            ex[s, i] = exports
-            nmin[s, i] = nm
-            vre[s, i] = v
-            sol[s, i] = solar
-            vg[s, i] = g
-            out[9, s, i] = load
-            out[10, s, i] = ded
-    chg = out[6]
-    dis = out[7]
-    for season in range(2):
-        s0 = 2 * season
-        s1 = s0 + 1
-        H0 = H[s0]
-        H1 = H[s1]
-        SS = SEAS[season]
-        for i in range(m):
-            ph0 = spw[i] * H0
-            ph1 = spw[i] * H1
-            c0 = min(u[s0, i], ph0)
-            c1 = min(u[s1, i], ph1)
-            d0 = min(n[s0, i] - nmin[s0, i] + imp[s0, i] + cut[s0, i], ph0)
-            d1 = min(n[s1, i] - nmin[s1, i] + imp[s1, i] + cut[s1, i], ph1)
-            cp = c0 + c1
-            dr = d0 + d1
-            c = min(cp, se[i] * sc[i] * 1e-3 * SS)
-            e = ef[i]
-            lim = dr / e if e > 0.0 else 0.0
-            c = min(c, lim)
-            fc = c / cp if cp > 0.0 else 0.0
-            fd = min(c * e / dr if dr > 0.0 else 0.0, 1.0)
-            on = spw[i] > 0.0
-            c0 = c0 * fc if on else 0.0
-            c1 = c1 * fc if on else 0.0
-            d0 = d0 * fd if on else 0.0
-            d1 = d1 * fd if on else 0.0
-            chg[s0, i] = c0
-            chg[s1, i] = c1
-            dis[s0, i] = d0
-            dis[s1, i] = d1
-    for s in range(4):
-        Hs = H[s]
-        for i in range(m):
-            ds = dis[s, i]
-            im = imp[s, i]
-            ct = cut[s, i]
-            d_imp = min(ds, im)
-            rest = ds - d_imp
-            d_exp = min(rest, ct)
-            rest -= d_exp
-            im -= d_imp
-            ct -= d_exp
-            nn = n[s, i] - rest
-            uu = u[s, i] - chg[s, i]
-            exs = ex[s, i] - ct
-            fl = min(uu, fp[i] * Hs) if fp[i] > 0.0 else 0.0
-            uu -= fl
-            cur = min(uu, vg[s, i])
-            below = uu - cur
-            coal = max(nn - below, 0.0)
-            vv = vre[s, i]
-            used = vv - cur
-            out[0, s, i] = coal
-            out[1, s, i] = used
-            out[2, s, i] = (sol[s, i] / vv if vv > 0.0 else 0.0) * used
-            out[3, s, i] = cur
-            out[4, s, i] = exs
-            out[5, s, i] = im
-            out[8, s, i] = fl
-            out[11, s, i] = below
-
-
-_BUF = {}
-
-
 def run_simd(args, m):
-    if m not in _BUF:
-        _BUF[m] = (
-            (np.empty((12, 4, m)),)
-            + tuple(np.empty((4, m)) for _ in range(9))
-            + tuple(np.empty(m) for _ in range(3))
-        )
-    b = _BUF[m]
-    a = [np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (m,))) for x in args]
-    kernel_simd(*a, S, W, LAM, TAU, H, SEAS, *b)
-    return b[0]
+    """The samples-innermost kernel, since kept as the engine's own
+    (``energysim.core.model.kernels.dispatch``): its ``(12, 4, m)`` rows in KEYS order."""
+    res = compiled.dispatch(m, args, (E._S, E._W, E._LAMBDA, E._TAU, E._H, E._SEASON_SHARE),
+                            E._TINY)
+    return [res[k] for k in KEYS]
 
 
 KEYS = [
@@ -411,6 +252,15 @@ if __name__ == "__main__":
     cs = compile_scenario("baseline", samples=100_000, seed=1)
     engine.simulate_year_major(cs.params(0, m), set(engine.KEY_OUTPUTS))
     E.dispatch = real
+
+    def numpy_dispatch(*args):
+        """The numpy function itself (ensembles otherwise run the compiled kernel)."""
+        os.environ["ENERGYSIM_COMPILED"] = "0"
+        try:
+            return real(*args)
+        finally:
+            del os.environ["ENERGYSIM_COMPILED"]
+
     print(f"numba import {t_imp:.2f} s; captured {len(captured)} dispatch calls")
     variants = (
         ("numba, one sample at a time", run_kernel),
@@ -422,14 +272,14 @@ if __name__ == "__main__":
         print(f"{name}: first call (compile or cache load) {time.perf_counter() - t:.2f} s")
         worst = 0.0
         for args in captured:
-            ref = real(*args)
+            ref = numpy_dispatch(*args)
             got = run(args, m)
             for j, k in enumerate(KEYS):
                 r = np.broadcast_to(ref[k], (4, m))
                 scale = np.maximum(np.abs(r).max(), 1e-12)
                 worst = max(worst, float(np.abs(got[j] - r).max() / scale))
         print(f"  largest difference from numpy, relative to the output's scale: {worst:.2e}")
-    for name, f in (("numpy", lambda a: real(*a)),) + tuple(
+    for name, f in (("numpy", lambda a: numpy_dispatch(*a)),) + tuple(
         (name, lambda a, run=run: run(a, m)) for name, run in variants
     ):
         best = 1e9

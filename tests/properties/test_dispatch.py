@@ -4,6 +4,7 @@ answer in the direction docs/model.md ("Electricity dispatch") explains."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from _engine_params import ensembles, with_values
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -15,19 +16,48 @@ RTOL = 1e-9
 
 
 @st.composite
-def dispatch_inputs(draw):
-    """Random annual inputs of :func:`electricity.dispatch` for a few samples."""
-    m = draw(st.integers(1, 4))
+def dispatch_inputs(draw, max_m=4, with_zeros=False, min_m=1, rte_low=0.5):
+    """Random annual inputs of :func:`electricity.dispatch` for a few samples; ``with_zeros``
+    puts the lower end of each range (no storage, no corridor, no dedicated electrolysis …)
+    into a random share of the samples."""
+    m = draw(st.integers(min_m, max_m))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    u = lambda lo, hi: rng.uniform(lo, hi, m)  # noqa: E731
+    zeros = draw(st.floats(0.0, 1.0)) if with_zeros else 0.0
+
+    def u(lo, hi):
+        return np.where(rng.random(m) < zeros, lo, rng.uniform(lo, hi, m))
+
     coal_min = u(0, 40)
     return dict(
         wind_pot=u(0, 40), solar_pot=u(0, 60), dedicated=u(0, 10), grid_demand=u(0, 60),
         loss_share=u(0, 0.2), coal_min=coal_min, coal_max=coal_min + u(0, 60),
         export_grid=u(0, 80), export_corridor=u(0, 40), corridor_re_share=u(0, 1),
         storage_power=u(0, 5), storage_energy=u(0, 20), storage_cycles=u(0, 400),
-        rte=u(0.5, 1), flex_power=u(0, 3),
+        rte=u(rte_low, 1), flex_power=u(0, 3),
     )
+
+
+@given(dispatch_inputs(max_m=40, with_zeros=True, min_m=2, rte_low=0.0))
+def test_compiled_dispatch_equals_numpy(inp):
+    """The ensembles' compiled dispatch (core/model/kernels/dispatch.py) returns the numpy
+    function's arrays bit for bit, block-wide branches included (tests/test_kernels.py has the
+    whole-model comparisons)."""
+    from energysim.core.model.kernels import dispatch as compiled
+
+    m = len(inp["wind_pot"])
+    fast = compiled.dispatch(
+        m, tuple(inp.values()),
+        (electricity._S, electricity._W, electricity._LAMBDA, electricity._TAU, electricity._H,
+         electricity._SEASON_SHARE), electricity._TINY)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ENERGYSIM_COMPILED", "0")
+        plain = electricity.dispatch(**inp)
+    totals = fast.pop("totals")
+    assert set(plain) == set(fast)
+    assert [k for k in plain if not np.array_equal(plain[k], fast[k])] == []
+    for k, v in totals.items():  # the annual totals the engine reads: numpy's sums exactly
+        want = electricity.annual_total(plain, k)
+        assert np.array_equal(v, want) and np.array_equal(np.signbit(v), np.signbit(want)), k
 
 
 @given(dispatch_inputs())

@@ -668,7 +668,7 @@ def _simulate(
                     ls, coal_min[t], coal_max[t], export_grid[t], export_corr[t], re_share[t],
                     st_op[t], st_energy_op[t], cycles[t], rte[t], h2_flex[t],
                 )
-                coal_gen = el["coal"].sum(axis=0) / net_keep[t]
+                coal_gen = electricity.annual_total(el, "coal") / net_keep[t]
                 return el, coal_gen, coal_gen * water_mwh[t]
 
             chem_el = chemicals.product_sum(cpre["elec_per_t"][t], gross["output"].T)
@@ -682,7 +682,7 @@ def _simulate(
                 chem_el = chemicals.product_sum(cpre["elec_per_t"][t], chem_out.T)
                 el, coal_gen, power_water_t = run_dispatch(chem_el)
             # electrolysis: set hours (dedicated + grid) plus surplus taken by idle capacity
-            flex_el = el["flex"].sum(axis=0) * (1.0 - ls)
+            flex_el = electricity.annual_total(el, "flex") * (1.0 - ls)
             ded_served = el["dedicated_served"]
             h2_elec = h2_base_elec + flex_el
             h2_green_el = ded_served + flex_el
@@ -727,9 +727,9 @@ def _simulate(
         # electricity balance
         if dispatching:
             mining_elec = mining_elec_d
-            flex_loss = el["flex"].sum(axis=0) - flex_el
-            charged = el["charge"].sum(axis=0)
-            discharged = el["discharge"].sum(axis=0)
+            flex_loss = electricity.annual_total(el, "flex") - flex_el
+            charged = electricity.annual_total(el, "charge")
+            discharged = electricity.annual_total(el, "discharge")
             st_losses = charged - discharged
             # final consumption, battery losses included (as electricity.CONSUMERS lists them)
             consumption = grid_fixed + chem_el + h2_ded[t] + flex_el + st_losses
@@ -737,10 +737,10 @@ def _simulate(
             # line losses: busbar demand less what the grid-fed consumers receive, and the
             # loss share of the surplus electrolysis
             losses = el["busbar"] - (grid_fixed + chem_el + h2_ded[t] - ded_served) + flex_loss
-            exports = el["exports"].sum(axis=0)
-            el_imports = el["imports"].sum(axis=0)
+            exports = electricity.annual_total(el, "exports")
+            el_imports = electricity.annual_total(el, "imports")
             net_exp = exports - el_imports
-            wind_used = el["vre"].sum(axis=0)
+            wind_used = electricity.annual_total(el, "vre")
             curtailed = vre_full[t] - wind_used
             vre_gen = wind_used
             generation = coal_gen + vre_gen
@@ -758,17 +758,17 @@ def _simulate(
                 "storage_charged": charged,
                 "storage_losses": st_losses,
                 "storage_discharged": discharged,
-                "coal_below_min": el["below_min"].sum(axis=0) / net_keep[t],
+                "coal_below_min": electricity.annual_total(el, "below_min") / net_keep[t],
                 "curtailed_by_slice": el["curtailed"].T,
                 "coal_gen_by_slice": el["coal"].T,
             }
             if rec.wants("power_gen"):
-                solar_gen = el["solar"].sum(axis=0)
+                solar_gen = electricity.annual_total(el, "solar")
                 row_power["power_gen"] = np.stack(
                     np.broadcast_arrays(coal_gen, vre_gen - solar_gen, solar_gen), axis=-1
                 )
             if rec.wants("power_hours"):
-                solar_gen = el["solar"].sum(axis=0)
+                solar_gen = electricity.annual_total(el, "solar")
                 row_power["power_hours"] = np.stack(
                     np.broadcast_arrays(
                         *(

@@ -4,7 +4,7 @@
   pool: every block writes its columns of preallocated ``(n_years, [k,] n_samples)`` arrays in
   place;
 * :class:`LocalExecutor` — jobs (:class:`~energysim.execution.blocks.Job`): those returning no
-  arrays (streamed summaries, sensitivity, sweeps) on forked worker processes
+  arrays (the passes of streamed summaries) on forked worker processes
   (:mod:`~energysim.execution.processes`), the others on threads, at most :data:`WINDOW` per
   worker in flight.
 """
@@ -123,7 +123,7 @@ WINDOW = 2
 class LocalExecutor:
     """Jobs on this machine: array-less jobs on forked worker processes, others on threads.
 
-    Jobs that return no sample arrays (streamed summaries, sensitivity, sweeps) run on
+    Jobs that return no sample arrays (the passes of streamed summaries) run on
     :func:`~energysim.execution.processes.run_forked` when two or more workers run jobs of
     :data:`~energysim.execution.processes.MIN_SAMPLES` samples in all on Linux: the model's
     year loop works on rows of one block, so two threads hand the GIL over at nearly every

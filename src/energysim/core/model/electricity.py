@@ -260,6 +260,16 @@ def net_export(generation, demand, losses):
     return generation - demand - losses
 
 
+def annual_total(flows: dict, key: str) -> np.ndarray:
+    """A per-slice result of :func:`dispatch` summed over the slices, shape (m,) [TWh/yr].
+
+    The compiled dispatch of ensembles returns these sums ready (``flows["totals"]``, the same
+    additions in the same order); otherwise ``flows[key].sum(axis=0)``.
+    """
+    totals = flows.get("totals")
+    return flows[key].sum(axis=0) if totals is None else totals[key]
+
+
 def dispatch(
     wind_pot,
     solar_pot,

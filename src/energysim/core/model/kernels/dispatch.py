@@ -23,7 +23,7 @@ KEYS = ("coal", "vre", "solar", "curtailed", "exports", "imports", "charge", "di
 @nb.njit(cache=True, nogil=True, error_model="numpy")
 def _kernel(wp, sp, dd, gd, ls, cmin, cmax, xgr, xco, r, spw, se, sc, rte, fp,
             S, W, LAM, TAU, H, SEAS, TINY, corridor, any_rule, any_storage,
-            any_flex, out, served, busbar):  # pragma: no cover - compiled
+            any_flex, out, totals, served, busbar):  # pragma: no cover - compiled
     m = wp.shape[0]
     n_sl = S.shape[0]
     n = np.empty((n_sl, m))
@@ -174,6 +174,12 @@ def _kernel(wp, sp, dd, gd, ls, cmin, cmax, xgr, xco, r, spw, se, sc, rte, fp,
             used = v - cu
             vre[s, i] = used
             solar[s, i] = so * used
+    for k in range(out.shape[0]):  # annual totals, as numpy's sum over the slices
+        for i in range(m):
+            acc = 0.0
+            for s in range(n_sl):
+                acc += out[k, s, i]
+            totals[k, i] = acc
 
 
 def _row(x, m: int) -> np.ndarray:
@@ -191,18 +197,22 @@ def _const(a) -> np.ndarray:
 def dispatch(m: int, args: tuple, profiles: tuple, tiny: float) -> dict[str, np.ndarray]:
     """Run the kernel on the numpy function's 15 inputs (``args``, each ``(m,)`` or ``(1,)``)
     and its slice constants (``profiles``: solar, wind, load shares, slice and season fractions
-    and slice hours); the numpy function's dictionary of results."""
+    and slice hours); the numpy function's dictionary of results, plus ``totals``: each
+    per-slice result summed over the slices, ``(m,)`` (read through
+    :func:`energysim.core.model.electricity.annual_total`)."""
     (wp, sp, dd, gd, ls, cmin, cmax, xgr, xco, r, spw, se, sc, rte, fp) = (
         _row(x, m) for x in args)
     S, W, LAM, TAU, H, SEAS = (_const(p) for p in profiles)
     out = np.empty((len(KEYS), S.shape[0], m))
+    totals = np.empty((len(KEYS), m))
     served, busbar = np.empty(m), np.empty(m)
     _kernel(wp, sp, dd, gd, ls, cmin, cmax, xgr, xco, r, spw, se, sc, rte, fp,
             S, W, LAM, TAU, H, SEAS, float(tiny),
             bool(np.any(xco > 0.0)),
             bool(np.any(r > 0.0)), bool(np.any(spw > 0.0)), bool(np.any(fp > 0.0)),
-            out, served, busbar)
+            out, totals, served, busbar)
     res = dict(zip(KEYS, out, strict=True))
+    res["totals"] = dict(zip(KEYS, totals, strict=True))
     res["dedicated_served"] = served
     res["busbar"] = busbar
     return res
