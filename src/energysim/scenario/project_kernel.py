@@ -83,5 +83,7 @@ def path_arrays(projects, delays: np.ndarray, g: np.ndarray, fgt: np.ndarray | N
           np.array([p.first_year_fraction for p in ps]),
           int(base_year), int(never),
           np.ascontiguousarray(fgt, dtype=np.float64) if weigh else np.zeros((1, 1)),
-          np.ascontiguousarray(g, dtype=np.float64), weigh, is_flow, add, frac)
+          # g as it is: a zero stride along the years (a sampled multiplier on a constant
+          # path) is read in place, not copied into n_years equal rows
+          np.asarray(g, dtype=np.float64), weigh, is_flow, add, frac)
     return add, (frac if weigh else None)
