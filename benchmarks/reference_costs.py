@@ -130,7 +130,7 @@ def costs_of_sample(v: Mapping[str, Sequence[float]], o: Mapping, years) -> dict
         lc = []
         for j, tech in enumerate(TECHS):
             h = o["power_hours"][t][j]
-            if not h > 0.0:  # the fleet does not run: the planned hours
+            if not h >= 1.0:  # the fleet does not run (< 1 h/yr): the planned hours
                 h = v[f"power.{tech}.hours"][t]
             extra = 0.0
             if tech == "coal":

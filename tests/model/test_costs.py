@@ -145,6 +145,27 @@ def test_higher_hours_lower_the_lcoe_in_the_engine(base, base_out):
     assert np.all(out["lcoe"][0, :, j] < base_out["lcoe"][0, :, j])
 
 
+def test_a_fleet_dispatched_to_almost_nothing_gets_the_planned_hours_lcoe(base, base_out):
+    """Coal pushed down to ~1e-313 h/yr (a minimum of 2.2e-313 h/yr and 100 GW of wind, found
+    by the long hypothesis profile): its LCOE uses the planned hours, a finite cost, instead
+    of a cost per kWh that overflows to infinity."""
+    p = with_values(base, power__coal__min_hours=2.2250738585e-313,
+                    power__wind__capacity_initial=100.0)
+    out = engine.simulate(p)
+    idle = out["power_hours"][0, :, 0] < costs.MIN_RUN_HOURS
+    assert idle[:10].all()  # coal barely runs while the 100 GW of wind last
+    lcoe = out["lcoe"][0, :, 0]
+    assert np.isfinite(out["lcoe"]).all() and np.all(lcoe > 0.0)
+    # those years use the planned hours: more planned hours, a lower LCOE (the others: the same)
+    planned = base["power.coal.hours"][0] * 2.0
+    more = engine.simulate(with_values(p, power__coal__hours=planned))["lcoe"][0, :, 0]
+    assert np.all(more[idle] < lcoe[idle]) and np.array_equal(more[~idle], lcoe[~idle])
+    # … while a fleet that runs keeps its realised hours (the planned ones change nothing)
+    assert np.array_equal(
+        engine.simulate(with_values(base, power__coal__hours=planned))["lcoe"][0, :, 0],
+        base_out["lcoe"][0, :, 0])
+
+
 def test_a_higher_coal_price_raises_fuel_cost_and_coal_lcoe(base, base_out):
     p = with_values(base, costs__price__coal=base["costs.price.coal"][0] * 1.5)
     out = engine.simulate(p)

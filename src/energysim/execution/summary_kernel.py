@@ -7,9 +7,10 @@ for bit), ``M2 = Σ (x − mean)²``, and — with a frame — the frame-bin cou
 Frame bins and ties are integers and equal numpy's exactly; ``M2`` is summed in vectorised
 partial sums here and by ``einsum`` there, so the two agree to rounding (1e-15 relative), which
 is all a variance needs. Minimum, maximum and the frame's clip run with fast-math flags only on
-rows whose sum shows them finite; rows with NaN or infinities take exact scalar loops. One row (a cell's ``m`` values, ≤ 64 kB) stays in cache across its four passes, where
-numpy makes a dozen passes over 2 MB slabs; the kernel holds no GIL. docs/performance.md has
-the measurements.
+rows whose sum shows them finite; rows with NaN or infinities take exact scalar loops. One
+row (a cell's ``m`` values, ≤ 64 kB) stays in cache across its four passes, where numpy makes
+a dozen passes over 2 MB slabs; the kernel holds no GIL. docs/performance.md has the
+measurements.
 """
 
 from __future__ import annotations

@@ -676,6 +676,12 @@ def lcoh_coal(nonfuel_cost, coal_per_t, coal_price):
 # --------------------------------------------------------------------------- the accounting
 
 
+#: Realised full-load hours below which a fleet counts as not running for its levelised cost
+#: [h/yr]: the LCOE then uses the planned hours (power.<tech>.hours). A fleet dispatched to a
+#: few seconds a year would otherwise get a cost per kWh that overflows to infinity.
+MIN_RUN_HOURS = 1.0
+
+
 def cost_outputs(P: Mapping[str, np.ndarray], o: Mapping[str, np.ndarray]) -> dict:
     """Every cost output from the parameters and the physical results.
 
@@ -817,11 +823,11 @@ def cost_outputs(P: Mapping[str, np.ndarray], o: Mapping[str, np.ndarray]) -> di
                 P["costs.vom.coal"] + coal_per_kwh * coal_price
                 + captured * P["costs.ccus.cost_per_t"]
             )
-        # realised hours; where the fleet does not run (none left, or dispatched to 0), the
-        # planned full-load hours of the technology (power.<tech>.hours)
+        # realised hours; where the fleet does not run (none left, or dispatched to less than
+        # MIN_RUN_HOURS), the planned full-load hours of the technology (power.<tech>.hours)
         h = hours[:, j]
-        if not np.all(h > 0.0):
-            h = np.where(h > 0.0, h, P[f"power.{tech}.hours"])
+        if not np.all(h >= MIN_RUN_HOURS):
+            h = np.where(h >= MIN_RUN_HOURS, h, P[f"power.{tech}.hours"])
         lc.append(lcoe(P[f"costs.capex.{tech}"], crf, P[f"costs.fom.{tech}"], h, fuel=extra))
     lcoh = _stack([
         lcoh_electrolytic(

@@ -69,8 +69,16 @@ def capital_value(stock, additions, invest, value_before, prev_k, m: int) -> np.
     ``prev_k`` (``K[−1]``) to ``(m,)``; returns ``V`` ``(n_years, m)`` [bnCNY]."""
     n_years = stock.shape[0]
     value = np.empty((n_years, m))
-    _capital_value(*(np.broadcast_to(np.asarray(x, dtype=np.float64), (n_years, m))
+    _capital_value(*(np.broadcast_to(_read_only(x), (n_years, m))
                      for x in (stock, additions, invest)),
                    np.array(np.broadcast_to(value_before, (m,)), dtype=np.float64),
                    np.array(np.broadcast_to(prev_k, (m,)), dtype=np.float64), value)
     return value
+
+
+def _read_only(x) -> np.ndarray:
+    """A read-only float64 view of ``x`` (explicitly so: views made by ``np.broadcast_arrays``
+    otherwise warn when their flags are read, as numba does to type them)."""
+    view = np.asarray(x, dtype=np.float64).view()
+    view.flags.writeable = False
+    return view
