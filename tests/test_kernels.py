@@ -184,3 +184,15 @@ def test_project_kernel_on_synthetic_registers(monkeypatch, path, wide):
         got[mode] = project_arrays(projects, delays, {path: g}, {fpath: f}, n_years, 2022)
     assert set(got["0"]) == {path, fpath}
     assert_identical(got["0"], got["1"])
+
+
+def test_electrolyser_stock_kernel_identical(monkeypatch):
+    """The electrolyser fleet's retirements with rebuilding (hydrogen.electrolyser_stock,
+    sample-major history updated in place through its transpose) both ways."""
+    from energysim.core.model import hydrogen
+
+    params = compile_scenario("hydrogen_storage", samples=300, seed=2).params()
+    calls = []
+    plain, fast = both_ways(monkeypatch, lambda: hydrogen.electrolyser_stock(params), calls)
+    assert calls == ["stocks.retire_and_rebuild"]
+    assert_identical(plain, fast)

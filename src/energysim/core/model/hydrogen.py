@@ -40,6 +40,7 @@ import numpy as np
 
 from energysim.core.model import Output, time_major
 from energysim.core.model.chemicals import product_sum, substitution_room
+from energysim.core.model.kernels import use_compiled
 from energysim.core.model.stocks import (
     history_with_pre,
     initial_vintages,
@@ -430,12 +431,20 @@ def electrolyser_stock(params) -> dict[str, np.ndarray]:
     n = max(pre_v.shape[0], add.shape[0], life.shape[0], replace.shape[0])
     hist = history_with_pre(np.broadcast_to(pre_v, (n, n_pre)), n_years)
     hist[:, n_pre:] = add
-    retire = np.empty((n, n_years))
     rebuild = bool(np.any(replace > 0.0))
-    for t in range(n_years):  # parameters only: runs once, before the year loop
-        retire[:, t] = retirements(hist, n_pre + t, life)
-        if rebuild:  # a rebuilt vintage starts its own life this year
-            hist[:, n_pre + t] += replace[:, t] * retire[:, t]
+    if (rebuild or np.shape(life)[0] > 1) and use_compiled(n):  # the loop below, compiled
+        # lazy: numba loads only for ensembles (a single run keeps its start-up time)
+        from energysim.core.model.kernels import stocks as compiled
+
+        retire = compiled.retire_and_rebuild(
+            hist.T, n_pre, whole_years(np.atleast_1d(life), 1), replace.T if rebuild else None
+        ).T  # the history is updated in place through its transpose
+    else:
+        retire = np.empty((n, n_years))
+        for t in range(n_years):  # parameters only: runs once, before the year loop
+            retire[:, t] = retirements(hist, n_pre + t, life)
+            if rebuild:  # a rebuilt vintage starts its own life this year
+                hist[:, n_pre + t] += replace[:, t] * retire[:, t]
     add_all = hist[:, n_pre:]
     cap = pre_v.sum(axis=1, keepdims=True) + np.cumsum(add_all - retire, axis=1)
     cap = np.maximum(cap, 0.0)
