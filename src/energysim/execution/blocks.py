@@ -93,18 +93,13 @@ def tune_allocator() -> bool:
     global _ALLOCATOR_TUNED
     if _ALLOCATOR_TUNED:
         return True
-    if os.environ.get("ENERGYSIM_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
+    libc = None if os.environ.get("ENERGYSIM_TUNE_MALLOC", "1") == "0" else _glibc()
+    if libc is None:
         return False
-    try:
-        import ctypes  # lazy: glibc only
-
-        libc = ctypes.CDLL("libc.so.6")
-        m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # <malloc.h>
-        ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024) == 1
-        ok = ok and libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024) == 1
-        ok = ok and libc.mallopt(m_arena_max, 1) == 1
-    except (OSError, AttributeError):  # not glibc
-        return False
+    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # <malloc.h>
+    ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024) == 1
+    ok = ok and libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024) == 1
+    ok = ok and libc.mallopt(m_arena_max, 1) == 1
     _ALLOCATOR_TUNED = ok
     return ok
 
@@ -116,14 +111,23 @@ def release_free_memory() -> None:
     :func:`tune_allocator`) would otherwise be inherited by every worker, which would pay a
     copy-on-write fault for each page it reuses, and count it again in its own memory.
     """
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc():
+    """The C library if it is glibc (with ``mallopt`` and ``malloc_trim``), else None."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
         import ctypes  # lazy: glibc only
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - AttributeError where they are missing
     except (OSError, AttributeError):  # not glibc
-        pass
+        return None
+    return libc
 
 
 def group_blocks(items: Sequence, per: int) -> list[tuple]:
