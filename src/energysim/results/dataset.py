@@ -200,6 +200,55 @@ def _is_broadcast(arr: np.ndarray) -> bool:
     return arr.ndim >= 1 and arr.shape[0] > 1 and arr.strides[0] == 0
 
 
+#: Cells per task of :func:`sample_quantiles`.
+QUANTILE_COLUMNS = 8
+
+
+def sample_quantiles(a: np.ndarray, q: np.ndarray, workers: int | None = None) -> np.ndarray:
+    """``np.quantile(a, q, axis=0)``, equal bit for bit, computed in groups of cells on threads.
+
+    numpy's quantile copies the values of every cell out of the sample axis and partitions
+    them; over a whole ``(100000, 39, 3)`` array that copy strides through memory, while over
+    :data:`QUANTILE_COLUMNS` cells at a time it stays in cache: 2.3× faster on one core, and the
+    groups run in parallel (numpy releases the GIL while it partitions). Measured on 100,000
+    samples × 234 cells: 1.34 s → 0.29 s on 2 cores (docs/performance.md).
+
+    Parameters
+    ----------
+    a : ndarray, shape (n_samples, ...)
+    q : ndarray, shape (n_q,)
+        Quantiles in [0, 1].
+    workers : int, optional
+        Threads (default: the CPU count).
+
+    Returns
+    -------
+    ndarray, shape (n_q, ...)
+    """
+    q = np.asarray(q, dtype=np.float64)
+    n = a.shape[0]
+    if a.ndim == 1:
+        return np.quantile(a, q)
+    flat = a.reshape(n, -1)  # the cells as columns: a view of results (sample-first, contiguous)
+    cells = flat.shape[1]
+    out = np.empty((len(q), cells))
+    starts = range(0, cells, QUANTILE_COLUMNS)
+
+    def group(i: int) -> None:
+        out[:, i:i + QUANTILE_COLUMNS] = np.quantile(flat[:, i:i + QUANTILE_COLUMNS], q, axis=0)
+
+    n_workers = min(len(starts), workers or os.cpu_count() or 1)
+    if n_workers > 1 and n * cells >= 1 << 20:
+        from concurrent.futures import ThreadPoolExecutor  # lazy: large ensembles only
+
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            list(pool.map(group, starts))
+    else:
+        for i in starts:
+            group(i)
+    return out.reshape((len(q),) + a.shape[1:])
+
+
 def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
     """Mean, standard deviation and quantiles across samples.
 
@@ -236,7 +285,7 @@ def summary(ds, quantiles: Sequence[float] = (0.05, 0.5, 0.95)):
                 [
                     a.mean(axis=0)[None],
                     a.std(axis=0)[None],
-                    np.quantile(a, q, axis=0).reshape((len(q),) + a.shape[1:]),
+                    sample_quantiles(a, q),
                 ]
             )
         out[name] = xr.Variable(("stat",) + v.dims[1:], res, attrs=dict(var.attrs))

@@ -368,7 +368,7 @@ def ensemble_command(args) -> int:
         elapsed = time.perf_counter() - start
         is_summary = "stat" in ds.dims
         summ = ds if is_summary else results.summary(ds, q)
-        table = results.format_indicators(summ if is_summary else ds, years)
+        table = results.format_indicators(summ, years)  # the summary just computed: once
         stamp_run(ds, rs)
         summ.attrs["run_id"] = rs.run_id
         if zarr_path is not None:
