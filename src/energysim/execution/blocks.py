@@ -354,8 +354,8 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
             if v in out["ulps"]:
                 counts += out["ulps"][v]
             out["ulps"][v] = counts
-        for v in job.arrays:
-            parts.setdefault(v, []).append(np.ascontiguousarray(res[v]))
+        for v in job.arrays:  # views of the engine's buffers: copied once, when merged
+            parts.setdefault(v, []).append(res[v])
         del res
         if on_block is not None:
             on_block(m)
@@ -364,7 +364,9 @@ def run_job(job: Job, on_block: Callable[[int], None] | None = None) -> dict[str
                              np.concatenate([x for _, x in lst]))
     sizes = [b - a for a, b in job.blocks]
     for v, lst in parts.items():
-        if all(p.shape[0] == 1 for p in lst) and all(np.array_equal(p, lst[0]) for p in lst):
+        if len(lst) == 1 and lst[0].shape[0] == sizes[0]:
+            out["arrays"][v] = lst[0]  # one block: its values as they are
+        elif all(p.shape[0] == 1 for p in lst) and all(np.array_equal(p, lst[0]) for p in lst):
             out["arrays"][v] = lst[0]  # the same for every sample of the job
         else:
             out["arrays"][v] = np.concatenate(
