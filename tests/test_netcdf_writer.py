@@ -60,3 +60,43 @@ def test_other_datasets_fall_back_to_xarray(runs, tmp_path):
     ds2 = runs[1].copy()
     ds2.attrs["flag"] = True  # not a NetCDF attribute type the direct writer handles
     assert not results._write_netcdf4_h5py(ds2, str(tmp_path / "y.nc"))
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_large_variables_written_around_the_page_cache(runs, tmp_path, monkeypatch, n):
+    """With every float variable over the direct-write threshold (their place allocated by HDF5,
+    their bytes written by results.fileio), the file reads back as xarray's writer's does."""
+    monkeypatch.setattr(results, "DIRECT_MIN_BYTES", 1)
+    monkeypatch.setattr(results, "NETCDF_BUFFER_BYTES", 0)  # not the in-memory path
+    written = []
+    real = results.fileio.write_regions
+    monkeypatch.setattr(results.fileio, "write_regions",
+                        lambda path, regions: written.append(len(regions)) or real(path, regions))
+    ds = runs[n]
+    results.write_netcdf(ds, tmp_path / "direct.nc")
+    assert written and written[0] >= len([v for v in ds.data_vars if ds[v].dtype.kind == "f"])
+    ds.to_netcdf(tmp_path / "xr.nc", engine="h5netcdf")
+    fast, ref = read(tmp_path / "direct.nc"), read(tmp_path / "xr.nc")
+    xr.testing.assert_identical(fast, ref)
+    xr.testing.assert_identical(fast, ds)
+    with h5py.File(tmp_path / "direct.nc", "r") as f:
+        assert f["gdp"].id.get_offset() % results.fileio.ALIGN == 0
+
+
+def test_full_disk_while_writing_large_variables_is_an_oserror(runs, tmp_path, monkeypatch):
+    """The large variables' bytes are Python writes: a full disk raises OSError(ENOSPC) (one line
+    in the CLI, docs/robustness.md) and no file is left behind."""
+    import errno
+    import os
+
+    monkeypatch.setattr(results, "DIRECT_MIN_BYTES", 1)
+    monkeypatch.setattr(results, "NETCDF_BUFFER_BYTES", 0)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "pwrite", full)
+    with pytest.raises(OSError) as err:
+        results.write_netcdf(runs[3], tmp_path / "r.nc")
+    assert err.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []

@@ -32,6 +32,7 @@ import yaml
 
 from energysim.core import engine
 from energysim.errors import ScenarioError
+from energysim.results import fileio
 from energysim.text.labels import category_names, display_unit, magnitude_of, round_sig
 from energysim.text.tables import text_width, year_blocks
 
@@ -530,6 +531,12 @@ def write_netcdf(ds, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+#: Floating-point variables of this size or more [bytes] are written around the page cache
+#: (:mod:`energysim.results.fileio`): their place in the file allocated by HDF5, their bytes
+#: written with ``O_DIRECT``.
+DIRECT_MIN_BYTES = 8 * 2**20
+
+
 #: Results up to this size [bytes] are built as NetCDF in memory and written with Python's
 #: file I/O (docs/robustness.md): HDF5 can crash the process when the disk fills up under it,
 #: while a Python write raises ``OSError(ENOSPC)``, which becomes one line.
@@ -613,12 +620,27 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
     import h5py  # lazy: h5py (~0.15 s) loads only when a NetCDF file is written
 
     str_type = h5py.string_dtype("utf-8")
-    with h5py.File(path, "w", track_order=True) as f:
+    # Large variables: HDF5 allocates their place (aligned, never filled) and their bytes are
+    # written after it closes the file, around the page cache (results.fileio).
+    direct = isinstance(path, (str, os.PathLike)) and any(
+        p[3] == "f" and p[2].nbytes >= DIRECT_MIN_BYTES for p in plan)
+    layout = {"alignment_threshold": DIRECT_MIN_BYTES, "alignment_interval": fileio.ALIGN} \
+        if direct else {}
+    regions = []
+    with h5py.File(path, "w", track_order=True, **layout) as f:
         scales, attach = {}, []
         for name, vdims, data, kind, vattrs in plan:
             index = [dims.index(d) for d in vdims]
             if kind == "U":
                 dset = f.create_dataset(name, data=data, dtype=str_type, track_order=True)
+            elif kind == "f" and direct and data.nbytes >= DIRECT_MIN_BYTES:
+                fill = np.array([np.nan], dtype=data.dtype)
+                dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+                dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+                dset = f.create_dataset(name, shape=data.shape, dtype=data.dtype,
+                                        fillvalue=fill[0], fill_time="never", dcpl=dcpl,
+                                        track_order=True)
+                regions.append((dset.id.get_offset(), data))
             elif kind == "f":
                 fill = np.array([np.nan], dtype=data.dtype)
                 dset = f.create_dataset(name, data=data, fillvalue=fill[0], track_order=True)
@@ -642,6 +664,8 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
             f.attrs[k] = v
         props = f"version=2,energysim,hdf5={h5py.version.hdf5_version},h5py={h5py.__version__}"
         f.attrs.create("_NCProperties", np.bytes_(props))
+    if regions:
+        fileio.write_regions(path, regions)
     return True
 
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from energysim.errors import OutputError, display_path
+from energysim.results import fileio
 from energysim.text.numbers import format_size
 
 __all__ = [
@@ -282,12 +283,12 @@ def _read_text(fd: int) -> str:
 
 def _sha256(path: Path) -> tuple[str, int]:
     """sha256 and size of a file, or of a folder (Zarr store: every file, in sorted order)."""
+    if not path.is_dir():  # a file: read around the page cache (results.fileio)
+        return fileio.file_sha256(path)
     h = hashlib.sha256()
     size = 0
-    files = sorted(q for q in path.rglob("*") if q.is_file()) if path.is_dir() else [path]
-    for f in files:
-        if path.is_dir():
-            h.update(str(f.relative_to(path)).encode() + b"\0")
+    for f in sorted(q for q in path.rglob("*") if q.is_file()):
+        h.update(str(f.relative_to(path)).encode() + b"\0")
         with open(f, "rb") as fh:
             for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
                 h.update(block)

@@ -1,0 +1,50 @@
+"""results.fileio: arrays written at offsets of a file and files hashed, around the page cache
+(O_DIRECT where the filesystem takes it, buffered otherwise) — the same bytes either way."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from energysim.results import fileio
+
+
+@pytest.fixture(params=["direct", "buffered"])
+def mode(request, monkeypatch):
+    """Both paths, with a small bounce buffer so that arrays span several of them."""
+    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
+    if request.param == "buffered":
+        monkeypatch.setattr(fileio, "_open_direct", lambda path, flags: None)
+    return request.param
+
+
+def test_regions_land_at_their_offsets(tmp_path, mode):
+    rng = np.random.default_rng(0)
+    size = 20 * fileio.ALIGN
+    path = tmp_path / "f.bin"
+    path.write_bytes(rng.integers(0, 256, size, dtype=np.uint8).tobytes())
+    expected = bytearray(path.read_bytes())
+    big = rng.normal(size=(3000, 3))  # 72,000 bytes: several bounce buffers, a partial block
+    regions = [
+        (0, big),
+        (fileio.ALIGN * 18, np.arange(5.0)),  # aligned, shorter than a block
+        (fileio.ALIGN * 18 + 100, np.arange(7, dtype=np.int32)),  # not aligned: buffered
+        (fileio.ALIGN * 19, np.broadcast_to(np.array([1.5, 2.5]), (40, 2))),  # broadcast view
+    ]
+    transposed = rng.normal(size=(4, 300)).T  # a non-contiguous view (2,400 bytes)
+    regions.append((fileio.ALIGN * 19 + 700, transposed))
+    for offset, arr in regions:
+        raw = np.ascontiguousarray(arr).tobytes()
+        expected[offset:offset + len(raw)] = raw
+    fileio.write_regions(path, regions)
+    assert path.read_bytes() == bytes(expected)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 8192, 8193, 3 * 8192 + 5])
+def test_sha256_equals_hashlib(tmp_path, mode, size):
+    path = tmp_path / "f.bin"
+    data = np.random.default_rng(size).integers(0, 256, size, dtype=np.uint8).tobytes()
+    path.write_bytes(data)
+    assert fileio.file_sha256(path) == (hashlib.sha256(data).hexdigest(), size)
