@@ -253,6 +253,35 @@ def time_write_netcdf(benchmark):
     )
 
 
+def time_write_netcdf_100k(benchmark):
+    """results.nc of 100,000 samples with key outputs (1.5 GB): the large variables written
+    around the page cache (results.fileio), then the checksum the result set records."""
+    import numpy as np
+    import xarray as xr
+
+    from energysim.results import dataset as results
+    from energysim.results import fileio
+
+    ds = pipeline.run("baseline", samples=100_000, keep="key")
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:  # the disk results go to, not a tmpfs
+        path = Path(tmp) / "results.nc"
+
+        def write_and_hash():
+            results.write_netcdf(ds, path)
+            return fileio.file_sha256(path)
+
+        _, size = benchmark.pedantic(write_and_hash, rounds=3, iterations=1)
+        with xr.open_dataset(path, engine="h5netcdf") as back:
+            for name in ("co2_total", "power_cap"):
+                assert np.array_equal(back[name].values, ds[name].values)
+    t = median(benchmark)
+    record(
+        "write results.nc, 100k key",
+        f"{t:.2f} s",
+        note=f"{size / 1e9:.2f} GB written and checksummed, {size / t / 1e9:.1f} GB/s",
+    )
+
+
 def time_summary_reduce_block(benchmark, baseline_100k):
     """The streamed-summary reduction of one 8,192-sample block (no simulation): moments,
     extremes and frame-histogram counts of every output cell (summaries.reduce_block)."""
