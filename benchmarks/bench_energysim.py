@@ -190,8 +190,8 @@ def _simulate_block_rounds(rounds: int) -> float:
 def time_parallel_scaling(benchmark, baseline_100k):
     """How much of a second core the model gets: one block of 8,192 samples simulated 4 times
     in one process, then in two forked processes at once (no GIL, no shared arrays: the ideal
-    case of the ensembles' two workers). The budgets assume 2 cores; a VM's 2 vCPUs can be two
-    threads of one physical core, which share its vector units."""
+    case of the ensembles' two workers). The budgets assume 2 cores; what a VM's 2 vCPUs deliver
+    depends on the host's load (1.24–1.94 on the reference VM within one hour)."""
     import multiprocessing as mp
 
     global _SCALING_PARAMS
