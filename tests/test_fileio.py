@@ -48,3 +48,48 @@ def test_sha256_equals_hashlib(tmp_path, mode, size):
     data = np.random.default_rng(size).integers(0, 256, size, dtype=np.uint8).tobytes()
     path.write_bytes(data)
     assert fileio.file_sha256(path) == (hashlib.sha256(data).hexdigest(), size)
+
+
+def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch):
+    """A filesystem that opens with O_DIRECT but refuses the I/O (EINVAL) gets the same bytes
+    and the same checksum through ordinary I/O."""
+    import errno
+    import os
+
+    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
+    direct_fds = set()
+
+    def open_direct(path, flags):
+        fd = os.open(path, flags)
+        direct_fds.add(fd)
+        return fd
+
+    real_pwrite, real_readv = os.pwrite, os.readv
+    calls = {"pwrite": 0, "readv": 0}
+
+    def pwrite(fd, data, offset):
+        if fd in direct_fds:
+            calls["pwrite"] += 1
+            if calls["pwrite"] > 1:  # the first direct write works, the next is refused
+                raise OSError(errno.EINVAL, "Invalid argument")
+        return real_pwrite(fd, data, offset)
+
+    def readv(fd, buffers):
+        if fd in direct_fds:
+            calls["readv"] += 1
+            if calls["readv"] > 1:
+                raise OSError(errno.EINVAL, "Invalid argument")
+        return real_readv(fd, buffers)
+
+    monkeypatch.setattr(fileio, "_open_direct", open_direct)
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    monkeypatch.setattr(os, "readv", readv)
+    path = tmp_path / "f.bin"
+    path.write_bytes(bytes(10 * fileio.ALIGN))
+    arr = np.random.default_rng(1).normal(size=4000)  # 32,000 bytes: several buffers
+    fileio.write_regions(path, [(0, arr)])
+    data = path.read_bytes()
+    assert data[:arr.nbytes] == arr.tobytes()
+    assert calls["pwrite"] == 2  # refused once, then buffered for the rest
+    assert fileio.file_sha256(path) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert calls["readv"] >= 2

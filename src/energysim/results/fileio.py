@@ -18,6 +18,7 @@ buffered I/O. Errors (a full disk: ``OSError(ENOSPC)``) are ordinary Python exce
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mmap
 import os
@@ -104,23 +105,30 @@ def _write_all(buffered: int, direct: int | None, bounce: mmap.mmap, regions) ->
                     fill += n
                     i += n
                     if fill == CHUNK:
-                        _flush(raw, fill, pos, fd, buffered)
+                        fd = _flush(raw, fill, pos, fd, buffered)
                         pos += fill
                         fill = 0
             if fill:
-                _flush(raw, fill, pos, fd, buffered)
+                fd = _flush(raw, fill, pos, fd, buffered)
     finally:
         raw.release()
 
 
-def _flush(raw: memoryview, n: int, pos: int, direct: int | None, buffered: int) -> None:
+def _flush(raw: memoryview, n: int, pos: int, direct: int | None, buffered: int) -> int | None:
     """Write ``raw[:n]`` at ``pos``: its whole blocks with ``direct`` (if any), the rest
-    buffered."""
+    buffered. Returns ``direct``, or None if the system refused a direct write (``EINVAL``: an
+    alignment this filesystem does not take), after writing the bytes buffered."""
     whole = n - n % ALIGN if direct is not None else 0
     if whole:
-        _pwrite_all(direct, raw[:whole], pos)
+        try:
+            _pwrite_all(direct, raw[:whole], pos)
+        except OSError as err:
+            if err.errno != errno.EINVAL:
+                raise
+            direct, whole = None, 0
     if whole < n:
         _pwrite_all(buffered, raw[whole:n], pos + whole)
+    return direct
 
 
 def _close(bounce: mmap.mmap) -> None:
@@ -157,7 +165,12 @@ def file_sha256(path: str | os.PathLike) -> tuple[str, int]:
             pending = reader.submit(os.readv, fd, [bounces[0]])
             k = 0
             while True:
-                n = pending.result()
+                try:
+                    n = pending.result()
+                except OSError as err:  # EINVAL: direct reads refused here; read on buffered
+                    if err.errno != errno.EINVAL:
+                        raise
+                    n = 0
                 if n == CHUNK:
                     pending = reader.submit(os.readv, fd, [bounces[1 - k]])
                 if n > 0:
