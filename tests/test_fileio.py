@@ -93,3 +93,36 @@ def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch):
     assert calls["pwrite"] == 2  # refused once, then buffered for the rest
     assert fileio.file_sha256(path) == (hashlib.sha256(data).hexdigest(), len(data))
     assert calls["readv"] >= 2
+
+
+def test_after_a_refused_direct_write_later_regions_go_buffered(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
+    direct_fds = set()
+
+    def open_direct(path, flags):
+        fd = os.open(path, flags)
+        direct_fds.add(fd)
+        return fd
+
+    real_pwrite = os.pwrite
+    refusals = []
+
+    def pwrite(fd, data, offset):
+        if fd in direct_fds:
+            refusals.append(offset)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(fileio, "_open_direct", open_direct)
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    path = tmp_path / "f.bin"
+    path.write_bytes(bytes(8 * fileio.ALIGN))
+    a, b = np.arange(1024.0), np.arange(1024.0) + 0.5  # 8,192 bytes each, aligned offsets
+    fileio.write_regions(path, [(0, a), (4 * fileio.ALIGN, b)])
+    data = path.read_bytes()
+    assert data[:a.nbytes] == a.tobytes()
+    assert data[4 * fileio.ALIGN:4 * fileio.ALIGN + b.nbytes] == b.tobytes()
+    assert refusals == [0]  # refused once; the second region never tried

@@ -90,12 +90,13 @@ def write_regions(path: str | os.PathLike, regions: Iterable[tuple[int, np.ndarr
 def _write_all(buffered: int, direct: int | None, bounce: mmap.mmap, regions) -> None:
     """Stream each region's bytes through the bounce buffer: full buffers (multiples of
     :data:`ALIGN`, at aligned offsets) go out with ``O_DIRECT``, a region's last partial block
-    buffered."""
+    buffered; after a refused direct write, everything buffered."""
     raw = memoryview(bounce)
+    refused = False
     try:
         for offset, arr in regions:
             pos = int(offset)
-            fd = direct if direct is not None and pos % ALIGN == 0 else None
+            fd = direct if not refused and pos % ALIGN == 0 else None
             fill = 0
             for piece in _byte_pieces(arr, CHUNK):
                 i = 0
@@ -105,11 +106,14 @@ def _write_all(buffered: int, direct: int | None, bounce: mmap.mmap, regions) ->
                     fill += n
                     i += n
                     if fill == CHUNK:
-                        fd = _flush(raw, fill, pos, fd, buffered)
+                        used = _flush(raw, fill, pos, fd, buffered)
+                        refused = refused or (fd is not None and used is None)
+                        fd = used
                         pos += fill
                         fill = 0
             if fill:
-                fd = _flush(raw, fill, pos, fd, buffered)
+                used = _flush(raw, fill, pos, fd, buffered)
+                refused = refused or (fd is not None and used is None)
     finally:
         raw.release()
 
