@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 
 import numpy as np
 import pytest
@@ -50,20 +52,29 @@ def test_sha256_equals_hashlib(tmp_path, mode, size):
     assert fileio.file_sha256(path) == (hashlib.sha256(data).hexdigest(), size)
 
 
-def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch):
-    """A filesystem that opens with O_DIRECT but refuses the I/O (EINVAL) gets the same bytes
-    and the same checksum through ordinary I/O."""
-    import errno
-    import os
-
-    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
-    direct_fds = set()
+@pytest.fixture
+def direct_fds(monkeypatch):
+    """Descriptors that fileio opens "with O_DIRECT" are ordinary ones recorded here, so a test
+    can make the system refuse their I/O (EINVAL); small bounce buffers."""
+    fds = set()
 
     def open_direct(path, flags):
         fd = os.open(path, flags)
-        direct_fds.add(fd)
+        fds.add(fd)
         return fd
 
+    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
+    monkeypatch.setattr(fileio, "_open_direct", open_direct)
+    return fds
+
+
+def _refused():
+    return OSError(errno.EINVAL, "Invalid argument")
+
+
+def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch, direct_fds):
+    """A filesystem that opens with O_DIRECT but refuses the I/O (EINVAL) gets the same bytes
+    and the same checksum through ordinary I/O."""
     real_pwrite, real_readv = os.pwrite, os.readv
     calls = {"pwrite": 0, "readv": 0}
 
@@ -71,17 +82,16 @@ def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch):
         if fd in direct_fds:
             calls["pwrite"] += 1
             if calls["pwrite"] > 1:  # the first direct write works, the next is refused
-                raise OSError(errno.EINVAL, "Invalid argument")
+                raise _refused()
         return real_pwrite(fd, data, offset)
 
     def readv(fd, buffers):
         if fd in direct_fds:
             calls["readv"] += 1
             if calls["readv"] > 1:
-                raise OSError(errno.EINVAL, "Invalid argument")
+                raise _refused()
         return real_readv(fd, buffers)
 
-    monkeypatch.setattr(fileio, "_open_direct", open_direct)
     monkeypatch.setattr(os, "pwrite", pwrite)
     monkeypatch.setattr(os, "readv", readv)
     path = tmp_path / "f.bin"
@@ -95,28 +105,17 @@ def test_direct_io_refused_midway_falls_back_to_buffered(tmp_path, monkeypatch):
     assert calls["readv"] >= 2
 
 
-def test_after_a_refused_direct_write_later_regions_go_buffered(tmp_path, monkeypatch):
-    import errno
-    import os
-
-    monkeypatch.setattr(fileio, "CHUNK", 2 * fileio.ALIGN)
-    direct_fds = set()
-
-    def open_direct(path, flags):
-        fd = os.open(path, flags)
-        direct_fds.add(fd)
-        return fd
-
+def test_after_a_refused_direct_write_later_regions_go_buffered(tmp_path, monkeypatch,
+                                                                direct_fds):
     real_pwrite = os.pwrite
     refusals = []
 
     def pwrite(fd, data, offset):
         if fd in direct_fds:
             refusals.append(offset)
-            raise OSError(errno.EINVAL, "Invalid argument")
+            raise _refused()
         return real_pwrite(fd, data, offset)
 
-    monkeypatch.setattr(fileio, "_open_direct", open_direct)
     monkeypatch.setattr(os, "pwrite", pwrite)
     path = tmp_path / "f.bin"
     path.write_bytes(bytes(8 * fileio.ALIGN))
