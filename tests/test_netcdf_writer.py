@@ -100,3 +100,14 @@ def test_full_disk_while_writing_large_variables_is_an_oserror(runs, tmp_path, m
         results.write_netcdf(runs[3], tmp_path / "r.nc")
     assert err.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_pwrite_hdf5_writes_the_large_variables(runs, tmp_path, monkeypatch):
+    """Where results.fileio cannot run (no os.pwrite, e.g. Windows), HDF5 writes every
+    variable itself, as before."""
+    monkeypatch.setattr(results, "DIRECT_MIN_BYTES", 1)
+    monkeypatch.setattr(results, "NETCDF_BUFFER_BYTES", 0)
+    monkeypatch.setattr(results.fileio, "AVAILABLE", False)
+    monkeypatch.setattr(results.fileio, "write_regions", None)  # must not be called
+    results.write_netcdf(runs[3], tmp_path / "r.nc")
+    xr.testing.assert_identical(read(tmp_path / "r.nc"), runs[3])

@@ -622,7 +622,7 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
     str_type = h5py.string_dtype("utf-8")
     # Large variables: HDF5 allocates their place (aligned, never filled) and their bytes are
     # written after it closes the file, around the page cache (results.fileio).
-    direct = isinstance(path, (str, os.PathLike)) and any(
+    direct = fileio.AVAILABLE and isinstance(path, (str, os.PathLike)) and any(
         p[3] == "f" and p[2].nbytes >= DIRECT_MIN_BYTES for p in plan)
     layout = {"alignment_threshold": DIRECT_MIN_BYTES, "alignment_interval": fileio.ALIGN} \
         if direct else {}

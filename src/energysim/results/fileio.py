@@ -27,7 +27,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["ALIGN", "CHUNK", "write_regions", "file_sha256"]
+__all__ = ["AVAILABLE", "ALIGN", "CHUNK", "write_regions", "file_sha256"]
+
+#: Whether :func:`write_regions` can run here (``os.pwrite``: POSIX systems; elsewhere the NetCDF
+#: writer lets HDF5 write every variable itself).
+AVAILABLE = hasattr(os, "pwrite")
 
 #: Alignment of direct I/O: file offsets, lengths and memory [bytes] (the page size; a
 #: multiple of every disk's logical block).
