@@ -631,10 +631,10 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
         scales, attach = {}, []
         for name, vdims, data, kind, vattrs in plan:
             index = [dims.index(d) for d in vdims]
+            fill = np.array([np.nan], dtype=data.dtype) if kind == "f" else None
             if kind == "U":
                 dset = f.create_dataset(name, data=data, dtype=str_type, track_order=True)
             elif kind == "f" and direct and data.nbytes >= DIRECT_MIN_BYTES:
-                fill = np.array([np.nan], dtype=data.dtype)
                 dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
                 dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
                 dset = f.create_dataset(name, shape=data.shape, dtype=data.dtype,
@@ -642,7 +642,6 @@ def _write_netcdf4_h5py(ds, path: str) -> bool:
                                         track_order=True)
                 regions.append((dset.id.get_offset(), data))
             elif kind == "f":
-                fill = np.array([np.nan], dtype=data.dtype)
                 dset = f.create_dataset(name, data=data, fillvalue=fill[0], track_order=True)
             else:
                 dset = f.create_dataset(name, data=data, track_order=True)

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["AVAILABLE", "ALIGN", "CHUNK", "write_regions", "file_sha256"]
+__all__ = ["AVAILABLE", "ALIGN", "CHUNK", "write_regions", "file_sha256", "hash_from"]
 
 #: Whether :func:`write_regions` can run here (``os.pwrite``: POSIX systems; elsewhere the NetCDF
 #: writer lets HDF5 write every variable itself).
@@ -154,16 +154,25 @@ def _pwrite_all(fd: int, data: memoryview, offset: int) -> None:
         data, offset = data[n:], offset + n
 
 
+def hash_from(path: str | os.PathLike, h, offset: int = 0) -> int:
+    """Feed the bytes of ``path`` from ``offset`` on into the hash ``h`` (buffered reads of
+    1 MB); returns how many."""
+    size = 0
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return size
+
+
 def file_sha256(path: str | os.PathLike) -> tuple[str, int]:
     """sha256 and size of a file [bytes], read with ``O_DIRECT`` where possible."""
     h = hashlib.sha256()
     size = 0
     fd = _open_direct(path, os.O_RDONLY)
     if fd is None:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-                size += len(block)
+        size = hash_from(path, h)
         return h.hexdigest(), size
     bounces = [mmap.mmap(-1, CHUNK), mmap.mmap(-1, CHUNK)]
     views = [memoryview(b) for b in bounces]
@@ -185,11 +194,7 @@ def file_sha256(path: str | os.PathLike) -> tuple[str, int]:
                     h.update(views[k][:n])
                     size += n
                 if n < CHUNK:  # the end of the file (a short read); anything after it, buffered
-                    with open(path, "rb") as fh:
-                        fh.seek(size)
-                        for block in iter(lambda: fh.read(1 << 20), b""):
-                            h.update(block)
-                            size += len(block)
+                    size += hash_from(path, h, size)
                     break
                 k = 1 - k
     finally:

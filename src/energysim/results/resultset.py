@@ -289,10 +289,7 @@ def _sha256(path: Path) -> tuple[str, int]:
     size = 0
     for f in sorted(q for q in path.rglob("*") if q.is_file()):
         h.update(str(f.relative_to(path)).encode() + b"\0")
-        with open(f, "rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                h.update(block)
-                size += len(block)
+        size += fileio.hash_from(f, h)
     return h.hexdigest(), size
 
 
