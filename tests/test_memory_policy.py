@@ -69,3 +69,39 @@ def test_numpy_variable_is_respected(fresh_choice, monkeypatch):
     _SETTER(True)
     assert blocks.prefer_small_pages() is False
     assert _advice() is True
+
+
+_KEEP_FREED = """
+import json, resource
+import numpy as np
+from energysim.execution import blocks, memory
+assert blocks.tune_allocator()
+a = np.ones(2**25)  # 256 MiB: an output array (glibc would serve it with mmap by default)
+del a
+held = blocks.held_free_memory()
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+b = np.ones(2**25)  # reuses the freed memory: no fresh pages
+again = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+del b
+system, available = memory._system_available(), memory.available_memory()
+blocks.release_free_memory()
+print(json.dumps(dict(held=held, again=again, system=system, available=available,
+                      released=blocks.held_free_memory())))
+"""
+
+
+@pytest.mark.skipif(blocks._glibc() is None or not hasattr(blocks._glibc(), "mallinfo2"),
+                    reason="glibc ≥ 2.33 only (the allocator settings are glibc's)")
+def test_freed_outputs_stay_with_the_process_for_the_next_run():
+    """A freed large array stays in the heap (no munmap, no trim), so the next run reuses its
+    pages without faulting them in; the budget counts it as available; release hands it back."""
+    import json
+    import subprocess
+    import sys
+
+    got = json.loads(subprocess.run([sys.executable, "-c", _KEEP_FREED], check=True,
+                                    capture_output=True, text=True).stdout)
+    assert got["held"] >= 2**28
+    assert got["again"] < 1000  # 65,536 pages of 4 KiB if the memory had been returned
+    assert got["available"] >= got["system"] + 2**28 - 2**24  # (system figure re-read: ±16 MiB)
+    assert got["released"] < 2**24

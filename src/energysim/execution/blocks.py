@@ -39,7 +39,7 @@ from energysim.execution.summaries import (
 )
 from energysim.scenario import compile_scenario
 
-__all__ = ["DEFAULT_CHUNK", "blocks", "tune_allocator", "prefer_small_pages",
+__all__ = ["DEFAULT_CHUNK", "blocks", "tune_allocator", "prefer_small_pages", "held_free_memory",
            "free_page_reporting", "ScenarioSource", "Ready", "cached",
            "Job", "run_job", "jobs_for", "blocks_per_job", "drive", "group_blocks"]
 
@@ -85,6 +85,16 @@ def tune_allocator() -> bool:
     and often one in the host: measured with ``/tmp``-style A/B runs of 100,000 samples, this
     halves the page faults (213k → 97k) and the system time (docs/performance.md). The lock
     of one arena is taken a few hundred times per block: negligible against the arithmetic.
+
+    The kept outputs of a run are larger than 32 MiB each (``(n_years, [k,] n)`` arrays), so
+    glibc would still serve them with ``mmap`` and unmap them when they are freed: the next run
+    in the process (a sweep, a sensitivity analysis, the what-if page, a notebook) touched fresh
+    memory again, 1–2 s of system time per 100,000-sample run. So ``M_MMAP_MAX`` is set to 0
+    (every allocation from the heap; glibc still falls back to ``mmap`` if the heap cannot
+    grow) and trimming is turned off (``M_TRIM_THRESHOLD`` −1): memory a run frees stays with
+    the process for the next one, up to the largest amount it ever used at once.
+    :func:`release_free_memory` hands it back (done before forking workers), and
+    :func:`energysim.execution.memory.available_memory` counts it as available.
     Set the environment variable ``ENERGYSIM_TUNE_MALLOC=0`` to leave the allocator alone.
 
     Returns
@@ -99,9 +109,10 @@ def tune_allocator() -> bool:
     libc = None if os.environ.get("ENERGYSIM_TUNE_MALLOC", "1") == "0" else _glibc()
     if libc is None:
         return False
-    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # <malloc.h>
+    m_trim_threshold, m_mmap_threshold, m_mmap_max, m_arena_max = -1, -3, -4, -8  # <malloc.h>
     ok = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024) == 1
-    ok = ok and libc.mallopt(m_trim_threshold, 1024 * 1024 * 1024) == 1
+    ok = ok and libc.mallopt(m_mmap_max, 0) == 1
+    ok = ok and libc.mallopt(m_trim_threshold, -1) == 1  # never trim (man 3 mallopt)
     ok = ok and libc.mallopt(m_arena_max, 1) == 1
     _ALLOCATOR_TUNED = ok
     return ok
@@ -175,6 +186,25 @@ def release_free_memory() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def held_free_memory() -> int:
+    """Bytes the C allocator holds free for this process (glibc ``mallinfo2().fordblks``; 0
+    elsewhere): memory a finished run freed and :func:`tune_allocator` keeps for the next one.
+    Available to this process's next allocations, though the system counts it as used."""
+    libc = _glibc()
+    mallinfo2 = getattr(libc, "mallinfo2", None)  # glibc ≥ 2.33
+    if mallinfo2 is None:
+        return 0
+    import ctypes  # lazy: glibc only
+
+    class _Mallinfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost")]
+
+    mallinfo2.restype = _Mallinfo2
+    return int(mallinfo2().fordblks)
 
 
 def _glibc():

@@ -58,13 +58,23 @@ def parse_size(text: str | int | float) -> int:
 
 
 def available_memory() -> int:
-    """Memory available to new allocations [bytes]: psutil if installed, else /proc/meminfo.
+    """Memory available to new allocations [bytes]: the system's, plus what this process's
+    allocator holds free from earlier runs (:func:`energysim.execution.blocks.held_free_memory`).
 
     Returns
     -------
     int
-        ``MemAvailable`` (or psutil's ``available``); 4 GiB when neither can be read.
+        ``MemAvailable`` (or psutil's ``available``; 4 GiB when neither can be read) plus the
+        allocator's free bytes.
     """
+    # lazy: blocks imports the scenario compiler, which the budget's callers may not need yet
+    from energysim.execution.blocks import held_free_memory
+
+    return _system_available() + held_free_memory()
+
+
+def _system_available() -> int:
+    """``MemAvailable`` (or psutil's ``available``) [bytes]; 4 GiB when neither can be read."""
     try:
         import psutil  # lazy: optional dependency (distributed brings it)
 
