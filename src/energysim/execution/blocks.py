@@ -75,7 +75,7 @@ def tune_allocator() -> bool:
     allocator serves those above 128 KB with ``mmap`` and trims its heap when more than a few
     MB are free, so every block pays the page faults of touching fresh memory again (on the
     2-core reference machine a fault costs ~1 µs per 4 KB page: more than the arithmetic).
-    This sets ``M_MMAP_THRESHOLD`` to 32 MiB and ``M_TRIM_THRESHOLD`` to 1 GiB once per process
+    This sets ``M_MMAP_THRESHOLD`` to 32 MiB (and trimming off, below) once per process
     (glibc only; ensembles of 2,048 samples or more: the dispatch's ``(4, n)`` buffers of one
     large block pay the same page faults, ~10× its arithmetic). Memory stays bounded by the peak in
     use. It also sets ``M_ARENA_MAX`` to 1: the worker threads then share the main heap, so what one
