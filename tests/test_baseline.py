@@ -162,6 +162,32 @@ def test_bundled_scenarios_found():
     } <= set(SCENARIOS)
 
 
+@pytest.fixture(scope="module")
+def baseline_base_year():
+    """The baseline's base-year outputs, 64 samples, seed 5 (block-major engine outputs)."""
+    from energysim.execution import threads
+    from energysim.scenario import compile_scenario
+
+    out = threads.simulate_blocks(compile_scenario("baseline", samples=64, seed=5).params, 64)
+    return {k: v[:, 0] for k, v in out.items() if v.ndim == 2}
+
+
+@pytest.mark.parametrize("name", [s for s in SCENARIOS if s != "baseline"])
+def test_scenarios_share_the_baselines_base_year_sample_by_sample(name, baseline_base_year):
+    """The base year is the recorded 2022 in every scenario, with the same uncertainty: with the
+    same seed each sample's 2022 equals the baseline's (a scenario's levers and policies act from
+    2023; calibration/fixed-by-scenario.yaml). Only the trucks' base-year sales follow each
+    scenario's S-curves (docs/model.md), a few hundredths of a percent of CO2 and energy."""
+    from energysim.execution import threads
+    from energysim.scenario import compile_scenario
+
+    got = threads.simulate_blocks(compile_scenario(name, samples=64, seed=5).params, 64)
+    for var, rtol in (("gdp", 1e-12), ("coal_output", 1e-3), ("co2_total", 1e-3),
+                      ("energy_use_tce", 1e-3), ("electricity_consumption", 1e-2)):
+        np.testing.assert_allclose(got[var][:, 0], baseline_base_year[var], rtol=rtol,
+                                   err_msg=f"{name}: {var} in {BASE}")
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_runs_and_keeps_2022(name):
     ds = energysim.run(name, samples=8, seed=3)

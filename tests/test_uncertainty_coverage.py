@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 
+import pytest
 import yaml
 
 from energysim.core.catalogue import catalogue
@@ -14,6 +15,8 @@ from energysim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 REASONS = ROOT / "calibration" / "certain-parameters.yaml"
+FIXED_BY_SCENARIO = ROOT / "calibration" / "fixed-by-scenario.yaml"
+BUNDLED = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "baseline")
 
 
 def _reasons() -> dict[str, str]:
@@ -59,3 +62,20 @@ def test_the_uncertainty_is_where_the_issue_puts_it():
           for k in ("coal_per_t", "water_per_t", "co2_per_t")),
     }
     assert must <= uncertain, sorted(must - uncertain)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_scenarios_keep_the_baselines_uncertainty_unless_their_story_decides(name):
+    """A bundled scenario that overrides a parameter the baseline samples keeps it uncertain
+    (the same relative range as a multiplier) unless its story decides the value, with the
+    reason in calibration/fixed-by-scenario.yaml; reasons for parameters still sampled fail."""
+    declared = yaml.safe_load(FIXED_BY_SCENARIO.read_text(encoding="utf-8")).get(name) or {}
+    assert all(isinstance(v, str) and len(v) > 10 for v in declared.values())
+    baseline = set(load_scenario("baseline").uncertain)
+    made_certain = baseline - set(load_scenario(name).uncertain)
+    assert made_certain <= set(declared), (
+        f"{name} makes these baseline-uncertain parameters certain without a reason in "
+        f"{FIXED_BY_SCENARIO.name}: {sorted(made_certain - set(declared))}")
+    assert set(declared) <= made_certain, (
+        f"{FIXED_BY_SCENARIO.name}: {name}: stale (still sampled): "
+        f"{sorted(set(declared) - made_certain)}")
