@@ -207,8 +207,26 @@ def validate_command(args) -> int:
             status = 2
             continue
         s = checked.scenario
-        print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain)")
+        print(f"{file}: ok ({len(s.parameters)} parameters set, {len(s.uncertain)} uncertain"
+              f"{_made_certain_note(s)})")
     return status
+
+
+def _made_certain_note(s) -> str:
+    """``; certain here, uncertain in baseline: a.b (line 6), … — …`` or ``""``."""
+    # lazy: a command loads its layers only when it runs (start-up)
+    from energysim.scenario.loader import made_certain
+
+    found = made_certain(s)
+    if not found:
+        return ""
+    by_parent: dict[str, list[str]] = {}
+    for leaf, parent in found:
+        by_parent.setdefault(parent, []).append(f"{leaf.path} (line {leaf.source.line})")
+    parts = "; ".join(f"certain here, uncertain in {parent}: {', '.join(names)}"
+                      for parent, names in by_parent.items())
+    return (f"; {parts} — keep a range (a distribution or multiplier:) unless the scenario decides "
+            "the value (docs/scenario-language.md)")
 
 
 # -- show ----------------------------------------------------------------------------------

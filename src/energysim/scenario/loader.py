@@ -1284,6 +1284,42 @@ def load_scenario(source, *, catalogue: Mapping | None = None) -> Scenario:
     return check_scenario(source, catalogue=catalogue).scenario_or_raise()
 
 
+def made_certain(scenario: Scenario) -> list[tuple[Leaf, str]]:
+    """Parameters the scenario's own file makes certain although its parents sample them.
+
+    A leaf replaces the inherited one whole (docs/scenario-language.md), so a new path written
+    without ``multiplier:`` drops the parent's range. Right where the scenario decides the value
+    (a policy, a plant life), easy to miss where nobody does (a heat rate, a demand):
+    ``energysim validate`` names them.
+
+    Returns
+    -------
+    list of (Leaf, str)
+        The scenario's certain leaf (with its ``file:line``) and the name of the nearest
+        ancestor in which the parameter is uncertain, in catalogue order.
+    """
+    own = [leaf for leaf in scenario.parameters.values()
+           if leaf.dist is None and leaf.multiplier is None
+           and scenario.file is not None and leaf.source.file == scenario.file]
+    if not own or len(scenario.chain) < 2:
+        return []
+    ancestors = []  # nearest (highest precedence) first, each resolved with its own parents
+    for file in reversed(scenario.chain[:-1]):
+        try:
+            ancestors.append(load_scenario(file, catalogue=scenario.catalogue))
+        except ScenarioError:  # a part that is not a scenario of its own: nothing to compare
+            continue
+    out = []
+    for leaf in own:
+        for parent in ancestors:
+            inherited = parent.parameters.get(leaf.path)
+            if inherited is not None:
+                if inherited.dist is not None or inherited.multiplier is not None:
+                    out.append((leaf, parent.name))
+                break
+    return out
+
+
 def check_scenario(source, *, catalogue: Mapping | None = None) -> Checked:
     """Check a scenario file to its end: every problem, not only the first.
 
