@@ -288,35 +288,29 @@ def test_bundled_scenarios_validate(capsys):
     assert len(out.splitlines()) == len(names)
 
 
+def _heat_rate_child(folder, name: str, parent: str, heat_rate: str):
+    """A scenario file ``name.yaml`` extending ``parent`` that sets only the coal heat rate."""
+    path = folder / f"{name}.yaml"
+    path.write_text(f"name: {name}\nextends: {parent}\nparameters:\n  power:\n    coal:\n"
+                    f"      heat_rate: {heat_rate}\n", encoding="utf-8")
+    return path
+
+
 def test_validate_names_what_a_child_makes_certain(tmp_path, capsys):
     """A child that writes a plain path for a parameter its parent samples drops the range (a
     leaf replaces the inherited one whole): the ok line says so, with the line; a multiplier
     keeps the range and the note away; a parent that already made it certain is the one named."""
-    child = tmp_path / "child.yaml"
-    child.write_text(
-        "name: child\nextends: baseline\nparameters:\n  power:\n    coal:\n"
-        "      heat_rate: 300 gce/kWh\n",
-        encoding="utf-8",
-    )
+    child = _heat_rate_child(tmp_path, "child", "baseline", "300 gce/kWh")
     status, out, _ = run(["validate", str(child)], capsys)
     assert status == 0
     assert out.startswith(f"{child}: ok (")
     assert "certain here, uncertain in baseline: power.coal.heat_rate (line 6)" in out
     assert out.count("\n") == 1
-    kept = tmp_path / "kept.yaml"
-    kept.write_text(
-        "name: kept\nextends: baseline\nparameters:\n  power:\n    coal:\n"
-        "      heat_rate: {values: {2022: 300 gce/kWh}, multiplier: {dist: triangular, low: 0.95,"
-        " mode: 1, high: 1.065}}\n",
-        encoding="utf-8",
-    )
+    kept = _heat_rate_child(tmp_path, "kept", "baseline",
+                            "{values: {2022: 300 gce/kWh}, multiplier: {dist: triangular, "
+                            "low: 0.95, mode: 1, high: 1.065}}")
     status, out, _ = run(["validate", str(kept)], capsys)
     assert status == 0 and "certain here" not in out
-    grandchild = tmp_path / "grandchild.yaml"
-    grandchild.write_text(
-        "name: grandchild\nextends: child.yaml\nparameters:\n  power:\n    coal:\n"
-        "      heat_rate: 290 gce/kWh\n",
-        encoding="utf-8",
-    )
+    grandchild = _heat_rate_child(tmp_path, "grandchild", "child.yaml", "290 gce/kWh")
     status, out, _ = run(["validate", str(grandchild)], capsys)
     assert status == 0 and "certain here" not in out  # its parent had made it certain already
