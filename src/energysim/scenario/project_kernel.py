@@ -53,29 +53,15 @@ def _path(delays, planned, size, has_month, fyf, base_year, never, fgt, g, weigh
                 ft = fgt[t, i if wide_f else 0]
                 num = generic * ft + wsum[t, i]
                 frac[t, i] = num / denom if denom > 0.0 else ft
-    # stocks: the running total of the additions (before the generic series is added); then
-    # the generic series on top, every year. Row by row, the branches hoisted out of the inner
-    # loops so that the compiler vectorises them (the same additions in the same order).
-    run = np.empty(m)
     for t in range(n_years):
-        row = add[t]
-        if not is_flow:
-            if t == 0:
-                run[:] = row
-            else:
-                for i in range(m):
-                    run[i] = run[i] + row[i]
-            src = run
-        else:
-            src = row
-        if wide_g:
-            gt = g[t]
-            for i in range(m):
-                row[i] = src[i] + gt[i]
-        else:
-            g0 = g[t, 0]
-            for i in range(m):
-                row[i] = src[i] + g0
+        for i in range(m):
+            a = add[t, i]
+            if not is_flow and t > 0:
+                a = add[t - 1, i] + a  # running total (before the generic series is added)
+                add[t, i] = a
+    for t in range(n_years):  # the generic series on top, every year
+        for i in range(m):
+            add[t, i] = add[t, i] + g[t, i if wide_g else 0]
 
 
 def path_arrays(projects, delays: np.ndarray, g: np.ndarray, fgt: np.ndarray | None,
