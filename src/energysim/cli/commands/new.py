@@ -123,7 +123,9 @@ def scenario_text(name: str, parent_ref: str, parent) -> str:
         "",
         "parameters:",
         f"  # The most used levers, with the values of `{parent.name}`: uncomment a line",
-        "  # (remove the leading '# ') and change the value.",
+        "  # (remove the leading '# ') and change the value. Keep a `multiplier:` or `dist:`",
+        "  # where the line has one unless your scenario decides the value (a policy): without it",
+        "  # the parameter becomes certain, and `energysim validate` names it.",
     ]
     cat = parent.catalogue
     for path in LEVERS:
