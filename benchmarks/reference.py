@@ -317,9 +317,22 @@ def curve_params(v: Values, fleet: str):
     return [((a, b, c), (d, e, f)) for a, b, c, d, e, f in zip(*cols, strict=True)]
 
 
+def base_sales_shares(v: Values, fleet: str) -> tuple[float, float, float]:
+    """The base year's recorded (diesel, bev, fcev) sales shares (the S-curves from the next
+    year on)."""
+    p = f"transport.{fleet}"
+    return tuple(powertrain_split(v[f"{p}.bev.base_sales_share"][0],
+                                  v[f"{p}.fcev.base_sales_share"][0]))
+
+
 def initial_shares(v: Values, fleet: str) -> list[float]:
     p = f"transport.{fleet}"
-    bev, fcev = v[f"{p}.initial_bev_share"][0], v[f"{p}.initial_fcev_share"][0]
+    return powertrain_split(v[f"{p}.initial_bev_share"][0], v[f"{p}.initial_fcev_share"][0])
+
+
+def powertrain_split(bev: float, fcev: float) -> list[float]:
+    """(diesel, bev, fcev) from the two alternative shares, scaled down together above 1."""
+    bev, fcev = clip(bev, 0.0, 1.0), clip(fcev, 0.0, 1.0)
     alt = bev + fcev
     norm = 1.0 / max(alt, 1.0) if alt > 1.0 else 1.0
     bev, fcev = bev * norm, fcev * norm
@@ -700,6 +713,7 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
     )
     heavy_target = v[f"{hv}.fleet_initial"][0]
     curves_h, curves_m = curve_params(v, "heavy_trucks"), curve_params(v, "mining_trucks")
+    base_h, base_m = base_sales_shares(v, "heavy_trucks"), base_sales_shares(v, "mining_trucks")
     growth_h = v[f"{hv}.fleet_growth"]
     d_h, e_h, h_h = (v[f"{hv}.{x}_per_vehicle"] for x in ("diesel", "elec", "h2"))
     d_m, e_m, h_m = (v[f"{mt}.{x}_per_vehicle"] for x in ("diesel", "elec", "h2"))
@@ -772,11 +786,13 @@ def simulate_sample(v: Values, years: Sequence[int]) -> dict[str, list]:
 
         # ---- transport (the mining fleet follows last year's coal output)
         heavy_target = heavy_target * (1.0 + growth_h[t])
-        hf, hs, hr = heavy.step(t, heavy_target, sales_shares(years[t], curves_h[t]))
+        shares_h = base_h if t == 0 else sales_shares(years[t], curves_h[t])
+        hf, hs, hr = heavy.step(t, heavy_target, shares_h)
         h_diesel = hf[0] * (d_h[t] * 1.0 * 1e-3)
         h_elec = hf[1] * (e_h[t] * 1e-6)
         h_h2 = hf[2] * (h_h[t] * 1e-3)
-        mf, ms, mr = mining.step(t, per_output[t] * coal_prev, sales_shares(years[t], curves_m[t]))
+        shares_m = base_m if t == 0 else sales_shares(years[t], curves_m[t])
+        mf, ms, mr = mining.step(t, per_output[t] * coal_prev, shares_m)
         m_diesel = mf[0] * (d_m[t] * (1.0 - auto_share[t] * auto_saving[t]) * 1e-3)
         m_elec = mf[1] * (e_m[t] * 1e-6)
         truck_h2 = mf[2] * (h_m[t] * 1e-3) + h_h2

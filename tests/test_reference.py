@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -77,24 +78,34 @@ BALANCE_SCALE = {
 SEEDS = (0, 1, 2, 15)
 
 
+#: The base year's GDP split (coal value added = output × price × share, the rest the residual):
+#: varied ×0.9–1.1 only, so that coal's value added stays below the GDP at every draw (the
+#: engine refuses a negative rest of the economy).
+_GDP_SPLIT = ("economy.gdp_base", "economy.coal_price", "economy.coal_value_added_share")
+
+
 def perturbed(n: int, seed: int, dispatch: float = 1.0) -> Params:
     """Every catalogue parameter varied per sample (×0.5–1.5, ±10% per year), within bounds.
 
-    Except ``power.dispatch``: it selects the model's structure and must be the same for every
-    sample and year, so it is set to ``dispatch`` (1: dispatch, 0: fixed hours).
+    Each parameter draws from its own stream (the seed and the path), so a parameter added to
+    the catalogue does not change the others' draws. Except ``power.dispatch``: it selects the
+    model's structure and must be the same for every sample and year, so it is set to
+    ``dispatch`` (1: dispatch, 0: fixed hours).
     """
     base = engine.default_params()
     cat = catalogue()
-    rng = np.random.default_rng(seed)
     n_years = len(base.years)
     values = dict(base.values)
     for path, v in base.values.items():
+        rng = np.random.default_rng([seed, zlib.crc32(path.encode())])
         lo, hi = cat[path].bounds
         if path == "water.cap_binding":
             x = np.repeat(rng.integers(0, 2, (n, 1)).astype(float), n_years, axis=1)
         elif np.all(v == 0.0):
             top = 1.0 if hi is None else min(1.0, 0.5 * (hi - (lo or 0.0)))
             x = v + rng.uniform(0.0, top, (n, 1)) * rng.uniform(0.5, 1.0, (1, n_years))
+        elif path in _GDP_SPLIT:
+            x = v * rng.uniform(0.9, 1.1, (n, 1)) * np.ones((1, n_years))
         else:
             x = v * rng.uniform(0.5, 1.5, (n, 1)) * rng.uniform(0.9, 1.1, (n, n_years))
         lo = -np.inf if lo is None else lo

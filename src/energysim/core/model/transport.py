@@ -73,6 +73,7 @@ def _fleet_params(
     init_bev: float,
     init_fcev: float,
     curves: dict[str, tuple[float, float, float]],
+    base_sales: dict[str, tuple[float, str]],
     diesel: tuple[float, str],
     elec: tuple[float, str],
     h2: tuple[float, str],
@@ -166,6 +167,18 @@ def _fleet_params(
                 index=("powertrain", pt),
                 source="assumption: scenario lever",
             ),
+            Param(
+                f"{p}.{pt}.base_sales_share",
+                "",
+                base_sales[pt][0],
+                (0.0, 1.0),
+                f"Share of {pt} in the base year's {name} sales (history, the same in every "
+                "scenario; the S-curve gives the shares from the next year on).",
+                f"基年{zh}销量中{ptzh}占比(历史数据,各情景相同;次年起按S曲线)。",
+                "transport",
+                index=("powertrain", pt),
+                source=base_sales[pt][1],
+            ),
         ]
     b = bounds
     out += [
@@ -208,6 +221,14 @@ def _fleet_params(
 
 
 _MINING_DIESEL_T = 150.0
+#: Source of the heavy trucks' base-year sales shares (transport.heavy_trucks.*.base_sales_share).
+_HEAVY_SALES_2022 = (
+    "national 2022 as a proxy (the banner's NOT FOUND): 25,152 new-energy heavy trucks "
+    "registered (任诗发 2023, fx361.cc/page/2023/0515/22823234.shtml), ~94% battery-electric "
+    "(H1 2022: 4,887 swap + 4,655 plug-in of 10,120; 第一商用车网 via "
+    "gxyanmianban.com/product/2562.html), of ≈495,000 heavy trucks sold at home (67.2万 incl. "
+    "17–18万 exported; 第一商用车网 2023-01-06)"
+)
 _HEAVY_DIESEL_T = round(37_300 * _DIESEL_DENSITY / 1000, 1)  # 31.3 t/yr
 
 PARAMS: list[Param] = [
@@ -217,6 +238,13 @@ PARAMS: list[Param] = [
         init_bev=0.02,
         init_fcev=0.0,
         curves={"bev": (2030.0, 0.4, 0.9), "fcev": (2040.0, 0.3, 0.1)},
+        base_sales={
+            "bev": (0.037, "assumption: NOT FOUND for wide-body mining trucks; below the "
+                    "national heavy-truck share of 2022 (4.8%, see transport.heavy_trucks.bev."
+                    "base_sales_share): the value of the baseline's mining S-curve in 2022"),
+            "fcev": (0.0, "assumption: no fuel-cell mining trucks sold in the banner in 2022 "
+                     "(NOT FOUND)"),
+        },
         diesel=(
             _MINING_DIESEL_T,
             f"{_PS}: electric mining truck (90 t, Huaneng Yimin) avoids ~150 t diesel per "
@@ -278,6 +306,10 @@ PARAMS: list[Param] = [
         init_bev=0.01,
         init_fcev=0.0,
         curves={"bev": (2030.0, 0.35, 0.8), "fcev": (2035.0, 0.3, 0.2)},
+        base_sales={
+            "bev": (0.048, "derived: 25,152 × 0.94 / 495,000 ≈ 4.8%; " + _HEAVY_SALES_2022),
+            "fcev": (0.003, "derived: 25,152 × 0.06 / 495,000 ≈ 0.3%; " + _HEAVY_SALES_2022),
+        },
         diesel=(
             _HEAVY_DIESEL_T,
             f"{_PS}: Ordos heavy coal e-truck avoids ~37,300 L diesel per truck-year "
@@ -718,6 +750,8 @@ def fleet_alive(state: dict[str, np.ndarray], h: int, lifetime: np.ndarray) -> n
 
 
 def _shares_for(params, fleet: str) -> np.ndarray:
+    """Sales shares ``(n_years, 3, n|1)``: the base year's recorded shares
+    (``<pt>.base_sales_share``, the same in every scenario), then the S-curves."""
     p = f"transport.{fleet}"
     sh = sales_shares(
         params.years,
@@ -728,19 +762,30 @@ def _shares_for(params, fleet: str) -> np.ndarray:
         params[f"{p}.fcev.sales_steepness"],
         params[f"{p}.fcev.sales_ceiling"],
     )  # (n|1, n_years, 3)
-    return np.ascontiguousarray(np.transpose(sh, (1, 2, 0)))  # (n_years, 3, n|1)
+    out = np.ascontiguousarray(np.transpose(sh, (1, 2, 0)))  # (n_years, 3, n|1)
+    base = powertrain_shares(params.at(f"{p}.bev.base_sales_share", 0),
+                            params.at(f"{p}.fcev.base_sales_share", 0))  # (3, n|1)
+    if base.shape[-1] > out.shape[-1]:
+        out = np.ascontiguousarray(np.broadcast_to(out, out.shape[:2] + base.shape[-1:]))
+    out[0] = base
+    return out
+
+
+def powertrain_shares(bev: np.ndarray, fcev: np.ndarray) -> np.ndarray:
+    """Shares (diesel, bev, fcev) ``(3, n|1)`` from the battery-electric and fuel-cell shares
+    [fraction]; the two are scaled down together when their sum exceeds 1 (as the S-curves)."""
+    bev, fcev = np.broadcast_arrays(np.clip(bev, 0.0, 1.0), np.clip(fcev, 0.0, 1.0))
+    alt = bev + fcev
+    norm = np.where(alt > 1.0, 1.0 / np.maximum(alt, 1.0), 1.0)
+    bev, fcev = bev * norm, fcev * norm
+    return np.stack([np.clip(1.0 - bev - fcev, 0.0, 1.0), bev, fcev])
 
 
 def _initial_shares(params, fleet: str) -> np.ndarray:
     """Powertrain shares of the initial fleet, shape (3, n|1)."""
     p = f"transport.{fleet}"
-    bev, fcev = np.broadcast_arrays(
-        params.at(f"{p}.initial_bev_share", 0), params.at(f"{p}.initial_fcev_share", 0)
-    )
-    alt = bev + fcev
-    norm = np.where(alt > 1.0, 1.0 / np.maximum(alt, 1.0), 1.0)
-    bev, fcev = bev * norm, fcev * norm
-    return np.stack([np.clip(1.0 - bev - fcev, 0.0, 1.0), bev, fcev])
+    return powertrain_shares(params.at(f"{p}.initial_bev_share", 0),
+                             params.at(f"{p}.initial_fcev_share", 0))
 
 
 def precompute_transport(params) -> dict[str, np.ndarray]:
